@@ -1,0 +1,35 @@
+package dev.outlane.metrics;
+
+import java.time.Duration;
+
+/**
+ * Receives Outlane's measurements. Implementations must be thread-safe and fast: the engine calls
+ * them from its delivery threads and from {@code submit}. A Micrometer binding and a no-op ship with
+ * core.
+ *
+ * <p>Counter names ({@code outcome}): {@code submitted}, {@code delivered}, {@code rejected}, {@code
+ * opted_out}, {@code retried}, {@code deduplicated}, {@code suppressed}, {@code stale}, {@code
+ * skipped} (pre-activation check), {@code frequency_capped}, {@code dead_lettered}. {@code reason} is
+ * a short, bounded-cardinality code (an error code, a dead-letter reason) or {@code ""}.
+ */
+public interface MetricsSink {
+  /** Counts {@code amount} items of {@code outcome} for {@code destination}. */
+  void count(String destination, String outcome, String reason, long amount);
+
+  /** Time from acceptance to the final state of one item. */
+  void latency(String destination, Duration latency);
+
+  /** How many items are waiting for {@code destination} right now. */
+  void queueDepth(String destination, long depth);
+
+  /** Records a destination's reported received/matched counts (match rate = matched / received). */
+  void matchCounts(String destination, long received, long matched);
+
+  /** The size of an audience after a sync, and before it (drift = size - previous). */
+  void audienceSize(String destination, String audience, long size, long previous);
+
+  /** A sink that discards everything. */
+  static MetricsSink noop() {
+    return NoopMetricsSink.INSTANCE;
+  }
+}
