@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import okio.Buffer;
+import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,6 +91,30 @@ public final class EventWriter {
     return value.toString();
   }
 
+  /**
+   * A JSON number that reads back as exactly {@code value} (same digits, same scale). Plain form
+   * while the integer part is short; beyond that {@code d.ddd…E+n}, because Moshi's reader rejects
+   * some long integer parts (e.g. a 1 followed by 64 zeros wraps its overflow check to 0 and looks
+   * like a forbidden leading zero).
+   */
+  static String jsonNumber(BigDecimal value) {
+    if (value.scale() < 0 || (long) value.precision() - value.scale() < 19) {
+      // toString is plain here, or already scientific with a one-digit integer part.
+      return value.toString();
+    }
+    String digits = value.unscaledValue().abs().toString();
+    StringBuilder b = new StringBuilder(digits.length() + 16);
+    if (value.signum() < 0) {
+      b.append('-');
+    }
+    b.append(digits.charAt(0));
+    if (digits.length() > 1) {
+      b.append('.').append(digits, 1, digits.length());
+    }
+    long exponent = (long) digits.length() - 1 - value.scale();
+    return b.append("E+").append(exponent).toString();
+  }
+
   private static void writeCommerce(JsonWriter w, Commerce commerce) throws IOException {
     w.name("commerce").beginObject();
     BigDecimal cartValue = commerce.cartValue();
@@ -120,8 +145,12 @@ public final class EventWriter {
       w.value((String) value);
     } else if (value instanceof Boolean) {
       w.value((Boolean) value);
+    } else if (value instanceof BigDecimal) {
+      try (BufferedSink sink = w.valueSink()) {
+        sink.writeUtf8(jsonNumber((BigDecimal) value));
+      }
     } else if (value instanceof Number) {
-      // Canonical numbers are Long or BigDecimal; both print as valid JSON numbers.
+      // Canonical numbers are Long or BigDecimal.
       w.value((Number) value);
     } else if (value instanceof Map) {
       w.beginObject();
