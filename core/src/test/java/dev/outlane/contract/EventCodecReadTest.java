@@ -238,6 +238,12 @@ class EventCodecReadTest {
   }
 
   @Test
+  void aRejectedValueThatMayBeAnEmailIsNeverEchoed() {
+    assertThat(problems(eventWith("event_name", "\"maya@example.com\"")))
+        .containsExactly("$.event_name: must match [a-z][a-z0-9_]{0,63}, was <a value containing '@', not shown>");
+  }
+
+  @Test
   void customerIdIsTrimmedAndMustNotBeBlank() {
     assertThat(valid(eventWith("customer_id", "\"  cus_9 \\t\"")).customerId()).isEqualTo("cus_9");
     assertThat(problems(eventWith("customer_id", "\" \\n \"")))

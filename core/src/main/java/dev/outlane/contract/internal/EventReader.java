@@ -89,9 +89,13 @@ public final class EventReader {
           ? malformed("unexpected content after the JSON object")
           : malformed(syntaxReason(e.getMessage()));
     } catch (JsonDataException e) {
-      // Moshi's only data error on this path: its fixed nesting limit.
-      return ParseResult.invalid(
-          List.of(new Problem("$", "nested more than " + JsonValues.MAX_DEPTH + " levels deep")));
+      // Every value is peeked before it is read, so Moshi's nesting limit is the expected cause.
+      String message = e.getMessage();
+      if (message != null && message.startsWith("Nesting too deep")) {
+        return ParseResult.invalid(
+            List.of(new Problem("$", "nested more than " + JsonValues.MAX_DEPTH + " levels deep")));
+      }
+      return malformed(syntaxReason(message));
     } catch (IOException e) {
       // The source is an in-memory buffer: any other I/O failure is still a syntax problem.
       return malformed(syntaxReason(e.getMessage()));

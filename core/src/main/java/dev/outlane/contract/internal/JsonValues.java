@@ -170,9 +170,13 @@ public final class JsonValues {
 
   /**
    * {@code value} as a JSON string literal for a problem reason: quoted, control characters and
-   * quotes escaped, cut after 64 characters. Never call this with an email or phone (PII).
+   * quotes escaped, cut after 64 characters. Never call this with an email or phone (PII); and
+   * since producers do put emails in the wrong field, a value containing {@code @} is not echoed.
    */
   public static String quote(String value) {
+    if (value.indexOf('@') >= 0) {
+      return "<a value containing '@', not shown>";
+    }
     int max = 64;
     StringBuilder b = new StringBuilder(Math.min(value.length(), max) + 8).append('"');
     int end = Math.min(value.length(), max);
