@@ -1,7 +1,7 @@
 package dev.outlane.contract;
 
+import dev.outlane.contract.internal.JsonValues;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -22,14 +22,19 @@ import org.jspecify.annotations.Nullable;
  * @param eventId the producer's id for this occurrence, 1–128 chars
  * @param eventName {@code [a-z][a-z0-9_]{0,63}}, e.g. {@code cart_abandoned}
  * @param source where the signal came from, e.g. {@code customerio}
- * @param customerId the stable internal customer id, trimmed
+ * @param customerId the stable internal customer id; stored trimmed
  * @param eventTime when the signal happened, UTC
  * @param email the raw email, as received
  * @param phone the raw phone, as received
  * @param audience the audience this signal adds the person to or removes them from
  * @param commerce commerce facts
  * @param consent per-channel consent
- * @param properties free-form JSON properties (values: String, Number, Boolean, List, Map, null)
+ * @param properties free-form JSON properties (values: String, Number, Boolean, List, Map, null),
+ *     stored as a deep unmodifiable copy in which every number is a {@code Long} (an integer without
+ *     fraction or exponent that fits) or an exact {@code BigDecimal}; {@code Integer}, {@code
+ *     Double} and friends are converted, so a built event equals the same event read from JSON
+ * @throws IllegalArgumentException if a property value cannot be JSON (another type, a non-finite
+ *     double, a non-string map key, nesting deeper than 255 levels), naming its path
  */
 public record RetentionEvent(
     String schemaVersion,
@@ -56,7 +61,11 @@ public record RetentionEvent(
     Objects.requireNonNull(customerId, "customerId");
     Objects.requireNonNull(eventTime, "eventTime");
     Objects.requireNonNull(consent, "consent");
-    properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    // The contract stores customer ids trimmed; doing it here makes built and parsed events agree.
+    customerId = customerId.strip();
+    // A deep, unmodifiable copy in canonical form (Long or BigDecimal numbers), so the event is
+    // truly immutable and equals the same event read back from its JSON.
+    properties = JsonValues.canonicalObject(properties, "properties");
   }
 
   /** A builder with {@code schemaVersion} preset to {@link #CURRENT_SCHEMA_VERSION}. */

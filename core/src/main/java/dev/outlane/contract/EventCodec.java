@@ -1,0 +1,276 @@
+package dev.outlane.contract;
+
+import dev.outlane.Problem;
+import dev.outlane.ValidationException;
+import dev.outlane.contract.internal.EventReader;
+import dev.outlane.contract.internal.EventWriter;
+import dev.outlane.contract.internal.FieldRules;
+import dev.outlane.contract.internal.JsonValues;
+import dev.outlane.identity.IdentityNormalizer;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads and writes contract v1 {@link RetentionEvent}s as JSON, and validates them. The JSON Schema
+ * of the same contract ships as {@code dev/outlane/contract/retention-activation-v1.schema.json} in
+ * this jar.
+ *
+ * <p>Immutable and thread-safe: build one per configuration and share it.
+ *
+ * <pre>{@code
+ * EventCodec codec = EventCodec.create();
+ * ParseResult result = codec.parse(line);
+ * if (!result.isValid()) {
+ *   result.problems().forEach(p -> System.out.println(p));   // $.commerce.currency: not an ISO-4217 code: "usd1"
+ * }
+ * }</pre>
+ *
+ * <h2>Reading</h2>
+ *
+ * {@link #parse(String)} never throws on any input. It reports every problem it finds in one pass,
+ * each as a JSON path and a reason that never repeats a raw email or phone. Malformed JSON is one
+ * problem at {@code $}. The rules:
+ *
+ * <ul>
+ *   <li>{@code schema_version}: required, {@code "1.<minor>"}. Any 1.x is read and unknown fields
+ *       are ignored at every level, so a later minor version can add fields. Another major version
+ *       is rejected with that one problem: {@code unsupported major version "2.0" (supported: 1.x)}.
+ *   <li>{@code event_id}: required, 1–128 characters, not blank. {@code event_name}: required,
+ *       {@code [a-z][a-z0-9_]{0,63}}. {@code source}: required, not blank. {@code customer_id}:
+ *       required, not blank, stored trimmed.
+ *   <li>{@code event_time}: required; an RFC 3339 date-time with {@code Z} or an offset, or epoch
+ *       time as a JSON integer or a string of digits. <b>Epoch rule:</b> a value below
+ *       100,000,000,000 is seconds, any other is milliseconds (10^11 s is the year 5138; 10^11 ms is
+ *       1973-03-03). Negative or fractional epoch values are rejected. A date-time without an
+ *       offset is rejected as an {@code ambiguous time zone}. Times before 1970-01-01T00:00:00Z or
+ *       after 9999-12-31 are rejected. Stored as a UTC {@link java.time.Instant}.
+ *   <li>{@code email}, {@code phone}: optional strings, kept raw, but they must pass the configured
+ *       {@link IdentityNormalizer}; the problem names the reason, never the value.
+ *   <li>{@code audience}: optional {@code {"name": …, "action": "add"|"remove"}}, both required.
+ *   <li>{@code commerce}: optional. {@code cart_value} is an exact decimal given as a string
+ *       ({@code "1250.00"}) or a JSON number, read from the number's text so no {@code double} is
+ *       involved; not negative, at most 15 digits before and 6 after the point, and when it is
+ *       given {@code currency} is required. {@code currency} is an ISO-4217 code in any case (the
+ *       JDK's {@link java.util.Currency} list), stored upper-case. {@code skus} is an array of
+ *       non-blank strings; {@code order_id} a non-blank string.
+ *   <li>{@code consent}: optional; {@code sms}, {@code email}, {@code ads} each {@code granted},
+ *       {@code denied} or {@code unknown}; a channel not mentioned is unknown.
+ *   <li>{@code properties}: optional free-form object. Numbers stay exact: an integer written
+ *       without fraction or exponent that fits a {@code long} becomes a {@link Long}, any other
+ *       number a {@link BigDecimal}.
+ *   <li>JSON {@code null} for an optional field means absent; for a required field it is a problem.
+ *       A duplicate key is a problem.
+ *   <li>The whole input must be at most {@link #maxEventBytes()} UTF-8 bytes (default 32 KB,
+ *       Segment's per-event limit). A larger input is reported with that single problem and not
+ *       parsed further: it has to shrink anyway, and the limit exists to bound the work done on
+ *       untrusted input.
+ * </ul>
+ *
+ * <h2>Writing</h2>
+ *
+ * {@link #toJson(RetentionEvent)} writes compact JSON, snake_case, fields in the order listed above,
+ * optional fields omitted when null (and {@code consent} when it says nothing, {@code skus} and
+ * {@code properties} when empty). {@code event_time} is RFC 3339 in UTC with a fraction only when
+ * non-zero ({@code 2026-11-29T18:00:00Z}, {@code 2026-11-29T18:00:00.250Z}). {@code cart_value} is
+ * written as a JSON <em>string</em> holding the exact decimal ({@code "1250.00"}, scale kept),
+ * because many JSON stacks read numbers into doubles. For every valid event, {@code
+ * parse(toJson(e))} equals {@code e}.
+ */
+public final class EventCodec {
+  /** Segment's per-event limit, 32 KB (see docs/destinations.md). */
+  public static final int DEFAULT_MAX_EVENT_BYTES = 32 * 1024;
+
+  private final IdentityNormalizer identityNormalizer;
+  private final int maxEventBytes;
+
+  private EventCodec(Builder builder) {
+    this.identityNormalizer = builder.identityNormalizer;
+    this.maxEventBytes = builder.maxEventBytes;
+  }
+
+  /** A codec with {@link IdentityNormalizer#create()} (region US, strict) and a 32 KB limit. */
+  public static EventCodec create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The normalizer that emails and phone numbers must pass. */
+  public IdentityNormalizer identityNormalizer() {
+    return identityNormalizer;
+  }
+
+  /** The largest event accepted, in UTF-8 bytes. */
+  public int maxEventBytes() {
+    return maxEventBytes;
+  }
+
+  /**
+   * Reads and validates one event. Never throws, whatever {@code json} holds.
+   *
+   * @param json one JSON object, e.g. one line of NDJSON
+   */
+  public ParseResult parse(String json) {
+    Objects.requireNonNull(json, "json");
+    Problem size = sizeProblem(JsonValues.utf8Length(json));
+    if (size != null) {
+      return ParseResult.invalid(List.of(size));
+    }
+    return EventReader.read(json, identityNormalizer);
+  }
+
+  /**
+   * Reads and validates one event.
+   *
+   * @throws ValidationException listing every problem, if {@code json} is not a valid v1 event
+   */
+  public RetentionEvent read(String json) {
+    return parse(json).orThrow();
+  }
+
+  /**
+   * Writes {@code event} as v1 JSON. Writes any event; call {@link #validate(RetentionEvent)} first
+   * if it was built in code and must conform.
+   */
+  public String toJson(RetentionEvent event) {
+    return EventWriter.write(event);
+  }
+
+  /**
+   * Checks an event built in code against the same v1 rules {@link #parse(String)} applies,
+   * including the size of its JSON form. Never throws.
+   *
+   * @return every problem, in field order; empty if the event is valid
+   */
+  public List<Problem> validate(RetentionEvent event) {
+    List<Problem> problems = new ArrayList<>();
+    String version = FieldRules.schemaVersion(event.schemaVersion());
+    if (version != null) {
+      if (FieldRules.isUnsupportedMajor(event.schemaVersion())) {
+        return List.of(new Problem("$.schema_version", version));
+      }
+      problems.add(new Problem("$.schema_version", version));
+    }
+    add(problems, "$.event_id", FieldRules.eventId(event.eventId()));
+    add(problems, "$.event_name", FieldRules.eventName(event.eventName()));
+    add(problems, "$.source", FieldRules.notBlank(event.source()));
+    add(problems, "$.customer_id", FieldRules.notBlank(event.customerId()));
+    add(problems, "$.event_time", FieldRules.eventTime(event.eventTime()));
+    String email = event.email();
+    if (email != null) {
+      try {
+        identityNormalizer.normalizeEmail(email);
+      } catch (ValidationException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    String phone = event.phone();
+    if (phone != null) {
+      try {
+        identityNormalizer.normalizePhone(phone);
+      } catch (ValidationException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    AudienceAction audience = event.audience();
+    if (audience != null) {
+      add(problems, "$.audience.name", FieldRules.notBlank(audience.name()));
+    }
+    Commerce commerce = event.commerce();
+    if (commerce != null) {
+      validateCommerce(commerce, problems);
+    }
+    Problem size = sizeProblem(JsonValues.utf8Length(toJson(event)));
+    if (size != null) {
+      problems.add(size);
+    }
+    return List.copyOf(problems);
+  }
+
+  private static void validateCommerce(Commerce commerce, List<Problem> problems) {
+    BigDecimal cartValue = commerce.cartValue();
+    if (cartValue != null) {
+      add(problems, "$.commerce.cart_value", FieldRules.cartValue(cartValue));
+    }
+    String currency = commerce.currency();
+    if (currency != null) {
+      add(problems, "$.commerce.currency", FieldRules.currency(currency));
+    } else if (cartValue != null) {
+      problems.add(new Problem("$.commerce.currency", "is required when cart_value is given"));
+    }
+    for (int i = 0; i < commerce.skus().size(); i++) {
+      add(problems, "$.commerce.skus[" + i + "]", FieldRules.notBlank(commerce.skus().get(i)));
+    }
+    String orderId = commerce.orderId();
+    if (orderId != null) {
+      add(problems, "$.commerce.order_id", FieldRules.notBlank(orderId));
+    }
+  }
+
+  private static void add(List<Problem> problems, String path, @Nullable String reason) {
+    if (reason != null) {
+      problems.add(new Problem(path, reason));
+    }
+  }
+
+  /**
+   * The problem an event of {@code eventBytes} UTF-8 bytes has under this codec's limit ({@code $:
+   * event is 40000 bytes, over the 32768-byte limit}), or null if it fits. For callers that measure
+   * input before reading it whole, like a bounded line reader.
+   */
+  public @Nullable Problem sizeProblem(long eventBytes) {
+    if (eventBytes <= maxEventBytes) {
+      return null;
+    }
+    return new Problem(
+        "$", "event is " + eventBytes + " bytes, over the " + maxEventBytes + "-byte limit");
+  }
+
+  @Override
+  public String toString() {
+    return "EventCodec{region="
+        + identityNormalizer.defaultRegion()
+        + ", lenientPhone="
+        + identityNormalizer.lenientPhone()
+        + ", maxEventBytes="
+        + maxEventBytes
+        + "}";
+  }
+
+  /** Configures an {@link EventCodec}. Not thread-safe. */
+  public static final class Builder {
+    private IdentityNormalizer identityNormalizer = IdentityNormalizer.create();
+    private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+
+    private Builder() {}
+
+    /** The normalizer that {@code email} and {@code phone} must pass; default region US, strict. */
+    public Builder identityNormalizer(IdentityNormalizer identityNormalizer) {
+      this.identityNormalizer = Objects.requireNonNull(identityNormalizer, "identityNormalizer");
+      return this;
+    }
+
+    /**
+     * The largest event accepted, in UTF-8 bytes; default {@value EventCodec#DEFAULT_MAX_EVENT_BYTES}.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder maxEventBytes(int maxEventBytes) {
+      if (maxEventBytes < 1) {
+        throw new IllegalArgumentException(
+            "maxEventBytes: must be at least 1, was " + maxEventBytes);
+      }
+      this.maxEventBytes = maxEventBytes;
+      return this;
+    }
+
+    public EventCodec build() {
+      return new EventCodec(this);
+    }
+  }
+}
