@@ -871,12 +871,13 @@ public final class SegmentedLog implements AutoCloseable {
   /** The operating system's reason, without a stack trace: "No space left on device". */
   static String reason(IOException e) {
     if (e instanceof FileSystemException fse) {
+      // Its getMessage() repeats the file; say the reason first, then the file it concerns.
       String why = fse.getReason();
       String file = fse.getFile();
-      String other = fse.getOtherFile();
-      return e.getClass().getSimpleName() + " " + file + (other == null ? "" : " -> " + other)
-          + (why == null ? "" : ": " + why);
+      return (why == null ? e.getClass().getSimpleName() : why)
+          + (file == null ? "" : " (" + file + ")");
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
+
 }
