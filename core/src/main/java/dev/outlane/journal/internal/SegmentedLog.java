@@ -51,9 +51,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Every record gets the next LSN, strictly increasing for the directory's lifetime (the header's
- * first LSN keeps the counter monotonic even after every older segment was deleted). A new segment is
- * started on every open and whenever the next record would take the current one past the configured
- * size, so records are only ever appended to a file this process created.
+ * first LSN keeps the counter monotonic even after every older segment was deleted; the newest
+ * segment is never deleted before this process has written one of its own). A new segment is started
+ * by the first write after open (so opening only to read leaves no file behind) and whenever the next
+ * record would take the current one past the configured size, so records are only ever appended to
+ * a file this process created.
  *
  * <h2>Group commit</h2>
  *
@@ -216,7 +218,6 @@ public final class SegmentedLog implements AutoCloseable {
     lock = acquired;
     try {
       report = recover(replay);
-      startSegment();
       deleteWhatRetentionAllows();
     } catch (IOException e) {
       releaseLock();
@@ -613,7 +614,10 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   private void deleteWhatRetentionAllows() {
-    while (!closedSegments.isEmpty() && retention.canDelete(closedSegments.peekFirst())) {
+    // Until this process has a segment of its own, the newest old one stays: its header and records
+    // are what keep LSNs increasing across reopens.
+    int anchor = current == null ? 1 : 0;
+    while (closedSegments.size() > anchor && retention.canDelete(closedSegments.peekFirst())) {
       long id = closedSegments.peekFirst();
       try {
         Files.deleteIfExists(directory.resolve(segmentName(id)));
