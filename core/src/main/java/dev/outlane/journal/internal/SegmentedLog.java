@@ -302,6 +302,7 @@ public final class SegmentedLog implements AutoCloseable {
     } finally {
       gate.writeLock().unlock();
     }
+    inbound.incrementAndGet(); // the writer counts the marker down like any request
     putUninterruptibly(CLOSE);
     joinUninterruptibly(writer);
     releaseLock();
