@@ -537,6 +537,10 @@ public final class SegmentedLog implements AutoCloseable {
       if (w != null) {
         w.written(r.segmentId, r.lsn);
       }
+    }
+    // Delete before releasing the callers, so a caller that returns sees the files as they are now.
+    deleteWhatRetentionAllows();
+    for (Request r : unacked) {
       r.done.complete(r.lsn);
     }
     unacked.clear();
