@@ -17,9 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The durable dead-letter store: a directory holding an append-only log in the same checksummed
- * segment format as {@link dev.outlane.journal.FileEventJournal}, with two record types. ADD keeps a
- * whole {@link DeadLetter} (the event as the {@link EventSerializer} writes it, the other fields in
- * the encoding documented on {@code DeadLetterCodec}); RESOLVE keeps the id of a record a replay
+ * segment format as {@link dev.outlane.journal.FileEventJournal}, with two record types. ADD keeps
+ * a whole {@link DeadLetter} (the event as the {@link EventSerializer} writes it, the other fields
+ * in the encoding documented on {@code DeadLetterCodec}); RESOLVE keeps the id of a record a replay
  * delivered. Opening replays the log into an in-memory index, so {@link #list} never touches the
  * disk.
  *
@@ -34,12 +34,12 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>{@link #add} and {@link #markResolved} return only after their record is flushed to the device;
- * concurrent calls share one flush. Nothing is ever deleted: resolved records stay listable with
- * {@code includeResolved}. Adding a record whose id is already stored replaces the earlier one in the
- * index (both stay in the log), so an engine that re-dead-letters the same delivery after a crash does
- * not list it twice. A torn tail after a crash is truncated on open as in the journal; see
- * {@link #recoveryReport()}. The directory must not be the journal's: each holds its own lock.
+ * <p>{@link #add} and {@link #markResolved} return only after their record is flushed to the
+ * device; concurrent calls share one flush. Nothing is ever deleted: resolved records stay listable
+ * with {@code includeResolved}. Adding a record whose id is already stored replaces the earlier one
+ * in the index (both stay in the log), so an engine that re-dead-letters the same delivery after a
+ * crash does not list it twice. A torn tail after a crash is truncated on open as in the journal;
+ * see {@link #recoveryReport()}. The directory must not be the journal's: each holds its own lock.
  *
  * <p>Thread-safe.
  */

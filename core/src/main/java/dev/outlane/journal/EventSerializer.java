@@ -16,8 +16,8 @@ public interface EventSerializer {
   /**
    * The event stored as {@code bytes}.
    *
-   * @throws RuntimeException if the bytes are not an event this serializer wrote; stores report such
-   *     records as unreadable instead of failing to open
+   * @throws RuntimeException if the bytes are not an event this serializer wrote; stores report
+   *     such records as unreadable instead of failing to open
    */
   RetentionEvent read(byte[] bytes);
 }

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded write-ahead journal: a directory of append-only, checksummed segment files. No server.
+ * The embedded write-ahead journal: a directory of append-only, checksummed segment files. No
+ * server.
  *
  * <pre>{@code
  * try (FileEventJournal journal = FileEventJournal.builder()
@@ -37,23 +38,23 @@ import org.slf4j.LoggerFactory;
  * {@link #append} returns only after its EVENT record is flushed to the device
  * ({@code FileChannel.force}). Concurrent appends share one flush (group commit): a single writer
  * thread takes every queued record, writes them, flushes once and then releases all their callers.
- * When more appenders are on their way it waits up to {@link Builder#groupCommitMaxWait} to add them
- * to the same flush; a lone appender never waits.
+ * When more appenders are on their way it waits up to {@link Builder#groupCommitMaxWait} to add
+ * them to the same flush; a lone appender never waits.
  *
- * <p>{@link #complete} writes a COMPLETE record but does not wait for, or cause, a flush: it is made
- * durable by the next append's flush or by {@link #close()}. That is safe because losing a completion
- * (power cut before the next flush) only means the event is found pending on the next open and
- * delivered again, and redelivery is what idempotency keys make harmless. Losing an EVENT would lose
- * data; losing a COMPLETE costs a duplicate attempt.
+ * <p>{@link #complete} writes a COMPLETE record but does not wait for, or cause, a flush: it is
+ * made durable by the next append's flush or by {@link #close()}. That is safe because losing a
+ * completion (power cut before the next flush) only means the event is found pending on the next
+ * open and delivered again, and redelivery is what idempotency keys make harmless. Losing an EVENT
+ * would lose data; losing a COMPLETE costs a duplicate attempt.
  *
  * <h2>Disk use</h2>
  *
- * Segments close at {@link Builder#segmentSize} and a closed segment is deleted once every event in it
- * is completed (its completion may sit in a later segment) and every older segment is deleted. Deleting
- * in order keeps a completion on disk for as long as its event is. Under steady load disk use is
- * therefore about one segment plus whatever the oldest still-pending event holds back; an event that
- * stays pending for hours (a destination down for hours) keeps the segments after it until it is
- * completed or dead-lettered.
+ * Segments close at {@link Builder#segmentSize} and a closed segment is deleted once every event in
+ * it is completed (its completion may sit in a later segment) and every older segment is deleted.
+ * Deleting in order keeps a completion on disk for as long as its event is. Under steady load disk
+ * use is therefore about one segment plus whatever the oldest still-pending event holds back; an
+ * event that stays pending for hours (a destination down for hours) keeps the segments after it
+ * until it is completed or dead-lettered.
  *
  * <h2>Crashes</h2>
  *
@@ -148,8 +149,8 @@ public final class FileEventJournal implements EventJournal {
   }
 
   /**
-   * Records that the event with this sequence reached a final state. Returns without waiting for the
-   * disk (see the class documentation for why that is safe). Completing an unknown or already
+   * Records that the event with this sequence reached a final state. Returns without waiting for
+   * the disk (see the class documentation for why that is safe). Completing an unknown or already
    * completed sequence has no effect.
    *
    * @throws JournalException if the journal is closed
@@ -311,8 +312,8 @@ public final class FileEventJournal implements EventJournal {
 
     /**
      * Whether to flush to the device. Defaults to true; false keeps records only as durable as the
-     * operating system's page cache (they survive a process crash, not a power cut) and is meant for
-     * tests and benchmarks.
+     * operating system's page cache (they survive a process crash, not a power cut) and is meant
+     * for tests and benchmarks.
      */
     public Builder fsync(boolean fsync) {
       this.fsync = fsync;

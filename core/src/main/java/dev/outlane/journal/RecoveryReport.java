@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * What opening a journal directory found: how many records were read back, and how much damage from
- * a crash or a bad disk was cut off. A torn tail (the last record half-written when the process died)
- * is normal after a crash and is truncated; every complete record before it is kept.
+ * a crash or a bad disk was cut off. A torn tail (the last record half-written when the process
+ * died) is normal after a crash and is truncated; every complete record before it is kept.
  *
  * @param segmentsScanned segment files read
  * @param recordsRecovered complete, checksum-valid records read

@@ -23,7 +23,8 @@ class JournalRecoveryTest {
   @TempDir Path dir;
 
   private FileEventJournal open() {
-    return FileEventJournal.builder().directory(dir).serializer(TestEventSerializer.INSTANCE).open();
+    return FileEventJournal.builder().directory(dir).serializer(TestEventSerializer.INSTANCE)
+        .open();
   }
 
   private static int frameSize(int n) {
@@ -229,7 +230,8 @@ class JournalRecoveryTest {
   }
 
   private static void flipByte(Path file, long offset) throws IOException {
-    try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel c =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocate(1);
       c.read(b, offset);
       b.put(0, (byte) (b.get(0) ^ 0x5A));

@@ -52,35 +52,37 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every record gets the next LSN, strictly increasing for the directory's lifetime (the header's
  * first LSN keeps the counter monotonic even after every older segment was deleted; the newest
- * segment is never deleted before this process has written one of its own). A new segment is started
- * by the first write after open (so opening only to read leaves no file behind) and whenever the next
- * record would take the current one past the configured size, so records are only ever appended to
- * a file this process created.
+ * segment is never deleted before this process has written one of its own). A new segment is
+ * started by the first write after open (so opening only to read leaves no file behind) and
+ * whenever the next record would take the current one past the configured size, so records are only
+ * ever appended to a file this process created.
  *
  * <h2>Group commit</h2>
  *
- * {@link #submit} puts a request on a bounded queue (the caller blocks while it is full) and returns a
- * {@link Ticket}. The writer thread takes every queued request (up to {@code maxBatch}), and, while
- * more callers are on their way into {@code submit}, waits up to {@code maxWait} for them; it then
- * writes the whole batch and flushes it with <em>one</em> {@link LogIo#force}, and only then runs the
- * requests' {@link Written} callbacks and completes their tickets. Requests marked non-durable are
- * written in the same order but never wait for, or cause, a flush.
+ * {@link #submit} puts a request on a bounded queue (the caller blocks while it is full) and
+ * returns a {@link Ticket}. The writer thread takes every queued request (up to {@code maxBatch}),
+ * and, while more callers are on their way into {@code submit}, waits up to {@code maxWait} for
+ * them; it then writes the whole batch and flushes it with <em>one</em> {@link LogIo#force}, and
+ * only then runs the requests' {@link Written} callbacks and completes their tickets. Requests
+ * marked non-durable are written in the same order but never wait for, or cause, a flush.
  *
  * <h2>Recovery</h2>
  *
  * On open every segment is read in order and each checksum-valid record handed to a {@link Replay}.
- * At the first bad record (a header or payload cut short, an implausible length, a checksum mismatch)
- * reading of that segment stops. In the last segment that is the torn tail a crash leaves: it is
- * truncated. In an earlier segment (which can only happen after a disk fault, or when a failed write
- * could not be rolled back) the rest of that segment is skipped and left on disk for inspection; later
- * segments are still read. A segment with a foreign header is renamed to {@code *.corrupt}. Both are
- * listed in the {@link RecoveryReport} and logged at WARN, without record contents.
+ * At the first bad record (a header or payload cut short, an implausible length, a checksum
+ * mismatch) reading of that segment stops. In the last segment that is the torn tail a crash
+ * leaves: it is truncated. In an earlier segment (which can only happen after a disk fault, or when
+ * a failed write could not be rolled back) the rest of that segment is skipped and left on disk for
+ * inspection; later segments are still read. A segment with a foreign header is renamed to
+ * {@code <name>.corrupt}. Both are listed in the {@link RecoveryReport} and logged at WARN, without
+ * record contents.
  *
  * <h2>Retention</h2>
  *
- * After each batch the writer deletes closed segments <em>from the oldest on</em> for as long as the
- * owner's {@link Retention} says a segment may go. Deleting only a prefix keeps a later record that
- * refers to an earlier one (a completion to its event) on disk for as long as the earlier one is.
+ * After each batch the writer deletes closed segments <em>from the oldest on</em> for as long as
+ * the owner's {@link Retention} says a segment may go. Deleting only a prefix keeps a later record
+ * that refers to an earlier one (a completion to its event) on disk for as long as the earlier one
+ * is.
  *
  * <p>Thread-safe. Callbacks ({@link Written}, {@link Retention}) run on the writer thread, one at a
  * time, except during {@link #open}, where {@link Replay} and {@link Retention} run on the opening
@@ -99,7 +101,8 @@ public final class SegmentedLog implements AutoCloseable {
   public static final int FRAME_OVERHEAD = 17;
   /**
    * The largest payload accepted. Events are at most 32 KiB by the v1 contract; 16 MiB leaves room
-   * for any dead letter while letting recovery reject a garbage length without allocating gigabytes.
+   * for any dead letter while letting recovery reject a garbage length without allocating
+   * gigabytes.
    */
   public static final int MAX_PAYLOAD = 16 * 1024 * 1024;
   /** The lock file's name inside the directory. */
@@ -168,7 +171,7 @@ public final class SegmentedLog implements AutoCloseable {
   private final BlockingQueue<Request> queue;
   /** Callers inside {@link #submit} whose request the writer has not taken yet. */
   private final AtomicInteger inbound = new AtomicInteger();
-  /** Read-held while submitting, write-held while closing: nothing is queued after the close marker. */
+  /** Read-held to submit, write-held to close: nothing is queued after the close marker. */
   private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
   private final Thread writer;
   private volatile boolean closed;
@@ -235,8 +238,8 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   /**
-   * Opens (creating if needed) the log in {@code config.directory()}, replaying every readable record
-   * into {@code replay} before returning.
+   * Opens (creating if needed) the log in {@code config.directory()}, replaying every readable
+   * record into {@code replay} before returning.
    *
    * @throws JournalException if the directory cannot be created or locked, or a segment was written
    *     by a newer format version
@@ -591,7 +594,8 @@ public final class SegmentedLog implements AutoCloseable {
     FileChannel c = config.io().create(path);
     try {
       ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
-      header.putInt(MAGIC).putShort(FORMAT_VERSION).putShort((short) 0).putLong(id).putLong(nextLsn);
+      header.putInt(MAGIC).putShort(FORMAT_VERSION).putShort((short) 0)
+          .putLong(id).putLong(nextLsn);
       header.flip();
       config.io().write(c, header);
       if (config.fsync()) {
