@@ -1,0 +1,240 @@
+package dev.outlane.deadletter;
+
+import dev.outlane.deadletter.internal.DeadLetterCodec;
+import dev.outlane.journal.EventSerializer;
+import dev.outlane.journal.JournalException;
+import dev.outlane.journal.RecoveryReport;
+import dev.outlane.journal.internal.LogIo;
+import dev.outlane.journal.internal.SegmentedLog;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The durable dead-letter store: a directory holding an append-only log in the same checksummed
+ * segment format as {@link dev.outlane.journal.FileEventJournal}, with two record types. ADD keeps
+ * a whole {@link DeadLetter} (the event as the {@link EventSerializer} writes it, the other fields
+ * in the encoding documented on {@code DeadLetterCodec}); RESOLVE keeps the id of a record a replay
+ * delivered. Opening replays the log into an in-memory index, so {@link #list} never touches the
+ * disk.
+ *
+ * <pre>{@code
+ * try (FileDeadLetterStore store = FileDeadLetterStore.builder()
+ *     .directory(Path.of("/var/lib/outlane/dead-letters"))
+ *     .serializer(serializer)
+ *     .open()) {
+ *   store.add(deadLetter);                       // returns once it is on disk
+ *   store.list(new DeadLetterQuery("twilio-sms", null, false));
+ *   store.markResolved(deadLetter.id());         // durable too
+ * }
+ * }</pre>
+ *
+ * <p>{@link #add} and {@link #markResolved} return only after their record is flushed to the
+ * device; concurrent calls share one flush. Nothing is ever deleted: resolved records stay listable
+ * with {@code includeResolved}. Adding a record whose id is already stored replaces the earlier one
+ * in the index (both stay in the log), so an engine that re-dead-letters the same delivery after a
+ * crash does not list it twice. A torn tail after a crash is truncated on open as in the journal;
+ * see {@link #recoveryReport()}. The directory must not be the journal's: each holds its own lock.
+ *
+ * <p>Thread-safe.
+ */
+public final class FileDeadLetterStore implements DeadLetterStore {
+  /** Record type: a whole dead letter. */
+  static final byte ADD = 3;
+  /** Record type: the id (UTF-8) of a dead letter that was resolved. */
+  static final byte RESOLVE = 4;
+  /** 16 MiB: dead letters are few; a smaller file is quicker to inspect by hand. */
+  public static final long DEFAULT_SEGMENT_SIZE = 16L * 1024 * 1024;
+
+  private final Path directory;
+  private final DeadLetterCodec codec;
+  private final SegmentedLog log;
+  private final RecoveryReport report;
+  private final List<String> unreadable = new ArrayList<>();
+  /** Insertion-ordered: oldest first. Guarded by itself. */
+  private final Map<String, DeadLetter> index = new LinkedHashMap<>();
+
+  private FileDeadLetterStore(Builder b) {
+    this.directory = Objects.requireNonNull(b.directory);
+    this.codec = new DeadLetterCodec(Objects.requireNonNull(b.serializer));
+    SegmentedLog.Config config = new SegmentedLog.Config(directory, "dead-letter store",
+        b.segmentSize, 0, 1024, 1024, b.fsync, b.io);
+    this.log = SegmentedLog.open(config, this::replay, SegmentedLog.Retention.keepAll());
+    RecoveryReport found = log.recoveryReport();
+    List<String> problems = new ArrayList<>(found.problems());
+    problems.addAll(unreadable);
+    this.report = new RecoveryReport(found.segmentsScanned(), found.recordsRecovered(),
+        found.bytesTruncated(), found.bytesSkipped(), problems);
+  }
+
+  /** A builder; {@code directory} and {@code serializer} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Stores {@code deadLetter} durably; returns once it is flushed.
+   *
+   * @throws JournalException if it could not be written (disk full, store closed)
+   */
+  @Override
+  public void add(DeadLetter deadLetter) {
+    Objects.requireNonNull(deadLetter, "deadLetter");
+    byte[] bytes = codec.write(deadLetter);
+    log.submit(ADD, bytes, true, (segment, lsn) -> index(deadLetter)).await();
+  }
+
+  @Override
+  public List<DeadLetter> list(DeadLetterQuery query) {
+    Objects.requireNonNull(query, "query");
+    List<DeadLetter> matching = new ArrayList<>();
+    synchronized (index) {
+      for (DeadLetter d : index.values()) {
+        if (query.matches(d)) {
+          matching.add(d);
+        }
+      }
+    }
+    return matching;
+  }
+
+  /**
+   * Durably marks the record resolved; returns once that is flushed. Resolving a resolved record
+   * returns true without writing.
+   *
+   * @throws JournalException if it could not be written
+   */
+  @Override
+  public boolean markResolved(String id) {
+    Objects.requireNonNull(id, "id");
+    synchronized (index) {
+      @Nullable DeadLetter d = index.get(id);
+      if (d == null) {
+        return false;
+      }
+      if (d.resolved()) {
+        return true;
+      }
+    }
+    log.submit(RESOLVE, id.getBytes(StandardCharsets.UTF_8), true, (s, l) -> resolve(id)).await();
+    return true;
+  }
+
+  /** What opening the directory found. */
+  public RecoveryReport recoveryReport() {
+    return report;
+  }
+
+  /** Flushes and releases the directory. Calls after close throw {@link JournalException}. */
+  @Override
+  public void close() {
+    log.close();
+  }
+
+  /** Stops as if the process were killed, for crash tests. */
+  void haltForTesting() {
+    log.haltForTesting();
+  }
+
+  @Override
+  public String toString() {
+    return "FileDeadLetterStore{directory=" + directory + "}";
+  }
+
+  private void replay(long segment, byte type, long lsn, byte[] payload) {
+    if (type == ADD) {
+      try {
+        index(codec.read(payload));
+      } catch (RuntimeException e) {
+        unreadable.add("segment " + segment + ", record " + lsn + ": unreadable dead letter ("
+            + e.getClass().getSimpleName() + "); skipped");
+      }
+    } else if (type == RESOLVE) {
+      resolve(new String(payload, StandardCharsets.UTF_8));
+    } else {
+      unreadable.add("segment " + segment + ", record " + lsn + ": unknown type " + type
+          + "; skipped");
+    }
+  }
+
+  private void index(DeadLetter d) {
+    synchronized (index) {
+      index.remove(d.id());
+      index.put(d.id(), d);
+    }
+  }
+
+  private void resolve(String id) {
+    synchronized (index) {
+      index.computeIfPresent(id, (k, d) -> d.asResolved());
+    }
+  }
+
+  /**
+   * Configures a {@link FileDeadLetterStore}. Setters validate at once, naming the field. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+    private @Nullable Path directory;
+    private @Nullable EventSerializer serializer;
+    private long segmentSize = DEFAULT_SEGMENT_SIZE;
+    private boolean fsync = true;
+    private LogIo io = LogIo.standard();
+
+    private Builder() {}
+
+    /** The directory to keep dead letters in; created if missing. Required. */
+    public Builder directory(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** How the dead letters' events are turned into bytes. Required. */
+    public Builder serializer(EventSerializer serializer) {
+      this.serializer = Objects.requireNonNull(serializer, "serializer");
+      return this;
+    }
+
+    /** The size at which a segment is closed and a new one started; at least 4 KiB. */
+    public Builder segmentSize(long bytes) {
+      if (bytes < 4096) {
+        throw new IllegalArgumentException("segmentSize must be at least 4096 bytes, was " + bytes);
+      }
+      this.segmentSize = bytes;
+      return this;
+    }
+
+    /** Whether to flush to the device; true by default, false only for tests. */
+    public Builder fsync(boolean fsync) {
+      this.fsync = fsync;
+      return this;
+    }
+
+    /** The file operations, so tests can inject a full disk. */
+    Builder io(LogIo io) {
+      this.io = Objects.requireNonNull(io, "io");
+      return this;
+    }
+
+    /**
+     * Opens the store, replaying what the directory holds.
+     *
+     * @throws IllegalStateException if {@code directory} or {@code serializer} was not set
+     * @throws JournalException if the directory cannot be created or is in use
+     */
+    public FileDeadLetterStore open() {
+      if (directory == null) {
+        throw new IllegalStateException("directory is required");
+      }
+      if (serializer == null) {
+        throw new IllegalStateException("serializer is required");
+      }
+      return new FileDeadLetterStore(this);
+    }
+  }
+}
