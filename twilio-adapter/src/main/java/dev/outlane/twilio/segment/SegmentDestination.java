@@ -10,13 +10,13 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.twilio.internal.Gzip;
+import dev.outlane.twilio.internal.IsoInstant;
 import dev.outlane.twilio.internal.JsonValues;
 import dev.outlane.twilio.internal.RetryAfter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -100,7 +100,6 @@ public final class SegmentDestination implements Destination {
   static final int MAX_MESSAGE_ID_LENGTH = 99;
 
   private static final MediaType JSON = MediaType.get("application/json");
-  private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
   private static final int REASON_MAX_CHARS = 200;
 
   private final String name;
@@ -164,7 +163,7 @@ public final class SegmentDestination implements Destination {
   public long sizeOf(DeliveryItem item) {
     Buffer scratch = new Buffer();
     try {
-      writeEvent(item, scratch);
+      writeEvent(item, writer(scratch));
     } catch (BadOptionException e) {
       return 0;
     }
@@ -180,12 +179,15 @@ public final class SegmentDestination implements Destination {
     Outcome[] outcomes = new Outcome[batch.size()];
     Buffer body = new Buffer();
     Buffer scratch = new Buffer();
+    // One writer for the whole call: each event is a top-level value, moved out of scratch as soon as
+    // it is complete, so scratch always holds exactly the event just written.
+    JsonWriter writer = writer(scratch);
     List<Integer> members = new ArrayList<>(Math.min(batch.size(), MAX_EVENTS_PER_BATCH));
     long bytes = 0;
     for (int i = 0; i < batch.size(); i++) {
       DeliveryItem item = batch.get(i);
       try {
-        writeEvent(item, scratch);
+        writeEvent(item, writer);
       } catch (BadOptionException e) {
         outcomes[i] = Outcome.rejected("option", e.getMessage());
         continue;
@@ -231,7 +233,7 @@ public final class SegmentDestination implements Destination {
     json.writeUtf8("{\"batch\":[");
     json.write(events, events.size());
     json.writeUtf8("],\"sentAt\":\"");
-    json.writeUtf8(ISO.format(clock.instant()));
+    json.writeUtf8(IsoInstant.format(clock.instant()));
     json.writeUtf8("\",\"context\":{\"library\":{\"name\":\"outlane\"}}}");
     int length = (int) json.size();
     byte[] raw = json.readByteArray();
@@ -296,7 +298,16 @@ public final class SegmentDestination implements Destination {
     return s.length() <= REASON_MAX_CHARS ? s : s.substring(0, REASON_MAX_CHARS) + "…";
   }
 
-  private void writeEvent(DeliveryItem item, Buffer out) {
+  private static JsonWriter writer(Buffer out) {
+    JsonWriter w = JsonWriter.of(out);
+    w.setSerializeNulls(true);
+    // Lenient only to allow one top-level value per event on a reused writer; values are unchanged.
+    w.setLenient(true);
+    return w;
+  }
+
+  /** Writes one event as a complete JSON object; validates the options before writing anything. */
+  private void writeEvent(DeliveryItem item, JsonWriter w) {
     String call = item.option("call");
     boolean identify;
     if (call == null || call.equals("track")) {
@@ -318,13 +329,11 @@ public final class SegmentDestination implements Destination {
     boolean pii = "true".equals(includePii);
     RetentionEvent event = item.event();
     try {
-      JsonWriter w = JsonWriter.of(out);
-      w.setSerializeNulls(true);
       w.beginObject();
       w.name("type").value(identify ? "identify" : "track");
       w.name("messageId").value(item.idempotencyKey());
       w.name("userId").value(item.identity().customerId());
-      w.name("timestamp").value(ISO.format(event.eventTime()));
+      w.name("timestamp").value(IsoInstant.format(event.eventTime()));
       if (identify) {
         w.name("traits");
         writeProperties(w, event, pii ? item : null);

@@ -81,6 +81,7 @@ public final class FakeSegmentServer implements AutoCloseable {
   private FakeSegmentServer(Builder b) {
     this.writeKey = b.writeKey;
     this.maxRecordedEvents = b.maxRecordedEvents;
+    server.setServerSocketFactory(new NoDelayServerSocketFactory());
     server.setDispatcher(new SegmentDispatcher());
   }
 

@@ -94,6 +94,7 @@ public final class FakeTwilioServer implements AutoCloseable {
     this.authToken = b.authToken;
     this.apiKeys = Map.copyOf(b.apiKeys);
     this.clock = b.clock;
+    server.setServerSocketFactory(new NoDelayServerSocketFactory());
     server.setDispatcher(new TwilioDispatcher());
   }
 
