@@ -104,6 +104,7 @@ public final class SegmentDestination implements Destination {
 
   private final String name;
   private final OkHttpClient http;
+  private final boolean ownsClient;
   private final HttpUrl batchUrl;
   private final String authorization;
   private final Clock clock;
@@ -118,6 +119,7 @@ public final class SegmentDestination implements Destination {
   private SegmentDestination(Builder b) {
     this.name = b.name;
     this.http = b.okHttpClient != null ? b.okHttpClient : new OkHttpClient();
+    this.ownsClient = b.okHttpClient == null;
     this.batchUrl = b.endpoint.resolve("v1/batch");
     String key = b.writeKey == null ? "" : b.writeKey;
     this.authorization =
@@ -423,10 +425,17 @@ public final class SegmentDestination implements Destination {
     w.endObject();
   }
 
-  /** Frees the pooled gzip deflaters. The OkHttp client, possibly shared, is left open. */
+  /**
+   * Frees the pooled gzip deflaters, and the OkHttp threads and connections if this destination
+   * created its own client; a client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
   @Override
   public void close() {
     gzip.close();
+    if (ownsClient) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
   }
 
   @Override

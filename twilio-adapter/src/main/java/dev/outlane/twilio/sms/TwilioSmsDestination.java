@@ -106,8 +106,10 @@ public final class TwilioSmsDestination implements Destination {
   private final @Nullable Integer validityPeriodSeconds;
   private final Clock clock;
   private final ConcurrentMap<String, Object> routeTemplates = new ConcurrentHashMap<>();
+  /** The OkHttp client this destination created itself, closed with it; null if the caller's is shared. */
+  private final @Nullable OkHttpClient ownedClient;
 
-  private TwilioSmsDestination(Builder b, TwilioRestClient client) {
+  private TwilioSmsDestination(Builder b, TwilioRestClient client, @Nullable OkHttpClient ownedClient) {
     this.name = b.name;
     this.client = client;
     this.accountSid = Objects.requireNonNull(b.accountSid);
@@ -117,6 +119,7 @@ public final class TwilioSmsDestination implements Destination {
     this.statusCallback = b.statusCallback;
     this.validityPeriodSeconds = b.validityPeriodSeconds;
     this.clock = b.clock;
+    this.ownedClient = ownedClient;
   }
 
   public static Builder builder() {
@@ -273,6 +276,18 @@ public final class TwilioSmsDestination implements Destination {
       return "failure";
     }
     return t.getClass().getSimpleName();
+  }
+
+  /**
+   * Releases the OkHttp threads and connections if this destination created its own client; a
+   * client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
+  @Override
+  public void close() {
+    if (ownedClient != null) {
+      ownedClient.dispatcher().executorService().shutdown();
+      ownedClient.connectionPool().evictAll();
+    }
   }
 
   @Override
@@ -470,9 +485,8 @@ public final class TwilioSmsDestination implements Destination {
       if ((region == null) != (edge == null) && region != null) {
         throw new IllegalArgumentException("edge: required with region (Twilio routes by edge + region)");
       }
-      OkHttpClient base = okHttpClient != null ? okHttpClient : new OkHttpClient();
-      OkHttpTwilioHttpClient http =
-          new OkHttpTwilioHttpClient(OkHttpTwilioHttpClient.deriveFrom(base), baseUrl, UserAgent.VALUE);
+      OkHttpClient derived = OkHttpTwilioHttpClient.deriveFrom(okHttpClient != null ? okHttpClient : new OkHttpClient());
+      OkHttpTwilioHttpClient http = new OkHttpTwilioHttpClient(derived, baseUrl, UserAgent.VALUE);
       TwilioRestClient.Builder rest =
           authToken != null
               ? new TwilioRestClient.Builder(accountSid, authToken)
@@ -484,7 +498,7 @@ public final class TwilioSmsDestination implements Destination {
       if (edge != null) {
         rest.edge(edge);
       }
-      return new TwilioSmsDestination(this, rest.httpClient(http).build());
+      return new TwilioSmsDestination(this, rest.httpClient(http).build(), okHttpClient == null ? derived : null);
     }
   }
 }
