@@ -24,8 +24,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -308,6 +310,39 @@ class TwilioSmsDestinationTest {
     assertThat(((Outcome.Unknown) outcome).reason()).endsWith("after the request was written; the SMS may have been sent");
     assertThat(twilio.requestCount()).isEqualTo(1);
     assertThat(twilio.messages()).hasSize(1);
+  }
+
+  @Test
+  void aCreatedAnswerWhoseBodyIsCutOffStillCountsAsDelivered() throws IOException {
+    try (MockWebServer raw = new MockWebServer()) {
+      raw.enqueue(
+          new MockResponse.Builder()
+              .code(201)
+              .body("{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}")
+              .onResponseBody(new SocketEffect.CloseSocket())
+              .build());
+      raw.start();
+      TwilioSmsDestination sms = destination().baseUrl(raw.url("/")).build();
+
+      assertThat(sms.deliver(List.of(cart()))).containsExactly(Outcome.delivered(null));
+      assertThat(raw.getRequestCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aProxyErrorPageWithoutTwilioJsonIsClassifiedByStatusAlone() throws IOException {
+    try (MockWebServer raw = new MockWebServer()) {
+      raw.enqueue(new MockResponse.Builder().code(502).body("<html>Bad Gateway</html>").build());
+      raw.enqueue(new MockResponse.Builder().code(400).body("<html>Bad Request</html>").build());
+      raw.start();
+      TwilioSmsDestination sms = destination().baseUrl(raw.url("/")).build();
+
+      assertThat(sms.deliver(List.of(cart(), cart())))
+          .containsExactly(
+              new Outcome.Unknown(
+                  "outcome unknown: HTTP 502 after the request was written; the SMS may have been sent", "502"),
+              Outcome.rejected("http_400", "Twilio refused the message: HTTP 400"));
+    }
   }
 
   @Test
