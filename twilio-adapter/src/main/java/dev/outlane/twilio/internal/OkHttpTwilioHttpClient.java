@@ -1,0 +1,174 @@
+package dev.outlane.twilio.internal;
+
+import com.twilio.constant.EnumConstants;
+import com.twilio.http.HttpClient;
+import com.twilio.http.HttpMethod;
+import com.twilio.http.Request;
+import com.twilio.http.Response;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import okhttp3.Call;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.RequestBody;
+import okhttp3.ResponseBody;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.message.BasicHeader;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A twilio-java {@link HttpClient} on OkHttp that sends every request exactly once.
+ *
+ * <p><b>Why.</b> twilio-java's {@code HttpClient.reliableRequest} calls {@code makeRequest} again on
+ * any 5xx (up to 3 attempts, 100 ms apart, in 13.0.1) — including {@code POST /Messages}, which has no
+ * idempotency key, so a 5xx from a request Twilio already acted on becomes a second SMS. This client
+ * overrides both {@code reliableRequest} overloads to make exactly one attempt, and its OkHttp client
+ * has {@code retryOnConnectionFailure(false)}, so OkHttp does not silently replay either. Retries are
+ * the engine's decision, made from the {@link TwilioCallException.Stage}.
+ *
+ * <p>Error statuses are not returned to twilio-java: they are thrown as {@link TwilioCallException}
+ * with their headers, which twilio-java's {@code ApiException} would drop ({@code Retry-After}).
+ *
+ * <p>For tests, a base URL replaces the scheme, host and port of every URL twilio-java builds
+ * ({@code https://api.twilio.com/2010-04-01/...} → {@code http://127.0.0.1:PORT/2010-04-01/...}).
+ *
+ * <p>Thread-safe: it holds no per-request state (unlike the base class's {@code getLastRequest()},
+ * which this client never updates).
+ */
+public final class OkHttpTwilioHttpClient extends HttpClient {
+  private static final MediaType FORM = MediaType.get("application/x-www-form-urlencoded");
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final OkHttpClient okHttp;
+  private final @Nullable HttpUrl baseUrl;
+  private final String userAgent;
+
+  /**
+   * @param okHttp the client to send with; it must not retry on connection failure (see {@link
+   *     #deriveFrom})
+   * @param baseUrl the scheme, host and port to send to instead of Twilio's, or null for Twilio's
+   * @param userAgent the {@code User-Agent} header
+   */
+  public OkHttpTwilioHttpClient(OkHttpClient okHttp, @Nullable HttpUrl baseUrl, String userAgent) {
+    if (okHttp.retryOnConnectionFailure()) {
+      throw new IllegalArgumentException(
+          "okHttp: must not retry on connection failure (use OkHttpTwilioHttpClient.deriveFrom)");
+    }
+    this.okHttp = okHttp;
+    this.baseUrl = baseUrl;
+    this.userAgent = userAgent;
+  }
+
+  /**
+   * A client sharing {@code base}'s connection pool, dispatcher and timeouts, that never retries a
+   * request OkHttp considers recoverable and never follows redirects (a redirected POST would be a
+   * second request).
+   */
+  public static OkHttpClient deriveFrom(OkHttpClient base) {
+    return base.newBuilder().retryOnConnectionFailure(false).followRedirects(false).build();
+  }
+
+  /** Exactly one attempt: see the class comment. */
+  @Override
+  public Response reliableRequest(Request request) {
+    return makeRequest(request);
+  }
+
+  /** Exactly one attempt whatever the arguments ask: see the class comment. */
+  @Override
+  public Response reliableRequest(Request request, int[] retryCodes, int retries, long delayMillis) {
+    return makeRequest(request);
+  }
+
+  /**
+   * Sends {@code request} once.
+   *
+   * @return the response, only for a 2xx status
+   * @throws TwilioCallException for an error status or a transport failure, saying how far it got
+   */
+  @Override
+  public Response makeRequest(Request request) {
+    HttpUrl url = rewrite(HttpUrl.get(request.constructURL().toString()));
+    HttpMethod method = request.getMethod();
+    RequestBody body = null;
+    if (method == HttpMethod.POST || method == HttpMethod.PUT) {
+      if (request.getContentType() == EnumConstants.ContentType.JSON) {
+        body = RequestBody.create(request.getBody() == null ? "" : request.getBody(), JSON);
+      } else {
+        body = RequestBody.create(request.encodeFormBody(), FORM);
+      }
+    }
+    okhttp3.Request.Builder builder =
+        new okhttp3.Request.Builder()
+            .url(url)
+            .method(method.toString(), body)
+            .header("User-Agent", userAgent)
+            .header("Accept", "application/json");
+    if (request.requiresAuthentication()) {
+      builder.header("Authorization", request.getAuthString());
+    }
+    for (Map.Entry<String, List<String>> e : request.getHeaderParams().entrySet()) {
+      for (String value : e.getValue()) {
+        builder.addHeader(e.getKey(), value);
+      }
+    }
+
+    WriteProbe probe = new WriteProbe(body != null);
+    Call call = okHttp.newCall(builder.build());
+    call.addEventListener(probe);
+    try (okhttp3.Response response = call.execute()) {
+      int code = response.code();
+      String requestId = response.header("Twilio-Request-Id");
+      String content;
+      try {
+        ResponseBody rb = response.body();
+        content = rb.string();
+      } catch (IOException e) {
+        if (response.isSuccessful()) {
+          throw new TwilioCallException(
+              TwilioCallException.Stage.ACCEPTED_BODY_LOST, code, null, null, requestId, e);
+        }
+        content = "";
+      }
+      if (!response.isSuccessful()) {
+        throw new TwilioCallException(
+            TwilioCallException.Stage.HTTP_ERROR,
+            code,
+            content,
+            response.header("Retry-After"),
+            requestId,
+            null);
+      }
+      return new Response(content, code, toApache(response.headers()));
+    } catch (IOException e) {
+      int code = probe.responseCode();
+      TwilioCallException.Stage stage;
+      if (code >= 200 && code < 300) {
+        stage = TwilioCallException.Stage.ACCEPTED_BODY_LOST;
+      } else if (probe.fullyWritten()) {
+        stage = TwilioCallException.Stage.SENT_NO_RESPONSE;
+      } else {
+        stage = TwilioCallException.Stage.NOT_SENT;
+      }
+      throw new TwilioCallException(stage, code, null, null, null, e);
+    }
+  }
+
+  private HttpUrl rewrite(HttpUrl url) {
+    if (baseUrl == null) {
+      return url;
+    }
+    return url.newBuilder().scheme(baseUrl.scheme()).host(baseUrl.host()).port(baseUrl.port()).build();
+  }
+
+  private static Header[] toApache(Headers headers) {
+    Header[] out = new Header[headers.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new BasicHeader(headers.name(i), headers.value(i));
+    }
+    return out;
+  }
+}

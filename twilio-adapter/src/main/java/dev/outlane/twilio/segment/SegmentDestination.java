@@ -1,0 +1,532 @@
+package dev.outlane.twilio.segment;
+
+import com.squareup.moshi.JsonReader;
+import com.squareup.moshi.JsonWriter;
+import dev.outlane.contract.Commerce;
+import dev.outlane.contract.RetentionEvent;
+import dev.outlane.destination.Channel;
+import dev.outlane.destination.DeliveryItem;
+import dev.outlane.destination.Destination;
+import dev.outlane.destination.DestinationLimits;
+import dev.outlane.destination.Outcome;
+import dev.outlane.twilio.internal.Gzip;
+import dev.outlane.twilio.internal.IsoInstant;
+import dev.outlane.twilio.internal.JsonValues;
+import dev.outlane.twilio.internal.RetryAfter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.Deflater;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.Buffer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sends activations to Twilio Segment as {@code track} (default) or {@code identify} calls through the
+ * HTTP Tracking API's {@code POST /v1/batch}, gzipped, with Basic auth {@code writeKey:}.
+ *
+ * <pre>{@code
+ * SegmentDestination segment = SegmentDestination.builder()
+ *     .writeKey(System.getenv("SEGMENT_WRITE_KEY"))
+ *     .endpoint(SegmentDestination.EU_ENDPOINT)   // default: US
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>What is sent.</b> For each item:
+ *
+ * <ul>
+ *   <li>{@code messageId} = the item's idempotency key, so Segment's dedupe (by {@code messageId},
+ *       kept at least 24 h) makes resends harmless: this destination is {@linkplain #idempotent()
+ *       idempotent}.
+ *   <li>{@code userId} = {@code customer_id}; {@code timestamp} = {@code event_time} (ISO-8601 UTC);
+ *       {@code track}: {@code event} = {@code event_name}.
+ *   <li>{@code properties} ({@code track}) or {@code traits} ({@code identify}): {@code cart_value}
+ *       (a JSON number with exactly the event's digits: {@code 129.90} is sent as {@code 129.90},
+ *       never rounded through a double), {@code currency}, {@code order_id}, {@code skus} from
+ *       commerce; then the event's properties (a property named like a commerce field is dropped:
+ *       the validated commerce value wins); then {@code source} unless a property is called so.
+ *   <li>Email and phone are sent only if the route option {@code include_pii=true}: in {@code
+ *       context.traits} of a {@code track}, in {@code traits} of an {@code identify}. By default no
+ *       identifier but the customer id leaves.
+ * </ul>
+ *
+ * <p>Route options: {@code call} = {@code track} | {@code identify}; {@code include_pii} = {@code
+ * true} | {@code false}.
+ *
+ * <p><b>Limits</b> (Segment's documented limits, the same analytics-java enforces): 32 KB per event,
+ * 500 KB per request, 2,500 events per request. {@link #sizeOf} is the event's serialized size in
+ * bytes; {@link #limits()} reserves room for the batch envelope and the commas. An event over 32 KB is
+ * rejected, naming the limit. {@link #deliver} also splits a batch over the limits into several
+ * requests, so a caller that ignores {@code limits()} still never sends an oversized request.
+ *
+ * <p><b>Outcomes</b>: 2xx → delivered; 429 → retryable after {@code Retry-After}; 5xx and I/O errors →
+ * retryable (safe: dedupe by {@code messageId}); 400 and 413 → rejected as a whole batch with
+ * Segment's message; other 4xx → rejected.
+ *
+ * <p>Thread-safe: {@link #deliver} may run on several engine threads at once; each call uses its own
+ * buffers, and the gzip deflaters are pooled.
+ */
+public final class SegmentDestination implements Destination {
+  /** Segment's US endpoint, the default. */
+  public static final String US_ENDPOINT = "https://api.segment.io";
+  /** Segment's EU endpoint, for EU workspaces. */
+  public static final String EU_ENDPOINT = "https://events.eu1.segmentapis.com";
+
+  /** Segment's limits, from its HTTP Tracking API reference (KB = 1,024 bytes, as analytics-java). */
+  public static final int MAX_EVENTS_PER_BATCH = 2_500;
+
+  public static final long MAX_EVENT_BYTES = 32 * 1024;
+  public static final long MAX_BATCH_BYTES = 500 * 1024;
+
+  /**
+   * Bytes of a batch body that are not events: {@code {"batch":[…],"sentAt":"…","context":{…}}} is
+   * under 160 bytes; the rest is margin.
+   */
+  static final long ENVELOPE_BYTES = 512;
+
+  /** The longest {@code messageId} Segment accepts is 99 characters ("fewer than 100"). */
+  static final int MAX_MESSAGE_ID_LENGTH = 99;
+
+  private static final MediaType JSON = MediaType.get("application/json");
+  private static final int REASON_MAX_CHARS = 200;
+
+  private final String name;
+  private final OkHttpClient http;
+  private final boolean ownsClient;
+  private final HttpUrl batchUrl;
+  private final String authorization;
+  private final Clock clock;
+  private final Gzip gzip = new Gzip(Deflater.BEST_SPEED);
+  private final DestinationLimits limits =
+      new DestinationLimits(
+          MAX_EVENTS_PER_BATCH,
+          // Each event but the first is preceded by a comma.
+          MAX_BATCH_BYTES - ENVELOPE_BYTES - (MAX_EVENTS_PER_BATCH - 1),
+          MAX_EVENT_BYTES);
+
+  private SegmentDestination(Builder b) {
+    this.name = b.name;
+    this.http = b.okHttpClient != null ? b.okHttpClient : new OkHttpClient();
+    this.ownsClient = b.okHttpClient == null;
+    this.batchUrl = b.endpoint.resolve("v1/batch");
+    String key = b.writeKey == null ? "" : b.writeKey;
+    this.authorization =
+        "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+    this.clock = b.clock;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Channel channel() {
+    return Channel.EVENTS;
+  }
+
+  @Override
+  public DestinationLimits limits() {
+    return limits;
+  }
+
+  /** True: Segment dedupes by {@code messageId}, which is the idempotency key. */
+  @Override
+  public boolean idempotent() {
+    return true;
+  }
+
+  /** The batch URL requests go to. */
+  public HttpUrl batchUrl() {
+    return batchUrl;
+  }
+
+  /**
+   * The serialized size of the item's event in bytes (UTF-8 JSON, before gzip). An item whose route
+   * options are invalid measures 0: {@link #deliver} rejects it without sending.
+   */
+  @Override
+  public long sizeOf(DeliveryItem item) {
+    Buffer scratch = new Buffer();
+    try {
+      writeEvent(item, writer(scratch));
+    } catch (BadOptionException e) {
+      return 0;
+    }
+    return scratch.size();
+  }
+
+  /**
+   * Sends the batch in as few requests as the limits allow (one, if the engine batched by {@link
+   * #limits()}), sequentially. Never throws for a failure it can classify.
+   */
+  @Override
+  public List<Outcome> deliver(List<DeliveryItem> batch) {
+    Outcome[] outcomes = new Outcome[batch.size()];
+    Buffer body = new Buffer();
+    Buffer scratch = new Buffer();
+    // One writer for the whole call: each event is a top-level value, moved out of scratch as soon as
+    // it is complete, so scratch always holds exactly the event just written.
+    JsonWriter writer = writer(scratch);
+    List<Integer> members = new ArrayList<>(Math.min(batch.size(), MAX_EVENTS_PER_BATCH));
+    long bytes = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      DeliveryItem item = batch.get(i);
+      try {
+        writeEvent(item, writer);
+      } catch (BadOptionException e) {
+        outcomes[i] = Outcome.rejected("option", e.getMessage());
+        continue;
+      }
+      long size = scratch.size();
+      if (size > MAX_EVENT_BYTES) {
+        scratch.clear();
+        outcomes[i] =
+            Outcome.rejected("too_large", "event is " + size + " bytes, over Segment's 32 KB (32768 bytes) limit per event");
+        continue;
+      }
+      if (!members.isEmpty()
+          && (members.size() == MAX_EVENTS_PER_BATCH || bytes + size > limits.maxBytesPerRequest())) {
+        send(members, body, outcomes);
+        members.clear();
+        body.clear();
+        bytes = 0;
+      }
+      if (!members.isEmpty()) {
+        body.writeByte(',');
+      }
+      body.write(scratch, scratch.size());
+      members.add(i);
+      bytes += size;
+    }
+    if (!members.isEmpty()) {
+      send(members, body, outcomes);
+    }
+    List<Outcome> list = new ArrayList<>(outcomes.length);
+    Collections.addAll(list, outcomes);
+    return list;
+  }
+
+  private void send(List<Integer> members, Buffer events, Outcome[] outcomes) {
+    Outcome outcome = post(events);
+    for (int i : members) {
+      outcomes[i] = outcome;
+    }
+  }
+
+  private Outcome post(Buffer events) {
+    Buffer json = new Buffer();
+    json.writeUtf8("{\"batch\":[");
+    json.write(events, events.size());
+    json.writeUtf8("],\"sentAt\":\"");
+    json.writeUtf8(IsoInstant.format(clock.instant()));
+    json.writeUtf8("\",\"context\":{\"library\":{\"name\":\"outlane\"}}}");
+    int length = (int) json.size();
+    byte[] raw = json.readByteArray();
+    byte[] gz = gzip.compress(raw, length);
+    Request request =
+        new Request.Builder()
+            .url(batchUrl)
+            .header("Authorization", authorization)
+            .header("Content-Encoding", "gzip")
+            .header("User-Agent", "outlane-segment")
+            .post(RequestBody.create(gz, JSON))
+            .build();
+    Call call = http.newCall(request);
+    try (Response response = call.execute()) {
+      int code = response.code();
+      if (response.isSuccessful()) {
+        return Outcome.delivered(null);
+      }
+      String text = response.body().string();
+      Duration retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
+      if (code == 429) {
+        return new Outcome.Retryable("rate limited by Segment (HTTP 429)", "429", retryAfter);
+      }
+      if (code >= 500) {
+        return new Outcome.Retryable(
+            "Segment answered HTTP " + code + "; safe to resend: Segment dedupes by messageId",
+            Integer.toString(code),
+            retryAfter);
+      }
+      String message = segmentMessage(text);
+      boolean wholeBatch = code == 400 || code == 413;
+      return new Outcome.Rejected(
+          Integer.toString(code), "Segment refused the batch (HTTP " + code + "): " + message, wholeBatch);
+    } catch (IOException e) {
+      return new Outcome.Retryable(
+          "I/O error talking to Segment (" + e.getClass().getSimpleName()
+              + "); safe to resend: Segment dedupes by messageId",
+          "io",
+          null);
+    }
+  }
+
+  /** Segment's error JSON carries {@code message}; anything else is quoted, shortened. */
+  static String segmentMessage(String body) {
+    try (JsonReader reader = JsonReader.of(new Buffer().writeUtf8(body))) {
+      if (reader.peek() == JsonReader.Token.BEGIN_OBJECT) {
+        reader.beginObject();
+        while (reader.hasNext()) {
+          if (reader.nextName().equals("message") && reader.peek() == JsonReader.Token.STRING) {
+            return shorten(reader.nextString());
+          }
+          reader.skipValue();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not JSON: fall through to the raw text.
+    }
+    return body.isBlank() ? "(no message)" : shorten(body.strip());
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= REASON_MAX_CHARS ? s : s.substring(0, REASON_MAX_CHARS) + "…";
+  }
+
+  private static JsonWriter writer(Buffer out) {
+    JsonWriter w = JsonWriter.of(out);
+    w.setSerializeNulls(true);
+    // Lenient only to allow one top-level value per event on a reused writer; values are unchanged.
+    w.setLenient(true);
+    return w;
+  }
+
+  /** Writes one event as a complete JSON object; validates the options before writing anything. */
+  private void writeEvent(DeliveryItem item, JsonWriter w) {
+    String call = item.option("call");
+    boolean identify;
+    if (call == null || call.equals("track")) {
+      identify = false;
+    } else if (call.equals("identify")) {
+      identify = true;
+    } else {
+      throw new BadOptionException("call: must be \"track\" or \"identify\"");
+    }
+    String includePii = item.option("include_pii");
+    if (includePii != null && !includePii.equals("true") && !includePii.equals("false")) {
+      throw new BadOptionException("include_pii: must be \"true\" or \"false\"");
+    }
+    if (item.idempotencyKey().length() > MAX_MESSAGE_ID_LENGTH) {
+      throw new BadOptionException(
+          "messageId: the idempotency key has " + item.idempotencyKey().length()
+              + " characters; Segment accepts fewer than 100");
+    }
+    boolean pii = "true".equals(includePii);
+    RetentionEvent event = item.event();
+    try {
+      w.beginObject();
+      w.name("type").value(identify ? "identify" : "track");
+      w.name("messageId").value(item.idempotencyKey());
+      w.name("userId").value(item.identity().customerId());
+      w.name("timestamp").value(IsoInstant.format(event.eventTime()));
+      if (identify) {
+        w.name("traits");
+        writeProperties(w, event, pii ? item : null);
+      } else {
+        w.name("event").value(event.eventName());
+        w.name("properties");
+        writeProperties(w, event, null);
+        if (pii && (item.identity().email() != null || item.identity().phoneE164() != null)) {
+          w.name("context").beginObject().name("traits");
+          w.beginObject();
+          writeIdentifiers(w, item);
+          w.endObject();
+          w.endObject();
+        }
+      }
+      w.endObject();
+      w.flush();
+    } catch (IOException e) {
+      // A Buffer never fails to accept bytes.
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void writeIdentifiers(JsonWriter w, DeliveryItem item) throws IOException {
+    if (item.identity().email() != null) {
+      w.name("email").value(item.identity().email());
+    }
+    if (item.identity().phoneE164() != null) {
+      w.name("phone").value(item.identity().phoneE164());
+    }
+  }
+
+  private static void writeProperties(JsonWriter w, RetentionEvent event, @Nullable DeliveryItem identifiersOf)
+      throws IOException {
+    w.beginObject();
+    Commerce c = event.commerce();
+    boolean cartValue = false;
+    boolean currency = false;
+    boolean orderId = false;
+    boolean skus = false;
+    if (c != null) {
+      if (c.cartValue() != null) {
+        w.name("cart_value");
+        JsonValues.writeExact(w, c.cartValue());
+        cartValue = true;
+      }
+      if (c.currency() != null) {
+        w.name("currency").value(c.currency());
+        currency = true;
+      }
+      if (c.orderId() != null) {
+        w.name("order_id").value(c.orderId());
+        orderId = true;
+      }
+      if (!c.skus().isEmpty()) {
+        w.name("skus").beginArray();
+        for (String sku : c.skus()) {
+          w.value(sku);
+        }
+        w.endArray();
+        skus = true;
+      }
+    }
+    boolean pii = identifiersOf != null;
+    for (Map.Entry<String, @Nullable Object> e : event.properties().entrySet()) {
+      String key = e.getKey();
+      boolean taken =
+          switch (key) {
+            case "cart_value" -> cartValue;
+            case "currency" -> currency;
+            case "order_id" -> orderId;
+            case "skus" -> skus;
+            case "email", "phone" -> pii;
+            default -> false;
+          };
+      if (!taken) {
+        w.name(key);
+        JsonValues.write(w, e.getValue());
+      }
+    }
+    if (!event.properties().containsKey("source")) {
+      w.name("source").value(event.source());
+    }
+    if (identifiersOf != null) {
+      writeIdentifiers(w, identifiersOf);
+    }
+    w.endObject();
+  }
+
+  /**
+   * Frees the pooled gzip deflaters, and the OkHttp threads and connections if this destination
+   * created its own client; a client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
+  @Override
+  public void close() {
+    gzip.close();
+    if (ownsClient) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SegmentDestination{name=" + name + ", url=" + batchUrl + "}";
+  }
+
+  /** An item whose route options cannot be sent; rejected without a request. */
+  private static final class BadOptionException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadOptionException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Builds a {@link SegmentDestination}. Setters validate as values are set and throw {@link
+   * IllegalArgumentException} naming the field; messages never contain the write key. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+    private String name = "segment";
+    private @Nullable String writeKey;
+    private HttpUrl endpoint = HttpUrl.get(US_ENDPOINT + "/");
+    private @Nullable OkHttpClient okHttpClient;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The destination's name, {@code segment} by default. */
+    public Builder name(String name) {
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("name: must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /** The source's write key. Required. */
+    public Builder writeKey(String writeKey) {
+      if (writeKey.isBlank()) {
+        throw new IllegalArgumentException("writeKey: must not be blank");
+      }
+      if (writeKey.indexOf(':') >= 0 || !writeKey.strip().equals(writeKey)) {
+        throw new IllegalArgumentException("writeKey: must not contain ':' or surrounding whitespace");
+      }
+      this.writeKey = writeKey;
+      return this;
+    }
+
+    /**
+     * The API root: {@link #US_ENDPOINT} (default), {@link #EU_ENDPOINT}, or a local collector or fake
+     * ({@code http://127.0.0.1:PORT}). Requests go to {@code {endpoint}/v1/batch}.
+     */
+    public Builder endpoint(String endpoint) {
+      HttpUrl url = HttpUrl.parse(endpoint);
+      if (url == null) {
+        throw new IllegalArgumentException("endpoint: not an http or https URL: " + endpoint);
+      }
+      return endpoint(url);
+    }
+
+    /** @see #endpoint(String) */
+    public Builder endpoint(HttpUrl endpoint) {
+      if (endpoint.query() != null) {
+        throw new IllegalArgumentException("endpoint: must not have a query");
+      }
+      String path = endpoint.encodedPath();
+      this.endpoint = path.endsWith("/") ? endpoint : endpoint.newBuilder().addPathSegment("").build();
+      return this;
+    }
+
+    /** The OkHttp client to send with (shared connection pool, timeouts); a new one by default. */
+    public Builder okHttpClient(OkHttpClient okHttpClient) {
+      this.okHttpClient = okHttpClient;
+      return this;
+    }
+
+    /** The clock for {@code sentAt} and {@code Retry-After} dates. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if the write key is missing */
+    public SegmentDestination build() {
+      if (writeKey == null) {
+        throw new IllegalArgumentException("writeKey: required");
+      }
+      return new SegmentDestination(this);
+    }
+  }
+}

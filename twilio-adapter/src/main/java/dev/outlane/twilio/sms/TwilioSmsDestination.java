@@ -1,0 +1,504 @@
+package dev.outlane.twilio.sms;
+
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Message;
+import com.twilio.rest.api.v2010.account.MessageCreator;
+import com.twilio.type.PhoneNumber;
+import dev.outlane.ValidationException;
+import dev.outlane.destination.Channel;
+import dev.outlane.destination.DeliveryItem;
+import dev.outlane.destination.Destination;
+import dev.outlane.destination.DestinationLimits;
+import dev.outlane.destination.Outcome;
+import dev.outlane.twilio.internal.OkHttpTwilioHttpClient;
+import dev.outlane.twilio.internal.RetryAfter;
+import dev.outlane.twilio.internal.TwilioCallException;
+import dev.outlane.twilio.internal.TwilioErrorBody;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one SMS per activation through Twilio Messaging ({@code POST
+ * /2010-04-01/Accounts/{AccountSid}/Messages.json}) with twilio-java, and never sends one twice.
+ *
+ * <pre>{@code
+ * TwilioSmsDestination sms = TwilioSmsDestination.builder()
+ *     .accountSid("AC…").authToken(System.getenv("TWILIO_AUTH_TOKEN"))
+ *     .messagingServiceSid("MG…")
+ *     .defaultTemplate("Hi {{first_name}}, your cart of {{commerce.cart_value}} {{commerce.currency}} is waiting")
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>No double sends.</b> Twilio has no idempotency key for {@code POST /Messages}, so this
+ * destination is not {@linkplain #idempotent() idempotent}, and it never retries by itself: the
+ * twilio-java client it builds sends each request exactly once (twilio-java's own client would resend
+ * on any 5xx). What happened is reported as an {@link Outcome}:
+ *
+ * <table>
+ *   <caption>Classification</caption>
+ *   <tr><th>Twilio said / what failed</th><th>Outcome</th></tr>
+ *   <tr><td>2xx</td><td>{@code Delivered}, reference = the message SID ({@code SM…})</td></tr>
+ *   <tr><td>429, or error code 20429</td><td>{@code Retryable} with {@code Retry-After}: Twilio
+ *       documents that a 429 "is never processed"</td></tr>
+ *   <tr><td>connect refused, DNS failure, any failure before the request was completely written</td>
+ *       <td>{@code Retryable}: Twilio never had the whole request</td></tr>
+ *   <tr><td>5xx; timeout, reset or end of stream after the request was written</td><td>{@code
+ *       Unknown}: the SMS may have gone out, so the engine dead-letters it for reconciliation</td></tr>
+ *   <tr><td>21610 (recipient replied STOP)</td><td>{@code OptedOut}, which the engine turns into a
+ *       suppression</td></tr>
+ *   <tr><td>21211, 21614, 21608 and every other 4xx</td><td>{@code Rejected} with the code</td></tr>
+ *   <tr><td>no phone on the identity; a template value missing in the event</td><td>{@code Rejected}
+ *       with code {@code no_phone} / {@code template}, without a request</td></tr>
+ * </table>
+ *
+ * <p>Reasons never repeat Twilio's error message, which quotes the recipient's number; they carry the
+ * code, the status, the request id and the documentation link instead.
+ *
+ * <p><b>Templates.</b> The body comes from the route option {@code template} if the item has one,
+ * else from {@link Builder#defaultTemplate}. See {@link SmsTemplate} for the syntax.
+ *
+ * <p><b>No global state.</b> Each destination builds its own {@link TwilioRestClient}; {@code
+ * Twilio.init} and {@code createAsync} (twilio-java's static executor) are never used.
+ *
+ * <p>Thread-safe: {@link #deliver} may be called from several engine threads at once.
+ */
+public final class TwilioSmsDestination implements Destination {
+  private static final Logger log = LoggerFactory.getLogger(TwilioSmsDestination.class);
+
+  /** Twilio SIDs: two letters and 32 lower-case hex digits (Twilio's "SID" format). */
+  private static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
+  private static final Pattern API_KEY_SID = Pattern.compile("SK[0-9a-fA-F]{32}");
+  private static final Pattern MESSAGING_SERVICE_SID = Pattern.compile("MG[0-9a-fA-F]{32}");
+
+  /** ValidityPeriod bounds, in seconds, from Twilio's Message resource reference (1 s to 36,000 s). */
+  private static final long MIN_VALIDITY_SECONDS = 1;
+  private static final long MAX_VALIDITY_SECONDS = 36_000;
+
+  /** Parsed route templates, bounded: routes are configuration, so a handful is normal. */
+  private static final int MAX_CACHED_TEMPLATES = 256;
+
+  /** Twilio error codes with their own outcome, from https://www.twilio.com/docs/api/errors. */
+  static final int CODE_TOO_MANY_REQUESTS = 20429;
+  static final int CODE_INVALID_TO = 21211;
+  static final int CODE_OPTED_OUT = 21610;
+  static final int CODE_UNVERIFIED_TRIAL = 21608;
+  static final int CODE_NOT_MOBILE = 21614;
+
+  private final String name;
+  private final TwilioRestClient client;
+  private final String accountSid;
+  private final @Nullable String from;
+  private final @Nullable String messagingServiceSid;
+  private final @Nullable SmsTemplate defaultTemplate;
+  private final @Nullable URI statusCallback;
+  private final @Nullable Integer validityPeriodSeconds;
+  private final Clock clock;
+  private final ConcurrentMap<String, Object> routeTemplates = new ConcurrentHashMap<>();
+  /** The OkHttp client this destination created itself, closed with it; null if the caller's is shared. */
+  private final @Nullable OkHttpClient ownedClient;
+
+  private TwilioSmsDestination(Builder b, TwilioRestClient client, @Nullable OkHttpClient ownedClient) {
+    this.name = b.name;
+    this.client = client;
+    this.accountSid = Objects.requireNonNull(b.accountSid);
+    this.from = b.from;
+    this.messagingServiceSid = b.messagingServiceSid;
+    this.defaultTemplate = b.defaultTemplate;
+    this.statusCallback = b.statusCallback;
+    this.validityPeriodSeconds = b.validityPeriodSeconds;
+    this.clock = b.clock;
+    this.ownedClient = ownedClient;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Channel channel() {
+    return Channel.SMS;
+  }
+
+  /** One message per request: Twilio has no batch send. */
+  @Override
+  public DestinationLimits limits() {
+    return DestinationLimits.single();
+  }
+
+  /** False: Twilio cannot dedupe {@code POST /Messages}; unknown outcomes must not be resent. */
+  @Override
+  public boolean idempotent() {
+    return false;
+  }
+
+  /** The account the messages are sent from. */
+  public String accountSid() {
+    return accountSid;
+  }
+
+  /**
+   * Sends each item, one request at a time, in order. Never throws for a failure it can classify.
+   */
+  @Override
+  public List<Outcome> deliver(List<DeliveryItem> batch) {
+    List<Outcome> outcomes = new ArrayList<>(batch.size());
+    for (DeliveryItem item : batch) {
+      outcomes.add(deliverOne(item));
+    }
+    return outcomes;
+  }
+
+  private Outcome deliverOne(DeliveryItem item) {
+    String to = item.identity().phoneE164();
+    if (to == null) {
+      return Outcome.rejected("no_phone", "no phone number: the identity has no E.164 phone");
+    }
+    String body;
+    try {
+      body = templateFor(item).render(item.event());
+    } catch (ValidationException e) {
+      return Outcome.rejected("template", e.getMessage());
+    }
+    MessageCreator creator =
+        from != null
+            ? Message.creator(accountSid, new PhoneNumber(to), new PhoneNumber(from), body)
+            : Message.creator(accountSid, new PhoneNumber(to), Objects.requireNonNull(messagingServiceSid), body);
+    if (statusCallback != null) {
+      creator.setStatusCallback(statusCallback);
+    }
+    if (validityPeriodSeconds != null) {
+      creator.setValidityPeriod(validityPeriodSeconds);
+    }
+    try {
+      Message message = creator.create(client);
+      return Outcome.delivered(message.getSid());
+    } catch (TwilioCallException e) {
+      Outcome outcome = classify(e);
+      log.debug("{}: {} for item {}: {}", name, outcome.getClass().getSimpleName(), item.idempotencyKey(), e.getMessage());
+      return outcome;
+    }
+  }
+
+  private SmsTemplate templateFor(DeliveryItem item) {
+    String source = item.option("template");
+    if (source == null) {
+      if (defaultTemplate == null) {
+        throw new ValidationException(
+            new dev.outlane.Problem("$.template", "the route sets no template and the destination has no default"));
+      }
+      return defaultTemplate;
+    }
+    Object cached = routeTemplates.get(source);
+    if (cached == null) {
+      try {
+        cached = SmsTemplate.parse(source);
+      } catch (ValidationException e) {
+        cached = e;
+      }
+      if (routeTemplates.size() < MAX_CACHED_TEMPLATES) {
+        routeTemplates.putIfAbsent(source, cached);
+      }
+    }
+    if (cached instanceof ValidationException e) {
+      throw e;
+    }
+    return (SmsTemplate) cached;
+  }
+
+  private Outcome classify(TwilioCallException e) {
+    String requestId = e.requestId() == null ? "" : ", request " + e.requestId();
+    switch (e.stage()) {
+      case NOT_SENT:
+        return Outcome.retryable("not sent: " + describe(e.getCause()) + " before the request was written", null);
+      case SENT_NO_RESPONSE:
+        return new Outcome.Unknown(
+            "outcome unknown: " + describe(e.getCause()) + " after the request was written; the SMS may have been sent",
+            null);
+      case ACCEPTED_BODY_LOST:
+        return Outcome.delivered(null);
+      case HTTP_ERROR:
+      default:
+        break;
+    }
+    int status = e.status();
+    TwilioErrorBody error = TwilioErrorBody.parse(e.body());
+    Integer code = error.code();
+    String codeText = code == null ? null : code.toString();
+    String more = error.moreInfo() == null ? "" : " (" + error.moreInfo() + ")";
+    if (status == 429 || (code != null && code == CODE_TOO_MANY_REQUESTS)) {
+      return new Outcome.Retryable(
+          "rate limited: HTTP " + status + ", Twilio did not process the request" + requestId,
+          codeText == null ? "429" : codeText,
+          RetryAfter.parse(e.retryAfter(), clock));
+    }
+    if (status >= 500) {
+      return new Outcome.Unknown(
+          "outcome unknown: HTTP " + status + " after the request was written; the SMS may have been sent" + requestId,
+          codeText == null ? Integer.toString(status) : codeText);
+    }
+    if (code != null && code == CODE_OPTED_OUT) {
+      return Outcome.optedOut(codeText, "recipient opted out: replied STOP; Twilio blocks messages until START" + more);
+    }
+    String reason;
+    if (code == null) {
+      reason = "Twilio refused the message: HTTP " + status + requestId;
+    } else if (code == CODE_INVALID_TO) {
+      reason = "invalid To: not a valid phone number" + more;
+    } else if (code == CODE_NOT_MOBILE) {
+      reason = "invalid To: not a mobile number" + more;
+    } else if (code == CODE_UNVERIFIED_TRIAL) {
+      reason = "To is not verified for this trial account" + more;
+    } else {
+      reason = "Twilio refused the message: error " + code + ", HTTP " + status + requestId + more;
+    }
+    return Outcome.rejected(codeText == null ? "http_" + status : codeText, reason);
+  }
+
+  private static String describe(@Nullable Throwable t) {
+    if (t == null) {
+      return "failure";
+    }
+    return t.getClass().getSimpleName();
+  }
+
+  /**
+   * Releases the OkHttp threads and connections if this destination created its own client; a
+   * client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
+  @Override
+  public void close() {
+    if (ownedClient != null) {
+      ownedClient.dispatcher().executorService().shutdown();
+      ownedClient.connectionPool().evictAll();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TwilioSmsDestination{name=" + name + ", accountSid=" + accountSid + "}";
+  }
+
+  /**
+   * Builds a {@link TwilioSmsDestination}. Each setter validates its value and throws {@link
+   * IllegalArgumentException} naming the field; {@link #build()} checks the combination. Messages
+   * never contain the auth token or API key secret. Not thread-safe.
+   */
+  public static final class Builder {
+    private String name = "twilio-sms";
+    private @Nullable String accountSid;
+    private @Nullable String authToken;
+    private @Nullable String apiKeySid;
+    private @Nullable String apiKeySecret;
+    private @Nullable String from;
+    private @Nullable String messagingServiceSid;
+    private @Nullable SmsTemplate defaultTemplate;
+    private @Nullable URI statusCallback;
+    private @Nullable Integer validityPeriodSeconds;
+    private @Nullable String region;
+    private @Nullable String edge;
+    private @Nullable HttpUrl baseUrl;
+    private @Nullable OkHttpClient okHttpClient;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The destination's name, {@code twilio-sms} by default. */
+    public Builder name(String name) {
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("name: must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /** The account SID, {@code AC} and 32 hex digits. Required with both kinds of credentials. */
+    public Builder accountSid(String accountSid) {
+      if (!ACCOUNT_SID.matcher(accountSid).matches()) {
+        throw new IllegalArgumentException("accountSid: must be \"AC\" followed by 32 hex digits");
+      }
+      this.accountSid = accountSid;
+      return this;
+    }
+
+    /** The account's auth token. Use either this or {@link #apiKey}. */
+    public Builder authToken(String authToken) {
+      if (authToken.isBlank()) {
+        throw new IllegalArgumentException("authToken: must not be blank");
+      }
+      this.authToken = authToken;
+      return this;
+    }
+
+    /**
+     * An API key ({@code SK} and 32 hex digits) and its secret, the credential Twilio recommends for
+     * production. The account SID is still required: it is part of the request path.
+     */
+    public Builder apiKey(String apiKeySid, String apiKeySecret) {
+      if (!API_KEY_SID.matcher(apiKeySid).matches()) {
+        throw new IllegalArgumentException("apiKeySid: must be \"SK\" followed by 32 hex digits");
+      }
+      if (apiKeySecret.isBlank()) {
+        throw new IllegalArgumentException("apiKeySecret: must not be blank");
+      }
+      this.apiKeySid = apiKeySid;
+      this.apiKeySecret = apiKeySecret;
+      return this;
+    }
+
+    /** The sender: an E.164 number, a short code or an alphanumeric sender id. */
+    public Builder from(String from) {
+      if (from.isBlank()) {
+        throw new IllegalArgumentException("from: must not be blank");
+      }
+      this.from = from.strip();
+      return this;
+    }
+
+    /** A Messaging Service ({@code MG} and 32 hex digits) that picks the sender. */
+    public Builder messagingServiceSid(String messagingServiceSid) {
+      if (!MESSAGING_SERVICE_SID.matcher(messagingServiceSid).matches()) {
+        throw new IllegalArgumentException("messagingServiceSid: must be \"MG\" followed by 32 hex digits");
+      }
+      this.messagingServiceSid = messagingServiceSid;
+      return this;
+    }
+
+    /**
+     * The body template for items whose route sets no {@code template} option.
+     *
+     * @throws ValidationException for a malformed template or an unknown placeholder
+     */
+    public Builder defaultTemplate(String template) {
+      this.defaultTemplate = SmsTemplate.parse(template);
+      return this;
+    }
+
+    /** Where Twilio POSTs status updates; see {@link TwilioSignatureValidator}. Must be absolute http(s). */
+    public Builder statusCallback(URI statusCallback) {
+      String scheme = statusCallback.getScheme();
+      if (!statusCallback.isAbsolute() || !("https".equals(scheme) || "http".equals(scheme))) {
+        throw new IllegalArgumentException("statusCallback: must be an absolute http or https URL");
+      }
+      this.statusCallback = statusCallback;
+      return this;
+    }
+
+    /** How long Twilio may queue a message before giving up, 1 s to 36,000 s (Twilio's range). */
+    public Builder validityPeriod(Duration validityPeriod) {
+      long seconds = validityPeriod.getSeconds();
+      if (seconds < MIN_VALIDITY_SECONDS || seconds > MAX_VALIDITY_SECONDS || validityPeriod.getNano() != 0) {
+        throw new IllegalArgumentException(
+            "validityPeriod: must be whole seconds between 1 and 36000, was " + validityPeriod);
+      }
+      this.validityPeriodSeconds = (int) seconds;
+      return this;
+    }
+
+    /** Twilio's processing region, e.g. {@code ie1} or {@code au1}; needs {@link #edge} too. */
+    public Builder region(String region) {
+      if (!region.matches("[a-z]{2}[0-9]")) {
+        throw new IllegalArgumentException("region: must look like \"us1\", \"ie1\" or \"au1\"");
+      }
+      this.region = region;
+      return this;
+    }
+
+    /** Twilio's edge location, e.g. {@code dublin} or {@code sydney}. */
+    public Builder edge(String edge) {
+      if (!edge.matches("[a-z][a-z-]*")) {
+        throw new IllegalArgumentException("edge: must be a lower-case edge name such as \"dublin\"");
+      }
+      this.edge = edge;
+      return this;
+    }
+
+    /**
+     * Sends to {@code baseUrl}'s scheme, host and port instead of Twilio's, keeping Twilio's paths:
+     * for tests against {@code FakeTwilioServer}. Only the scheme, host and port are used.
+     */
+    public Builder baseUrl(HttpUrl baseUrl) {
+      this.baseUrl = baseUrl;
+      return this;
+    }
+
+    /** @see #baseUrl(HttpUrl) */
+    public Builder baseUrl(String baseUrl) {
+      HttpUrl parsed = HttpUrl.parse(baseUrl);
+      if (parsed == null) {
+        throw new IllegalArgumentException("baseUrl: not an http or https URL: " + baseUrl);
+      }
+      return baseUrl(parsed);
+    }
+
+    /**
+     * The OkHttp client to share (connection pool, dispatcher, timeouts, interceptors). The destination
+     * derives its own with {@code newBuilder()}, turning off {@code retryOnConnectionFailure} and
+     * redirects; the given client is not changed.
+     */
+    public Builder okHttpClient(OkHttpClient okHttpClient) {
+      this.okHttpClient = okHttpClient;
+      return this;
+    }
+
+    /** The clock for {@code Retry-After} dates; the system UTC clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Builds the destination and its own {@link TwilioRestClient}.
+     *
+     * @throws IllegalArgumentException naming what is missing or contradictory
+     */
+    public TwilioSmsDestination build() {
+      if (accountSid == null) {
+        throw new IllegalArgumentException("accountSid: required");
+      }
+      if (authToken == null && apiKeySid == null) {
+        throw new IllegalArgumentException("credentials: set authToken or apiKey");
+      }
+      if (authToken != null && apiKeySid != null) {
+        throw new IllegalArgumentException("credentials: set authToken or apiKey, not both");
+      }
+      if ((from == null) == (messagingServiceSid == null)) {
+        throw new IllegalArgumentException(
+            "from, messagingServiceSid: set exactly one (" + (from == null ? "neither was" : "both were") + " set)");
+      }
+      if ((region == null) != (edge == null) && region != null) {
+        throw new IllegalArgumentException("edge: required with region (Twilio routes by edge + region)");
+      }
+      OkHttpClient derived = OkHttpTwilioHttpClient.deriveFrom(okHttpClient != null ? okHttpClient : new OkHttpClient());
+      OkHttpTwilioHttpClient http = new OkHttpTwilioHttpClient(derived, baseUrl, UserAgent.VALUE);
+      TwilioRestClient.Builder rest =
+          authToken != null
+              ? new TwilioRestClient.Builder(accountSid, authToken)
+              : new TwilioRestClient.Builder(Objects.requireNonNull(apiKeySid), Objects.requireNonNull(apiKeySecret))
+                  .accountSid(accountSid);
+      if (region != null) {
+        rest.region(region);
+      }
+      if (edge != null) {
+        rest.edge(edge);
+      }
+      return new TwilioSmsDestination(this, rest.httpClient(http).build(), okHttpClient == null ? derived : null);
+    }
+  }
+}
