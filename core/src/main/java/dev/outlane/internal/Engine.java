@@ -568,7 +568,9 @@ public final class Engine {
       if (cur != w) {
         return cur;
       }
-      if (state == FinalState.DELIVERED) {
+      // A needs-reconciliation key may have acted: block duplicates of it too, or one could send the
+      // same SMS a second time. Reconciliation or a dead-letter replay decides what happens next.
+      if (state == FinalState.DELIVERED || reason == DeadLetterReason.NEEDS_RECONCILIATION) {
         config.idempotency().markDone(k, now);
       }
       if (w.followers != null) {
