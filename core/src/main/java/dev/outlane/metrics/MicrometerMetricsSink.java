@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes Outlane's measurements as Micrometer meters, so Spring Boot / Micrometer users see them
@@ -83,7 +84,7 @@ public final class MicrometerMetricsSink implements MetricsSink {
         k -> DistributionSummary.builder(name).tag("destination", destination).register(registry));
   }
 
-  private AtomicLong gauge(String name, String key, String destination, String audience) {
+  private AtomicLong gauge(String name, String key, String destination, @Nullable String audience) {
     return gauges.computeIfAbsent(key, k -> {
       AtomicLong value = new AtomicLong();
       Gauge.Builder<AtomicLong> b = Gauge.builder(name, value, AtomicLong::get).tag("destination", destination);
