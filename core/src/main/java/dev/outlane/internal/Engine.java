@@ -256,7 +256,10 @@ public final class Engine {
   private void start(Work w) {
     Lane lane = w.lane;
     Identity identity = w.sub.identity;
-    metrics.count(lane.name, "submitted", "", 1);
+    if (!w.counted) {
+      w.counted = true; // a duplicate restarted after its leader failed is not submitted twice
+      metrics.count(lane.name, "submitted", "", 1);
+    }
     if (!w.isRemove() && config.suppression().isSuppressed(identity, lane.destination.channel())) {
       finish(w, FinalState.SUPPRESSED, null, null, null,
           "suppressed on " + lane.destination.channel().wireName());
@@ -732,6 +735,7 @@ public final class Engine {
     int retries;
     boolean leader;
     boolean stale;
+    boolean counted;
     volatile boolean done; // written under this
     @Nullable Instant enqueuedAt;
     @Nullable Instant firstAttempt;
