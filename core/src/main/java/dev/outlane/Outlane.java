@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * Outlane outlane = Outlane.builder()
  *     .destination(twilioSms)
- *     .destination(metaAudience, DestinationOptions.builder().linger(Duration.ofSeconds(1)).build())
+ *     .destination(metaAudience, Outlane.DestinationOptions.defaults().withLinger(Duration.ofSeconds(1)))
  *     .route(Route.builder().event("cart_abandoned").window(Duration.ZERO, Duration.ofHours(24))
  *         .to("meta-audience", "cart_recovery_0_24h").build())
  *     .build();
@@ -54,6 +54,13 @@ import org.jspecify.annotations.Nullable;
  * completed on those threads — or on the thread calling {@code submit} when no delivery was needed
  * (e.g. every target stale or suppressed). Do not block in dependent stages; use the {@code *Async}
  * variants with your own executor for slow work.
+ *
+ * <p><b>Metrics.</b> Per destination, the {@link MetricsSink} counters ({@code submitted}, {@code
+ * delivered}, {@code rejected} with the error code as reason, {@code opted_out}, {@code retried},
+ * {@code deduplicated}, {@code suppressed}, {@code stale}, {@code skipped}, {@code frequency_capped},
+ * {@code dead_lettered} with the dead-letter reason) plus {@code split} (a whole-batch rejection was
+ * split); with destination {@code ""}: {@code invalid}, {@code queue_full} and {@code unrouted}
+ * events. Latency is acceptance to final state, per item.
  *
  * <p><b>Bounds.</b> At most {@code queueCapacity} accepted events may be unfinished at once; every
  * per-destination queue is bounded by it (plus the audience removes an opt-out triggers).

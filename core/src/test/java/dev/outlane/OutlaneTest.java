@@ -380,6 +380,39 @@ class OutlaneTest {
   }
 
   @Test
+  void aFailingSuppressionStoreFailsClosedAndNeverSendsUnchecked() {
+    FakeDestination sms = sms();
+    boolean[] broken = {true};
+    dev.outlane.guardrail.SuppressionStore flaky = new dev.outlane.guardrail.SuppressionStore() {
+      @Override
+      public boolean isSuppressed(Identity identity, Channel channel) {
+        if (broken[0]) {
+          throw new IllegalStateException("redis down");
+        }
+        return false;
+      }
+
+      @Override
+      public void suppress(Identity identity, Set<Channel> channels, String reason) {
+        throw new IllegalStateException("redis down");
+      }
+    };
+    Outlane outlane = client(sms).suppressionStore(flaky).build();
+
+    CompletionStage<SubmitResult> denied = outlane.submit(cart("e1", 1)
+        .consent(new Consent(ConsentStatus.DENIED, ConsentStatus.UNKNOWN, ConsentStatus.UNKNOWN)).build());
+    CompletionStage<SubmitResult> other = outlane.submit(cart("e2", 2).build());
+    time.runDue();
+    assertThat(sms.calls()).isZero();
+    broken[0] = false;
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(result(denied).state("sms")).isEqualTo(FinalState.SUPPRESSED);
+    assertThat(result(other).state("sms")).isEqualTo(FinalState.DELIVERED);
+    assertThat(sms.calls()).isEqualTo(1);
+  }
+
+  @Test
   void routesByEventAgeWindowAndCountsEventsOutsideEveryWindowAsStale() {
     FakeDestination early = fake("early").channel(Channel.ADS).build();
     FakeDestination late = fake("late").channel(Channel.ADS).build();

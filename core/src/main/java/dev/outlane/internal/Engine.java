@@ -247,8 +247,41 @@ public final class Engine {
       denied.add(Channel.ADS);
     }
     if (!denied.isEmpty()) {
-      config.suppression().suppress(identity, denied, "consent-denied");
+      try {
+        config.suppression().suppress(identity, denied, "consent-denied");
+      } catch (RuntimeException e) {
+        // The event is already journaled: keep going; this event's own denied channels are still
+        // refused below because the delivery-time check fails closed (see deliverBatchUnchecked).
+        log.error("customer_id={}: could not record denied consent in the suppression store ({})",
+            identity.customerId(), e.getClass().getName());
+      }
       log.debug("customer_id={} suppressed on {}: consent denied", identity.customerId(), denied);
+    }
+  }
+
+  /** True, false, or null if the store failed (logged). */
+  private @Nullable Boolean suppressedOrUnknown(Identity identity, Lane lane) {
+    try {
+      return config.suppression().isSuppressed(identity, lane.destination.channel());
+    } catch (RuntimeException e) {
+      log.error("{} customer_id={}: suppression store failed ({})", lane.name, identity.customerId(),
+          e.getClass().getName());
+      return null;
+    }
+  }
+
+  /** Whether the event itself denies consent for the lane's channel (holds even if the store failed). */
+  private static boolean deniedByEvent(Work w) {
+    Consent c = w.sub.event.consent();
+    switch (w.lane.destination.channel()) {
+      case SMS:
+        return c.sms() == ConsentStatus.DENIED;
+      case EMAIL:
+        return c.email() == ConsentStatus.DENIED;
+      case ADS:
+        return c.ads() == ConsentStatus.DENIED;
+      default:
+        return false;
     }
   }
 
@@ -260,7 +293,7 @@ public final class Engine {
       w.counted = true; // a duplicate restarted after its leader failed is not submitted twice
       metrics.count(lane.name, "submitted", "", 1);
     }
-    if (!w.isRemove() && config.suppression().isSuppressed(identity, lane.destination.channel())) {
+    if (!w.isRemove() && (deniedByEvent(w) || suppressedOrUnknown(identity, lane) == Boolean.TRUE)) {
       finish(w, FinalState.SUPPRESSED, null, null, null,
           "suppressed on " + lane.destination.channel().wireName());
       return;
@@ -323,7 +356,14 @@ public final class Engine {
       }
       if (!w.isRemove()) {
         Identity identity = w.sub.identity;
-        if (config.suppression().isSuppressed(identity, lane.destination.channel())) {
+        Boolean suppressed = suppressedOrUnknown(identity, lane);
+        if (suppressed == null) {
+          // Fail closed: never contact someone whose suppression could not be checked.
+          w.tries++;
+          retryLater(lane, w, "suppression check failed", null, null);
+          continue;
+        }
+        if (suppressed) {
           finish(w, FinalState.SUPPRESSED, null, null, null,
               "suppressed on " + lane.destination.channel().wireName() + " before delivery");
           continue;
