@@ -550,6 +550,23 @@ class OutlaneTest {
   }
 
   @Test
+  void matchCountsAndQueueDepthReachTheMetricsSink() {
+    FakeDestination meta = fake("meta").channel(Channel.ADS)
+        .rule(item -> new Outcome.Delivered("session-1", 10L, 7L)).build();
+    Outlane outlane = client(meta).build();
+
+    outlane.submit(cart("e1", 1).build());
+    outlane.submit(cart("e2", 2).build());
+    assertThat(metrics.queueDepth("meta")).isEqualTo(2);
+    time.runDue();
+
+    assertThat(metrics.received("meta")).isEqualTo(20);
+    assertThat(metrics.matched("meta")).isEqualTo(14);
+    assertThat(metrics.queueDepth("meta")).isZero();
+    assertThat(metrics.latencyCount("meta")).isEqualTo(2);
+  }
+
+  @Test
   void batchesRespectTheByteLimit() {
     FakeDestination events = fake("events")
         .limits(new DestinationLimits(100, 35, 20)).sizeOf(item -> 10).build();
