@@ -98,6 +98,9 @@ public final class Outlane implements AutoCloseable {
    * Waits until every event accepted before this call reached a final state everywhere (delivered,
    * rejected, suppressed, deduplicated, dead-lettered…). Lingering partial batches are sent at once.
    *
+   * <p>Call it from your own threads, not from a stage callback: those run on delivery threads, which
+   * the flush may be waiting for.
+   *
    * @return true if everything is final; false if {@code timeout} passed first (or the thread was
    *     interrupted; its interrupt flag is then set again). Delivery continues either way.
    */
