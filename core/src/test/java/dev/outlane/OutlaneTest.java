@@ -920,6 +920,36 @@ class OutlaneTest {
   }
 
   @Test
+  void whenTheDeadLetterStoreRefusesARecordTheEventStaysPendingInTheJournal() {
+    FakeDestination sms = sms();
+    sms.failNext(2, Outcome.rejected("21211", "invalid 'To' phone number"));
+    RecordingJournal journal = new RecordingJournal();
+    Outlane outlane = client(sms).journal(journal).deadLetterStore(new InMemoryDeadLetterStore(1)).build();
+
+    CompletionStage<SubmitResult> kept = outlane.submit(cart("e1", 1).build());
+    CompletionStage<SubmitResult> refused = outlane.submit(cart("e2", 2).build());
+    time.runDue();
+
+    assertThat(result(kept).state("sms")).isEqualTo(FinalState.REJECTED);
+    assertThat(result(refused).state("sms")).isEqualTo(FinalState.REJECTED);
+    assertThat(journal.completed).as("only the event whose dead letter was stored").containsExactly(1L);
+  }
+
+  @Test
+  void aJournalRecordThatIsNoLongerValidIsCompletedInsteadOfRecovered() {
+    FakeDestination events = fake("events").build();
+    RecordingJournal journal = new RecordingJournal();
+    journal.pendingOnOpen.add(new dev.outlane.journal.EventJournal.Pending(7,
+        cart("old", 1).phone("+1 415").build()));
+    Outlane outlane = client(events).journal(journal).build();
+    time.runDue();
+
+    assertThat(events.calls()).isZero();
+    assertThat(journal.completed).containsExactly(7L);
+    assertThat(outlane.outstanding()).isZero();
+  }
+
+  @Test
   void closeFlushesIsIdempotentAndRefusesLaterEvents() {
     FakeDestination events = fake("events").build();
     RecordingJournal journal = new RecordingJournal();
