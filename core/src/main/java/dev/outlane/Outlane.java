@@ -1,0 +1,423 @@
+package dev.outlane;
+
+import dev.outlane.contract.RetentionEvent;
+import dev.outlane.deadletter.DeadLetterStore;
+import dev.outlane.deadletter.InMemoryDeadLetterStore;
+import dev.outlane.destination.Destination;
+import dev.outlane.guardrail.FrequencyCap;
+import dev.outlane.guardrail.IdempotencyStore;
+import dev.outlane.guardrail.InMemoryIdempotencyStore;
+import dev.outlane.guardrail.InMemorySuppressionStore;
+import dev.outlane.guardrail.PreActivationCheck;
+import dev.outlane.guardrail.SuppressionStore;
+import dev.outlane.idempotency.IdempotencyKeys;
+import dev.outlane.identity.IdentityNormalizer;
+import dev.outlane.internal.Engine;
+import dev.outlane.internal.EngineConfig;
+import dev.outlane.journal.EventJournal;
+import dev.outlane.metrics.MetricsSink;
+import dev.outlane.ratelimit.RateLimit;
+import dev.outlane.retry.RetryPolicy;
+import dev.outlane.routing.Route;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Outlane client: turns a Customer.io retention signal into deliveries to SMS, event pipelines and
+ * ad audiences — routed, guarded, deduplicated, batched, rate-limited, retried and dead-lettered.
+ *
+ * <pre>{@code
+ * Outlane outlane = Outlane.builder()
+ *     .destination(twilioSms)
+ *     .destination(metaAudience, Outlane.DestinationOptions.defaults().withLinger(Duration.ofSeconds(1)))
+ *     .route(Route.builder().event("cart_abandoned").window(Duration.ZERO, Duration.ofHours(24))
+ *         .to("meta-audience", "cart_recovery_0_24h").build())
+ *     .build();
+ * outlane.submit(event).thenAccept(result -> ...);
+ * outlane.close(); // flushes; loses nothing that was accepted
+ * }</pre>
+ *
+ * <p><b>Thread-safety.</b> Immutable configuration, thread-safe methods; share one instance. No static
+ * or global state: two clients in one JVM are independent.
+ *
+ * <p><b>Threads.</b> Deliveries, timers and retries run on the {@link Scheduler} (by default a pool of
+ * daemon threads named {@code outlane-N}). Destinations' {@code deliver}, the {@link
+ * PreActivationCheck}, the {@link MetricsSink} and the stage returned by {@link #submit} are called or
+ * completed on those threads — or on the thread calling {@code submit} when no delivery was needed
+ * (e.g. every target stale or suppressed). Do not block in dependent stages; use the {@code *Async}
+ * variants with your own executor for slow work.
+ *
+ * <p><b>Metrics.</b> Per destination, the {@link MetricsSink} counters ({@code submitted}, {@code
+ * delivered}, {@code rejected} with the error code as reason, {@code opted_out}, {@code retried},
+ * {@code deduplicated}, {@code suppressed}, {@code stale}, {@code skipped}, {@code frequency_capped},
+ * {@code dead_lettered} with the dead-letter reason) plus {@code split} (a whole-batch rejection was
+ * split); with destination {@code ""}: {@code invalid}, {@code queue_full} and {@code unrouted}
+ * events. Latency is acceptance to final state, per item.
+ *
+ * <p><b>Bounds.</b> At most {@code queueCapacity} accepted events may be unfinished at once; every
+ * per-destination queue is bounded by it (plus the audience removes an opt-out triggers).
+ */
+public final class Outlane implements AutoCloseable {
+  private static final Pattern EVENT_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
+  private final Engine engine;
+
+  private Outlane(Engine engine) {
+    this.engine = engine;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Validates and normalizes {@code event}, journals it, and accepts it for delivery.
+   *
+   * <p>A returned stage means the event was <b>accepted</b>: it completes (normally, never
+   * exceptionally) with a {@link SubmitResult} once every routed destination target reached a {@link
+   * FinalState}. Refusal is immediate and synchronous — nothing is journaled or queued:
+   *
+   * @throws ValidationException if the event is invalid, listing every problem (no PII)
+   * @throws QueueFullException if {@code queueCapacity} events are unfinished; never blocks
+   * @throws OutlaneException if the client is closed, or the journal could not record the event
+   */
+  public CompletionStage<SubmitResult> submit(RetentionEvent event) {
+    Objects.requireNonNull(event, "event");
+    return engine.submit(event);
+  }
+
+  /**
+   * Waits until every event accepted before this call reached a final state everywhere (delivered,
+   * rejected, suppressed, deduplicated, dead-lettered…). Lingering partial batches are sent at once.
+   *
+   * <p>Call it from your own threads, not from a stage callback: those run on delivery threads, which
+   * the flush may be waiting for.
+   *
+   * @return true if everything is final; false if {@code timeout} passed first (or the thread was
+   *     interrupted; its interrupt flag is then set again). Delivery continues either way.
+   */
+  public boolean flush(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    return engine.flush(timeout);
+  }
+
+  /**
+   * Stops accepting events, flushes for up to the builder's {@code closeTimeout}, then closes every
+   * destination and the journal, and stops the scheduler if the client created it. Whatever is still
+   * queued after the timeout is dead-lettered (reason {@code undeliverable}), so nothing accepted is
+   * silently lost. The dead-letter, suppression and idempotency stores stay open for reading.
+   * Idempotent: later calls return at once.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /** How many accepted events have not reached a final state yet. */
+  public int outstanding() {
+    return engine.outstanding();
+  }
+
+  /**
+   * The checks {@code submit} applies beyond the record's required fields and identity
+   * normalization. Returns every problem found; the contract's full validator plugs in here.
+   */
+  private static List<Problem> validate(RetentionEvent event) {
+    List<Problem> problems = new ArrayList<>(2);
+    if (!event.schemaVersion().startsWith("1.")) {
+      problems.add(new Problem("$.schema_version", "unsupported version \"" + event.schemaVersion()
+          + "\" (supported: 1.x)"));
+    }
+    int idLength = event.eventId().length();
+    if (idLength < 1 || idLength > 128) {
+      problems.add(new Problem("$.event_id", "must be 1–128 characters, was " + idLength));
+    }
+    if (!EVENT_NAME.matcher(event.eventName()).matches()) {
+      problems.add(new Problem("$.event_name", "must match [a-z][a-z0-9_]{0,63}"));
+    }
+    if (event.source().isBlank()) {
+      problems.add(new Problem("$.source", "must not be blank"));
+    }
+    return problems;
+  }
+
+  /**
+   * How one destination is driven: concurrent requests, rate limit, linger. Immutable.
+   *
+   * @param concurrency at most this many requests in flight at once (≥ 1)
+   * @param rateLimit a token-bucket limit on requests, or null for none
+   * @param linger how long a partial batch may wait for more items ({@link Duration#ZERO}: send at
+   *     once; batches still form while a request is in flight)
+   */
+  public record DestinationOptions(int concurrency, @Nullable RateLimit rateLimit, Duration linger) {
+    public DestinationOptions {
+      if (concurrency < 1) {
+        throw new IllegalArgumentException("concurrency: must be ≥ 1, was " + concurrency);
+      }
+      Objects.requireNonNull(linger, "linger");
+      if (linger.isNegative()) {
+        throw new IllegalArgumentException("linger: must not be negative, was " + linger);
+      }
+    }
+
+    /** One request at a time, no rate limit, no linger. */
+    public static DestinationOptions defaults() {
+      return new DestinationOptions(1, null, Duration.ZERO);
+    }
+
+    public DestinationOptions withConcurrency(int concurrency) {
+      return new DestinationOptions(concurrency, rateLimit, linger);
+    }
+
+    public DestinationOptions withRateLimit(@Nullable RateLimit rateLimit) {
+      return new DestinationOptions(concurrency, rateLimit, linger);
+    }
+
+    public DestinationOptions withLinger(Duration linger) {
+      return new DestinationOptions(concurrency, rateLimit, linger);
+    }
+  }
+
+  /**
+   * Configures an {@link Outlane}. Each setter validates its value at once and names the field in its
+   * message. Not thread-safe.
+   */
+  public static final class Builder {
+    /** Default capacity: enough for bursts of a busy journey, small enough to bound memory (~10 MB). */
+    public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+
+    private final Map<String, EngineConfig.LaneConfig> lanes = new LinkedHashMap<>();
+    private final List<Route> routes = new ArrayList<>();
+    private IdentityNormalizer normalizer = IdentityNormalizer.create();
+    private IdempotencyKeys keys = IdempotencyKeys.create();
+    private SuppressionStore suppression = new InMemorySuppressionStore();
+    private @Nullable FrequencyCap frequencyCap;
+    private int frequencyCapMaxPeople = 1_000_000;
+    private PreActivationCheck preActivationCheck = PreActivationCheck.none();
+    private @Nullable IdempotencyStore idempotencyStore;
+    private RetryPolicy retry = RetryPolicy.defaults();
+    private MetricsSink metrics = MetricsSink.noop();
+    private DeadLetterStore deadLetters = new InMemoryDeadLetterStore();
+    private EventJournal journal = EventJournal.none();
+    private OptOutPolicy optOut = OptOutPolicy.defaults();
+    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private boolean splitRejectedBatches = true;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable Scheduler scheduler;
+    private Duration closeTimeout = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /** Registers a destination with {@link DestinationOptions#defaults()}. */
+    public Builder destination(Destination destination) {
+      return destination(destination, DestinationOptions.defaults());
+    }
+
+    /**
+     * Registers a destination under its {@link Destination#name()}.
+     *
+     * @throws IllegalArgumentException if the name is blank or already registered
+     */
+    public Builder destination(Destination destination, DestinationOptions options) {
+      Objects.requireNonNull(destination, "destination");
+      Objects.requireNonNull(options, "options");
+      String name = destination.name();
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("destination: name must not be blank");
+      }
+      if (lanes.containsKey(name)) {
+        throw new IllegalArgumentException("destination: \"" + name + "\" is already registered");
+      }
+      Objects.requireNonNull(destination.limits(), "destination " + name + ": limits");
+      Objects.requireNonNull(destination.channel(), "destination " + name + ": channel");
+      lanes.put(name, new EngineConfig.LaneConfig(destination, options.concurrency(),
+          options.rateLimit(), options.linger()));
+      return this;
+    }
+
+    /** Adds a route; routes are evaluated in the order added. */
+    public Builder route(Route route) {
+      routes.add(Objects.requireNonNull(route, "route"));
+      return this;
+    }
+
+    public Builder identityNormalizer(IdentityNormalizer normalizer) {
+      this.normalizer = Objects.requireNonNull(normalizer, "identityNormalizer");
+      return this;
+    }
+
+    /** How idempotency keys are derived (default: 24 h window). */
+    public Builder idempotencyKeys(IdempotencyKeys keys) {
+      this.keys = Objects.requireNonNull(keys, "idempotencyKeys");
+      return this;
+    }
+
+    public Builder suppressionStore(SuppressionStore store) {
+      this.suppression = Objects.requireNonNull(store, "suppressionStore");
+      return this;
+    }
+
+    /** Caps activations per person; null (the default) for no cap. */
+    public Builder frequencyCap(@Nullable FrequencyCap cap) {
+      this.frequencyCap = cap;
+      return this;
+    }
+
+    /**
+     * How many people the frequency cap tracks at most (least recently used evicted first).
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder frequencyCapMaxPeople(int maxPeople) {
+      if (maxPeople < 1) {
+        throw new IllegalArgumentException("frequencyCapMaxPeople: must be ≥ 1, was " + maxPeople);
+      }
+      this.frequencyCapMaxPeople = maxPeople;
+      return this;
+    }
+
+    public Builder preActivationCheck(PreActivationCheck check) {
+      this.preActivationCheck = Objects.requireNonNull(check, "preActivationCheck");
+      return this;
+    }
+
+    /**
+     * Where delivered keys are remembered. Default: {@link InMemoryIdempotencyStore} with the key
+     * window as TTL and {@link InMemoryIdempotencyStore#DEFAULT_MAX_ENTRIES} entries.
+     */
+    public Builder idempotencyStore(IdempotencyStore store) {
+      this.idempotencyStore = Objects.requireNonNull(store, "idempotencyStore");
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "retryPolicy");
+      return this;
+    }
+
+    public Builder metrics(MetricsSink metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    public Builder deadLetterStore(DeadLetterStore store) {
+      this.deadLetters = Objects.requireNonNull(store, "deadLetterStore");
+      return this;
+    }
+
+    /**
+     * The write-ahead journal (default {@link EventJournal#none()}). On {@link #build()} every event it
+     * holds as pending is submitted again.
+     */
+    public Builder journal(EventJournal journal) {
+      this.journal = Objects.requireNonNull(journal, "journal");
+      return this;
+    }
+
+    public Builder optOutPolicy(OptOutPolicy policy) {
+      this.optOut = Objects.requireNonNull(policy, "optOutPolicy");
+      return this;
+    }
+
+    /**
+     * At most this many accepted events unfinished at once; {@code submit} then throws {@link
+     * QueueFullException}.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder queueCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("queueCapacity: must be ≥ 1, was " + capacity);
+      }
+      this.queueCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Whether a batch rejected as a whole ({@code Rejected.wholeBatch}) is split in halves, recursively,
+     * to isolate the bad item (default true).
+     */
+    public Builder splitRejectedBatches(boolean split) {
+      this.splitRejectedBatches = split;
+      return this;
+    }
+
+    /** The clock for event age, dedupe expiry, frequency windows and rate limits (default UTC system). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The scheduler that runs deliveries and timers. Default: {@link Scheduler#threads} with one
+     * thread per allowed concurrent request plus one, created by and closed with the client. A
+     * scheduler passed here is not closed by the client.
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * How long {@link Outlane#close()} waits for outstanding deliveries (default 30 s).
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder closeTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "closeTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("closeTimeout: must not be negative, was " + timeout);
+      }
+      this.closeTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Builds the client and re-submits every event the journal holds as pending.
+     *
+     * @throws IllegalStateException if no destination is registered, or a route names a destination
+     *     that is not registered
+     */
+    public Outlane build() {
+      if (lanes.isEmpty()) {
+        throw new IllegalStateException("destinations: register at least one destination");
+      }
+      for (Route r : routes) {
+        for (Route.Target t : r.targets()) {
+          if (!lanes.containsKey(t.destination())) {
+            throw new IllegalStateException("routes: route for \"" + r.event()
+                + "\" targets unknown destination \"" + t.destination() + "\" (registered: "
+                + String.join(", ", lanes.keySet()) + ")");
+          }
+        }
+      }
+      boolean owns = scheduler == null;
+      Scheduler s = scheduler;
+      if (s == null) {
+        int threads = 1;
+        for (EngineConfig.LaneConfig lc : lanes.values()) {
+          threads += lc.concurrency();
+        }
+        s = Scheduler.threads(threads, "outlane");
+      }
+      IdempotencyStore store = idempotencyStore != null
+          ? idempotencyStore
+          : new InMemoryIdempotencyStore(keys.window(), InMemoryIdempotencyStore.DEFAULT_MAX_ENTRIES);
+      EngineConfig config = new EngineConfig(new LinkedHashMap<>(lanes), List.copyOf(routes),
+          normalizer, keys, suppression, frequencyCap, frequencyCapMaxPeople, preActivationCheck,
+          store, retry, metrics, deadLetters, journal, optOut, queueCapacity, splitRejectedBatches,
+          clock, s, owns, closeTimeout, Outlane::validate);
+      Engine engine = new Engine(config);
+      engine.recover();
+      return new Outlane(engine);
+    }
+  }
+}

@@ -1,0 +1,1011 @@
+package dev.outlane.internal;
+
+import dev.outlane.DestinationResult;
+import dev.outlane.FinalState;
+import dev.outlane.OutlaneException;
+import dev.outlane.Problem;
+import dev.outlane.QueueFullException;
+import dev.outlane.SubmitResult;
+import dev.outlane.ValidationException;
+import dev.outlane.contract.AudienceAction;
+import dev.outlane.contract.Consent;
+import dev.outlane.contract.ConsentStatus;
+import dev.outlane.contract.RetentionEvent;
+import dev.outlane.deadletter.DeadLetter;
+import dev.outlane.deadletter.DeadLetterReason;
+import dev.outlane.destination.Channel;
+import dev.outlane.destination.DeliveryItem;
+import dev.outlane.destination.Destination;
+import dev.outlane.destination.DestinationLimits;
+import dev.outlane.destination.Outcome;
+import dev.outlane.hashing.HashingProfile;
+import dev.outlane.identity.Identity;
+import dev.outlane.journal.EventJournal;
+import dev.outlane.metrics.MetricsSink;
+import dev.outlane.routing.Route;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery engine behind {@code Outlane}. One {@link Lane} per destination holds that destination's
+ * bounded queue, its in-flight count, rate limiter and pause; all timing goes through the injected
+ * {@link dev.outlane.Scheduler} and {@link Clock}.
+ *
+ * <p>Life of an event: {@code submit} validates, reserves capacity, journals, applies consent, routes
+ * (windows → stale), and for each routed target runs the enqueue-time guardrails (suppression, size,
+ * dedupe with an in-flight set) before queueing a {@link Work} on the lane. A lane's pump forms batches
+ * (count/bytes/linger, token bucket, pause) and runs {@link #deliverBatch} on a scheduler thread, which
+ * applies the delivery-time guardrails (suppression again, pre-activation check, frequency cap), calls
+ * the destination and turns each outcome into a final state, a retry or a split.
+ *
+ * <p>Logs carry customer ids, event ids and idempotency keys only — never an email or a phone.
+ */
+public final class Engine {
+  private static final Logger log = LoggerFactory.getLogger("dev.outlane.engine");
+
+  private final EngineConfig config;
+  private final Clock clock;
+  private final MetricsSink metrics;
+  private final Map<String, Lane> lanes = new LinkedHashMap<>();
+  private final List<RemoveTarget> removeTargets = new ArrayList<>();
+  private final @Nullable FrequencyLimiter frequency;
+  /** Keys being delivered right now → the work delivering them; duplicates wait as its followers. */
+  private final ConcurrentHashMap<String, Work> inFlight = new ConcurrentHashMap<>();
+  private final Set<Submission> pending = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger outstanding = new AtomicInteger();
+  private final AtomicInteger flushing = new AtomicInteger();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  public Engine(EngineConfig config) {
+    this.config = config;
+    this.clock = config.clock();
+    this.metrics = config.metrics();
+    Instant now = clock.instant();
+    config.lanes().forEach((name, lc) -> lanes.put(name, new Lane(name, lc, now)));
+    this.frequency = config.frequencyCap() == null
+        ? null
+        : new FrequencyLimiter(config.frequencyCap(), config.frequencyCapMaxPeople());
+    Set<String> seen = new java.util.HashSet<>();
+    for (Route r : config.routes()) {
+      for (Route.Target t : r.targets()) {
+        Lane lane = lanes.get(t.destination());
+        if (lane != null && lane.destination.channel() == Channel.ADS
+            && seen.add(t.destination() + '\u0000' + t.target())) {
+          removeTargets.add(new RemoveTarget(lane, t));
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Accepting events
+
+  /** See {@code Outlane.submit}. */
+  public CompletableFuture<SubmitResult> submit(RetentionEvent event) {
+    if (closed.get()) {
+      throw new OutlaneException("client is closed; event " + event.eventId() + " was not accepted");
+    }
+    Identity identity = validate(event);
+    if (!reserve()) {
+      metrics.count("", "queue_full", "", 1);
+      log.debug("refused event_id={} customer_id={}: queue full", event.eventId(), event.customerId());
+      throw new QueueFullException(config.queueCapacity());
+    }
+    long seq;
+    try {
+      seq = config.journal().append(event);
+    } catch (RuntimeException e) {
+      outstanding.decrementAndGet();
+      throw new OutlaneException("journal append failed (" + e.getClass().getSimpleName()
+          + "); event " + event.eventId() + " was not accepted", e);
+    }
+    return accept(event, identity, seq);
+  }
+
+  /** Re-submits what the journal holds from before a crash or an unclean stop. */
+  public int recover() {
+    int n = 0;
+    for (EventJournal.Pending p : config.journal().pending()) {
+      Identity identity;
+      try {
+        identity = validate(p.event());
+      } catch (ValidationException e) {
+        log.warn("journal record {} (event_id={}) is no longer valid and is dropped from recovery: {}",
+            p.sequence(), p.event().eventId(), e.getMessage());
+        config.journal().complete(p.sequence());
+        continue;
+      }
+      // Recovered events were accepted before: they may exceed the capacity for a while.
+      outstanding.incrementAndGet();
+      accept(p.event(), identity, p.sequence());
+      n++;
+    }
+    if (n > 0) {
+      log.info("recovered {} pending events from the journal", n);
+    }
+    return n;
+  }
+
+  private Identity validate(RetentionEvent event) {
+    List<Problem> problems = new ArrayList<>(config.validator().apply(event));
+    Identity identity = null;
+    try {
+      identity = config.normalizer().normalize(event.customerId(), event.email(), event.phone());
+    } catch (ValidationException e) {
+      problems.addAll(e.problems());
+    }
+    if (!problems.isEmpty() || identity == null) {
+      metrics.count("", "invalid", "", 1);
+      log.debug("refused event_id={} customer_id={}: {} problem(s)", event.eventId(),
+          event.customerId(), problems.size());
+      throw new ValidationException(problems);
+    }
+    return identity;
+  }
+
+  private boolean reserve() {
+    while (true) {
+      int n = outstanding.get();
+      if (n >= config.queueCapacity()) {
+        return false;
+      }
+      if (outstanding.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  private CompletableFuture<SubmitResult> accept(RetentionEvent event, Identity identity, long seq) {
+    Instant now = clock.instant();
+    Submission sub = new Submission(event, identity, seq, now);
+    pending.add(sub);
+    applyConsent(identity, event.consent());
+
+    Duration age = Duration.between(event.eventTime(), now);
+    if (age.isNegative()) {
+      age = Duration.ZERO; // producer clock skew: a slightly future event_time counts as brand new
+    }
+    List<Route> matched = new ArrayList<>(2);
+    boolean anyWindowedIn = false;
+    for (Route r : config.routes()) {
+      if (r.matches(event)) {
+        matched.add(r);
+        if (r.windowed() && r.inWindow(age)) {
+          anyWindowedIn = true;
+        }
+      }
+    }
+    AudienceAction.Action action =
+        event.audience() == null ? AudienceAction.Action.ADD : event.audience().action();
+    List<Work> toStart = new ArrayList<>();
+    synchronized (sub) {
+      for (Route r : matched) {
+        for (Route.Target t : r.targets()) {
+          Lane lane = lanes.get(t.destination());
+          Work w = new Work(sub, lane, t, action, event);
+          sub.works.add(w);
+          sub.open++;
+          if (r.inWindow(age)) {
+            toStart.add(w);
+          } else if (!anyWindowedIn) {
+            toStart.add(w);
+            w.stale = true;
+          } else {
+            // In another route's window: not applicable here, not stale either.
+            sub.works.remove(sub.works.size() - 1);
+            sub.open--;
+          }
+        }
+      }
+      sub.sealed = true;
+    }
+    if (matched.isEmpty()) {
+      metrics.count("", "unrouted", "", 1);
+      log.debug("event_id={} customer_id={}: no route matches event {}", event.eventId(),
+          identity.customerId(), event.eventName());
+    }
+    for (Work w : toStart) {
+      if (w.stale) {
+        metrics.count(w.lane.name, "submitted", "", 1);
+        finish(w, FinalState.STALE, null, null, null, "event is " + age.toSeconds()
+            + " s old, outside every window of its routes");
+      } else {
+        start(w);
+      }
+    }
+    sub.maybeComplete(this);
+    return sub.future;
+  }
+
+  private void applyConsent(Identity identity, Consent consent) {
+    EnumSet<Channel> denied = EnumSet.noneOf(Channel.class);
+    if (consent.sms() == ConsentStatus.DENIED) {
+      denied.add(Channel.SMS);
+    }
+    if (consent.email() == ConsentStatus.DENIED) {
+      denied.add(Channel.EMAIL);
+    }
+    if (consent.ads() == ConsentStatus.DENIED) {
+      denied.add(Channel.ADS);
+    }
+    if (!denied.isEmpty()) {
+      try {
+        config.suppression().suppress(identity, denied, "consent-denied");
+      } catch (RuntimeException e) {
+        // The event is already journaled: keep going; this event's own denied channels are still
+        // refused below because the delivery-time check fails closed (see deliverBatchUnchecked).
+        log.error("customer_id={}: could not record denied consent in the suppression store ({})",
+            identity.customerId(), e.getClass().getName());
+      }
+      log.debug("customer_id={} suppressed on {}: consent denied", identity.customerId(), denied);
+    }
+  }
+
+  /** True, false, or null if the store failed (logged). */
+  private @Nullable Boolean suppressedOrUnknown(Identity identity, Lane lane) {
+    try {
+      return config.suppression().isSuppressed(identity, lane.destination.channel());
+    } catch (RuntimeException e) {
+      log.error("{} customer_id={}: suppression store failed ({})", lane.name, identity.customerId(),
+          e.getClass().getName());
+      return null;
+    }
+  }
+
+  /** Whether the event itself denies consent for the lane's channel (holds even if the store failed). */
+  private static boolean deniedByEvent(Work w) {
+    Consent c = w.sub.event.consent();
+    switch (w.lane.destination.channel()) {
+      case SMS:
+        return c.sms() == ConsentStatus.DENIED;
+      case EMAIL:
+        return c.email() == ConsentStatus.DENIED;
+      case ADS:
+        return c.ads() == ConsentStatus.DENIED;
+      default:
+        return false;
+    }
+  }
+
+  /** Enqueue-time guardrails, then the lane. Runs on the submitting thread or a delivery thread. */
+  private void start(Work w) {
+    Lane lane = w.lane;
+    Identity identity = w.sub.identity;
+    if (!w.counted) {
+      w.counted = true; // a duplicate restarted after its leader failed is not submitted twice
+      metrics.count(lane.name, "submitted", "", 1);
+    }
+    if (!w.isRemove() && (deniedByEvent(w) || suppressedOrUnknown(identity, lane) == Boolean.TRUE)) {
+      finish(w, FinalState.SUPPRESSED, null, null, null,
+          "suppressed on " + lane.destination.channel().wireName());
+      return;
+    }
+    long maxItem = Math.min(lane.limits.maxBytesPerItem(), lane.limits.maxBytesPerRequest());
+    if (w.size > maxItem) {
+      deadLetter(w, DeadLetterReason.UNDELIVERABLE, "item is " + w.size
+          + " bytes, over the destination's limit of " + maxItem + " bytes", null);
+      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null,
+          "item is " + w.size + " bytes, over the limit of " + maxItem);
+      return;
+    }
+    Instant now = clock.instant();
+    int[] decision = new int[1]; // 0 lead, 1 follow, 2 duplicate
+    inFlight.compute(w.key, (k, leader) -> {
+      if (leader != null) {
+        leader.followers().add(w);
+        decision[0] = 1;
+        return leader;
+      }
+      if (config.idempotency().isDone(k, now)) {
+        decision[0] = 2;
+        return null;
+      }
+      decision[0] = 0;
+      return w;
+    });
+    if (decision[0] == 2) {
+      finish(w, FinalState.DEDUPLICATED, null, null, null, "already delivered");
+    } else if (decision[0] == 1) {
+      log.debug("{} customer_id={} key={}: duplicate waits for the delivery in flight", lane.name,
+          identity.customerId(), w.key);
+    } else {
+      w.leader = true;
+      lane.enqueue(w);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Delivering
+
+  /** Runs on a scheduler thread with {@code lane.inFlight} already counting this batch. */
+  private void deliverBatch(Lane lane, List<Work> batch) {
+    try {
+      deliverBatchUnchecked(lane, batch);
+    } finally {
+      synchronized (lane) {
+        lane.inFlight--;
+      }
+      lane.schedulePump();
+    }
+  }
+
+  private void deliverBatchUnchecked(Lane lane, List<Work> batch) {
+    Instant now = clock.instant();
+    List<Work> send = new ArrayList<>(batch.size());
+    for (Work w : batch) {
+      if (w.done) {
+        continue;
+      }
+      if (!w.isRemove()) {
+        Identity identity = w.sub.identity;
+        Boolean suppressed = suppressedOrUnknown(identity, lane);
+        if (suppressed == null) {
+          // Fail closed: never contact someone whose suppression could not be checked.
+          w.tries++;
+          retryLater(lane, w, "suppression check failed", null, null);
+          continue;
+        }
+        if (suppressed) {
+          finish(w, FinalState.SUPPRESSED, null, null, null,
+              "suppressed on " + lane.destination.channel().wireName() + " before delivery");
+          continue;
+        }
+        boolean skip;
+        try {
+          skip = config.preActivationCheck().shouldSkip(w.sub.event, identity, lane.name);
+        } catch (RuntimeException e) {
+          w.tries++;
+          retryLater(lane, w, "pre-activation check failed: " + e.getClass().getSimpleName(), null, null);
+          continue;
+        }
+        if (skip) {
+          finish(w, FinalState.SKIPPED, null, null, null, "pre-activation check skipped it");
+          continue;
+        }
+        if (frequency != null) {
+          String fk = frequency.key(identity.customerId(), lane.name);
+          Instant slot = frequency.tryAcquire(fk, now);
+          if (slot == null) {
+            finish(w, FinalState.FREQUENCY_CAPPED, null, null, null, "frequency cap reached");
+            continue;
+          }
+          w.frequencyKey = fk;
+          w.frequencySlot = slot;
+        }
+      }
+      w.tries++;
+      w.sends++;
+      if (w.firstAttempt == null) {
+        w.firstAttempt = now;
+      }
+      w.lastAttempt = now;
+      send.add(w);
+    }
+    if (send.isEmpty()) {
+      return;
+    }
+    List<DeliveryItem> items = new ArrayList<>(send.size());
+    for (Work w : send) {
+      items.add(w.item(w.sends));
+    }
+    List<Outcome> outcomes;
+    try {
+      outcomes = lane.destination.deliver(Collections.unmodifiableList(items));
+      if (outcomes == null || outcomes.size() != items.size()) {
+        String reason = "destination returned " + (outcomes == null ? "null" : outcomes.size())
+            + " outcomes for " + items.size() + " items";
+        log.error("{}: {}; treating every item of the batch as an unknown outcome", lane.name, reason);
+        outcomes = Collections.nCopies(items.size(), Outcome.unknown(reason));
+      }
+    } catch (RuntimeException | AssertionError e) {
+      // The Destination contract says classify, don't throw; an exception after the request may have
+      // been written is exactly an unknown outcome.
+      String reason = "deliver threw " + e.getClass().getName();
+      log.warn("{}: {} for a batch of {}", lane.name, reason, items.size());
+      outcomes = Collections.nCopies(items.size(), Outcome.unknown(reason));
+    }
+    List<Work> split = new ArrayList<>();
+    List<Work> paused = new ArrayList<>();
+    Duration pause = null;
+    for (int i = 0; i < send.size(); i++) {
+      Work w = send.get(i);
+      Outcome o = outcomes.get(i);
+      if (o instanceof Outcome.Delivered d) {
+        if (d.received() != null || d.matched() != null) {
+          metrics.matchCounts(lane.name, d.received() == null ? 0 : d.received(),
+              d.matched() == null ? 0 : d.matched());
+        }
+        finish(w, FinalState.DELIVERED, null, d.reference(), null, "");
+      } else if (o instanceof Outcome.Rejected r) {
+        releaseFrequency(w);
+        if (r.wholeBatch() && config.splitRejectedBatches() && send.size() > 1) {
+          split.add(w);
+        } else {
+          deadLetter(w, DeadLetterReason.REJECTED, r.reason(), r.code());
+          finish(w, FinalState.REJECTED, null, null, r.code(), r.reason());
+        }
+      } else if (o instanceof Outcome.OptedOut oo) {
+        releaseFrequency(w);
+        propagateOptOut(w);
+        deadLetter(w, DeadLetterReason.OPTED_OUT, oo.reason(), oo.code());
+        finish(w, FinalState.OPTED_OUT, null, null, oo.code(), oo.reason());
+      } else if (o instanceof Outcome.Retryable r) {
+        releaseFrequency(w);
+        if (r.retryAfter() != null && config.retry().canRetry(w.tries)) {
+          Duration d = config.retry().delay(w.retries + 1, r.retryAfter());
+          pause = pause == null || d.compareTo(pause) > 0 ? d : pause;
+          w.retries++;
+          metrics.count(lane.name, "retried", code(r.code()), 1);
+          log.debug("{} customer_id={} key={}: retryable ({}), destination paused {}", lane.name,
+              w.sub.identity.customerId(), w.key, r.reason(), d);
+          paused.add(w);
+        } else {
+          retryLater(lane, w, r.reason(), r.code(), null);
+        }
+      } else if (o instanceof Outcome.Unknown u) {
+        releaseFrequency(w);
+        if (lane.destination.idempotent()) {
+          retryLater(lane, w, u.reason(), u.code(), null);
+        } else {
+          // Never resend: the first attempt may have acted (an SMS may have gone out).
+          deadLetter(w, DeadLetterReason.NEEDS_RECONCILIATION, u.reason(), u.code());
+          finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.NEEDS_RECONCILIATION, null, u.code(),
+              "unknown outcome on a non-idempotent destination: " + u.reason());
+        }
+      }
+    }
+    if (pause != null) {
+      lane.pause(clock.instant().plus(pause), paused);
+    }
+    if (!split.isEmpty()) {
+      if (split.size() == 1) {
+        Work w = split.get(0);
+        deadLetter(w, DeadLetterReason.REJECTED, "rejected as a whole batch", null);
+        finish(w, FinalState.REJECTED, null, null, null, "rejected as a whole batch");
+      } else {
+        int half = split.size() / 2;
+        for (Work w : split) {
+          w.tries--; // a split resend is not a retry
+        }
+        metrics.count(lane.name, "split", "", 1);
+        log.debug("{}: batch of {} rejected as a whole; splitting it in halves", lane.name, split.size());
+        lane.enqueueSplit(List.copyOf(split.subList(0, half)), List.copyOf(split.subList(half, split.size())));
+      }
+    }
+  }
+
+  private void retryLater(Lane lane, Work w, String reason, @Nullable String code,
+      @Nullable Duration retryAfter) {
+    if (!config.retry().canRetry(w.tries)) {
+      deadLetter(w, DeadLetterReason.RETRIES_EXHAUSTED, reason, code);
+      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.RETRIES_EXHAUSTED, null, code,
+          "retries exhausted after " + w.tries + " attempts: " + reason);
+      return;
+    }
+    w.retries++;
+    Duration delay = config.retry().delay(w.retries, retryAfter);
+    metrics.count(lane.name, "retried", code(code), 1);
+    log.debug("{} customer_id={} key={}: retry {} in {} ({})", lane.name,
+        w.sub.identity.customerId(), w.key, w.retries, delay, reason);
+    lane.retryAfter(w, delay);
+  }
+
+  private void releaseFrequency(Work w) {
+    if (frequency != null && w.frequencySlot != null && w.frequencyKey != null) {
+      frequency.release(w.frequencyKey, w.frequencySlot);
+      w.frequencySlot = null;
+    }
+  }
+
+  private void propagateOptOut(Work w) {
+    Identity identity = w.sub.identity;
+    Set<Channel> channels = config.optOut().suppressChannels();
+    try {
+      config.suppression().suppress(identity, channels, "opted-out");
+    } catch (RuntimeException e) {
+      log.error("{} customer_id={}: could not record the opt-out in the suppression store ({})",
+          w.lane.name, identity.customerId(), e.getClass().getName());
+    }
+    log.debug("{} customer_id={}: opted out; suppressed on {}", w.lane.name, identity.customerId(), channels);
+    if (!config.optOut().removeFromAudiences()) {
+      return;
+    }
+    for (RemoveTarget rt : removeTargets) {
+      String audience = rt.target.target() != null ? rt.target.target() : rt.lane.name;
+      RetentionEvent removeEvent =
+          w.sub.event.toBuilder().audience(audience, AudienceAction.Action.REMOVE).build();
+      Work remove = new Work(w.sub, rt.lane, rt.target, AudienceAction.Action.REMOVE, removeEvent);
+      synchronized (w.sub) {
+        w.sub.works.add(remove);
+        w.sub.open++;
+      }
+      log.debug("{} customer_id={} key={}: audience remove after opt-out", rt.lane.name,
+          identity.customerId(), remove.key);
+      start(remove);
+    }
+  }
+
+  private void deadLetter(Work w, DeadLetterReason reason, String detail, @Nullable String code) {
+    Instant now = clock.instant();
+    Instant first = w.firstAttempt == null ? now : w.firstAttempt;
+    Instant last = w.lastAttempt == null ? now : w.lastAttempt;
+    DeadLetter dl = new DeadLetter(UUID.randomUUID().toString(), w.eventForItem, w.lane.name, w.key,
+        reason, detail, code, w.sends, first, last, false);
+    try {
+      config.deadLetters().add(dl);
+    } catch (RuntimeException e) {
+      // Keep the event pending in the journal so a restart tries again rather than losing it.
+      w.sub.journalSafe = false;
+      log.error("{} customer_id={} key={}: dead-letter store refused the record ({}); the event stays"
+          + " pending in the journal", w.lane.name, w.sub.identity.customerId(), w.key,
+          e.getClass().getName());
+    }
+    metrics.count(w.lane.name, "dead_lettered", reason.wireName(), 1);
+  }
+
+  /** Records a final state. Runs on whichever thread decided it. */
+  private void finish(Work w, FinalState state, @Nullable DeadLetterReason dlReason,
+      @Nullable String reference, @Nullable String code, String detail) {
+    synchronized (w) {
+      if (w.done) {
+        return;
+      }
+      w.done = true;
+    }
+    Lane lane = w.lane;
+    DeadLetterReason recorded = dlReason;
+    if (state == FinalState.REJECTED) {
+      recorded = DeadLetterReason.REJECTED;
+    } else if (state == FinalState.OPTED_OUT) {
+      recorded = DeadLetterReason.OPTED_OUT;
+    }
+    w.result = new DestinationResult(lane.name, w.target.target(), w.action, state, recorded,
+        reference, code, detail, w.sends);
+    if (state != FinalState.DEAD_LETTERED) {
+      // dead_lettered was counted with its reason when the record was written
+      metrics.count(lane.name, state.metricName(), state == FinalState.REJECTED ? code(code) : "", 1);
+    }
+    metrics.latency(lane.name, Duration.between(w.sub.acceptedAt, clock.instant()));
+    if (log.isDebugEnabled()) {
+      log.debug("{} customer_id={} event_id={} key={} action={}: {}{}", lane.name,
+          w.sub.identity.customerId(), w.sub.event.eventId(), w.key, w.action.wireName(),
+          state.metricName(), detail.isEmpty() ? "" : " (" + detail + ")");
+    }
+    if (w.leader) {
+      List<Work> followers = releaseKey(w, state, recorded);
+      for (Work f : followers) {
+        if (state == FinalState.DELIVERED || recorded == DeadLetterReason.NEEDS_RECONCILIATION) {
+          finish(f, FinalState.DEDUPLICATED, null, null, null,
+              state == FinalState.DELIVERED ? "duplicate of a delivery that was in flight"
+                  : "duplicate of a delivery awaiting reconciliation");
+        } else {
+          start(f); // the first attempt failed: a duplicate may try again
+        }
+      }
+    }
+    w.sub.workDone(this);
+  }
+
+  private List<Work> releaseKey(Work w, FinalState state, @Nullable DeadLetterReason reason) {
+    Instant now = clock.instant();
+    List<Work> followers = new ArrayList<>();
+    inFlight.compute(w.key, (k, cur) -> {
+      if (cur != w) {
+        return cur;
+      }
+      // A needs-reconciliation key may have acted: block duplicates of it too, or one could send the
+      // same SMS a second time. Reconciliation or a dead-letter replay decides what happens next.
+      if (state == FinalState.DELIVERED || reason == DeadLetterReason.NEEDS_RECONCILIATION) {
+        config.idempotency().markDone(k, now);
+      }
+      if (w.followers != null) {
+        followers.addAll(w.followers);
+      }
+      return null;
+    });
+    return followers;
+  }
+
+  private void completed(Submission sub) {
+    List<DestinationResult> results = new ArrayList<>(sub.works.size());
+    for (Work w : sub.works) {
+      results.add(w.result);
+    }
+    if (sub.journalSafe) {
+      try {
+        config.journal().complete(sub.seq);
+      } catch (RuntimeException e) {
+        log.error("journal could not record completion of event_id={} ({}); it will be re-delivered"
+            + " on restart", sub.event.eventId(), e.getClass().getName());
+      }
+    }
+    pending.remove(sub);
+    outstanding.decrementAndGet();
+    sub.future.complete(new SubmitResult(sub.event.eventId(), sub.identity.customerId(), results));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Flush and close
+
+  /** See {@code Outlane.flush}. */
+  public boolean flush(Duration timeout) {
+    List<CompletableFuture<SubmitResult>> futures = new ArrayList<>();
+    for (Submission s : pending) {
+      futures.add(s.future);
+    }
+    if (futures.isEmpty()) {
+      return true;
+    }
+    flushing.incrementAndGet();
+    try {
+      for (Lane lane : lanes.values()) {
+        lane.schedulePump(); // linger no longer applies: send partial batches now
+      }
+      CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
+      return config.scheduler().await(all, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      flushing.decrementAndGet();
+    }
+  }
+
+  /** See {@code Outlane.close}. */
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    boolean done = flush(config.closeTimeout());
+    if (!done) {
+      int abandoned = 0;
+      for (Lane lane : lanes.values()) {
+        for (Work w : lane.drain()) {
+          abandoned++;
+          deadLetter(w, DeadLetterReason.UNDELIVERABLE, "client closed before delivery", null);
+          finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null,
+              "client closed before delivery");
+        }
+      }
+      log.warn("close: not everything reached a final state within {}; {} queued items were"
+          + " dead-lettered as undeliverable, {} events remain in flight", config.closeTimeout(),
+          abandoned, pending.size());
+    }
+    for (Lane lane : lanes.values()) {
+      try {
+        lane.destination.close();
+      } catch (RuntimeException e) {
+        log.warn("{}: close failed ({})", lane.name, e.getClass().getName());
+      }
+    }
+    try {
+      config.journal().close();
+    } catch (RuntimeException e) {
+      log.warn("journal close failed ({})", e.getClass().getName());
+    }
+    if (config.ownsScheduler()) {
+      config.scheduler().close();
+    }
+  }
+
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Events accepted and not yet final. */
+  public int outstanding() {
+    return outstanding.get();
+  }
+
+  private static String code(@Nullable String code) {
+    return code == null ? "" : code;
+  }
+
+  private record RemoveTarget(Lane lane, Route.Target target) {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Per-event and per-item state
+
+  private static final class Submission {
+    final RetentionEvent event;
+    final Identity identity;
+    final long seq;
+    final Instant acceptedAt;
+    final CompletableFuture<SubmitResult> future = new CompletableFuture<>();
+    final List<Work> works = new ArrayList<>(4); // guarded by this
+    int open; // guarded by this
+    boolean sealed; // guarded by this
+    boolean completed; // guarded by this
+    volatile boolean journalSafe = true;
+
+    Submission(RetentionEvent event, Identity identity, long seq, Instant acceptedAt) {
+      this.event = event;
+      this.identity = identity;
+      this.seq = seq;
+      this.acceptedAt = acceptedAt;
+    }
+
+    void workDone(Engine engine) {
+      synchronized (this) {
+        open--;
+      }
+      maybeComplete(engine);
+    }
+
+    void maybeComplete(Engine engine) {
+      synchronized (this) {
+        if (!sealed || open > 0 || completed) {
+          return;
+        }
+        completed = true;
+      }
+      engine.completed(this);
+    }
+  }
+
+  private final class Work {
+    final Submission sub;
+    final Lane lane;
+    final Route.Target target;
+    final AudienceAction.Action action;
+    final RetentionEvent eventForItem;
+    final String key;
+    final long size;
+    final DeliveryItem firstItem;
+    int tries; // attempts consumed, for the retry policy
+    int sends; // times handed to the destination
+    int retries;
+    boolean leader;
+    boolean stale;
+    boolean counted;
+    volatile boolean done; // written under this
+    @Nullable Instant enqueuedAt;
+    @Nullable Instant firstAttempt;
+    @Nullable Instant lastAttempt;
+    @Nullable String frequencyKey;
+    @Nullable Instant frequencySlot;
+    @Nullable List<Work> followers; // guarded by inFlight's bin lock for this key
+    @Nullable DestinationResult result;
+
+    Work(Submission sub, @Nullable Lane lane, Route.Target target, AudienceAction.Action action,
+        RetentionEvent eventForItem) {
+      this.sub = sub;
+      this.lane = java.util.Objects.requireNonNull(lane, "lane");
+      this.target = target;
+      this.action = action;
+      this.eventForItem = eventForItem;
+      String keyDestination = target.target() == null ? lane.name : lane.name + "/" + target.target();
+      this.key = config.keys().keyFor(keyDestination, eventForItem);
+      HashingProfile profile = lane.destination.hashingProfile();
+      this.firstItem = new DeliveryItem(key, eventForItem, sub.identity,
+          profile == null ? null : profile.hash(sub.identity), target.target(), action,
+          target.options(), 1);
+      this.size = lane.destination.sizeOf(firstItem);
+    }
+
+    boolean isRemove() {
+      return action == AudienceAction.Action.REMOVE;
+    }
+
+    List<Work> followers() {
+      if (followers == null) {
+        followers = new ArrayList<>(1);
+      }
+      return followers;
+    }
+
+    DeliveryItem item(int attempt) {
+      if (attempt == 1) {
+        return firstItem;
+      }
+      return new DeliveryItem(firstItem.idempotencyKey(), firstItem.event(), firstItem.identity(),
+          firstItem.hashed(), firstItem.target(), firstItem.action(), firstItem.options(), attempt);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lanes
+
+  private final class Lane {
+    final String name;
+    final Destination destination;
+    final DestinationLimits limits;
+    final int concurrency;
+    final Duration linger;
+    final @Nullable TokenBucket bucket;
+    // All guarded by this.
+    final ArrayDeque<Work> queue = new ArrayDeque<>();
+    final ArrayDeque<List<Work>> splitBatches = new ArrayDeque<>();
+    final Map<Work, Boolean> waiting = new IdentityHashMap<>(); // in backoff
+    long queuedBytes;
+    int inFlight;
+    Instant pausedUntil = Instant.MIN;
+    @Nullable Instant wakeupAt;
+    boolean pumpScheduled;
+
+    Lane(String name, EngineConfig.LaneConfig lc, Instant now) {
+      this.name = name;
+      this.destination = lc.destination();
+      this.limits = destination.limits();
+      this.concurrency = lc.concurrency();
+      this.linger = lc.linger();
+      this.bucket = lc.rateLimit() == null ? null : new TokenBucket(lc.rateLimit(), now);
+    }
+
+    void enqueue(Work w) {
+      synchronized (this) {
+        w.enqueuedAt = clock.instant();
+        queue.addLast(w);
+        queuedBytes += w.size;
+        metrics.queueDepth(name, queue.size());
+      }
+      schedulePump();
+    }
+
+    void enqueueSplit(List<Work> first, List<Work> second) {
+      synchronized (this) {
+        splitBatches.addFirst(second);
+        splitBatches.addFirst(first);
+      }
+      schedulePump();
+    }
+
+    void retryAfter(Work w, Duration delay) {
+      synchronized (this) {
+        waiting.put(w, Boolean.TRUE);
+      }
+      config.scheduler().schedule(() -> {
+        synchronized (this) {
+          if (waiting.remove(w) == null) {
+            return; // drained by close
+          }
+          w.enqueuedAt = clock.instant();
+          queue.addFirst(w);
+          queuedBytes += w.size;
+        }
+        schedulePump();
+      }, delay);
+    }
+
+    void pause(Instant until, List<Work> requeue) {
+      synchronized (this) {
+        if (until.isAfter(pausedUntil)) {
+          pausedUntil = until;
+        }
+        for (int i = requeue.size() - 1; i >= 0; i--) {
+          Work w = requeue.get(i);
+          w.enqueuedAt = clock.instant();
+          queue.addFirst(w);
+          queuedBytes += w.size;
+        }
+      }
+      schedulePump();
+    }
+
+    List<Work> drain() {
+      synchronized (this) {
+        List<Work> out = new ArrayList<>(queue);
+        for (List<Work> b : splitBatches) {
+          out.addAll(b);
+        }
+        out.addAll(waiting.keySet());
+        queue.clear();
+        splitBatches.clear();
+        waiting.clear();
+        queuedBytes = 0;
+        return out;
+      }
+    }
+
+    void schedulePump() {
+      synchronized (this) {
+        if (pumpScheduled) {
+          return;
+        }
+        pumpScheduled = true;
+      }
+      config.scheduler().execute(this::pump);
+    }
+
+    private void wakeAt(Instant now, Instant at) {
+      // Caller holds the lock.
+      if (wakeupAt != null && !wakeupAt.isAfter(at) && wakeupAt.isAfter(now)) {
+        return; // an earlier or equal wake-up is already scheduled
+      }
+      wakeupAt = at;
+      config.scheduler().schedule(() -> {
+        synchronized (this) {
+          if (at.equals(wakeupAt)) {
+            wakeupAt = null;
+          }
+        }
+        pump();
+      }, Duration.between(now, at));
+    }
+
+    void pump() {
+      List<List<Work>> batches = null;
+      synchronized (this) {
+        pumpScheduled = false;
+        while (inFlight < concurrency) {
+          Instant now = clock.instant();
+          if (queue.isEmpty() && splitBatches.isEmpty()) {
+            break;
+          }
+          if (now.isBefore(pausedUntil)) {
+            wakeAt(now, pausedUntil);
+            break;
+          }
+          boolean full = !splitBatches.isEmpty() || queue.size() >= limits.maxItemsPerRequest()
+              || queuedBytes >= limits.maxBytesPerRequest();
+          if (!full && !linger.isZero() && flushing.get() == 0 && !closed.get()) {
+            Instant due = queue.peekFirst().enqueuedAt.plus(linger);
+            if (now.isBefore(due)) {
+              wakeAt(now, due);
+              break;
+            }
+          }
+          if (bucket != null) {
+            Duration wait = bucket.tryAcquire(now);
+            if (!wait.isZero()) {
+              wakeAt(now, now.plus(wait));
+              break;
+            }
+          }
+          List<Work> batch = splitBatches.isEmpty() ? takeBatch() : splitBatches.pollFirst();
+          inFlight++;
+          if (batches == null) {
+            batches = new ArrayList<>(1);
+          }
+          batches.add(batch);
+        }
+        metrics.queueDepth(name, queue.size());
+      }
+      if (batches == null) {
+        return;
+      }
+      for (int i = 1; i < batches.size(); i++) {
+        List<Work> b = batches.get(i);
+        config.scheduler().execute(() -> deliverBatch(this, b));
+      }
+      deliverBatch(this, batches.get(0));
+    }
+
+    private List<Work> takeBatch() {
+      // Caller holds the lock.
+      int max = limits.maxItemsPerRequest();
+      long maxBytes = limits.maxBytesPerRequest();
+      List<Work> batch = new ArrayList<>(Math.min(max, queue.size()));
+      long bytes = 0;
+      while (!queue.isEmpty() && batch.size() < max) {
+        Work w = queue.peekFirst();
+        if (!batch.isEmpty() && bytes + w.size > maxBytes) {
+          break;
+        }
+        queue.pollFirst();
+        queuedBytes -= w.size;
+        bytes += w.size;
+        batch.add(w);
+      }
+      return batch;
+    }
+  }
+}

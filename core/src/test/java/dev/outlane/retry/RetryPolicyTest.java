@@ -1,0 +1,73 @@
+package dev.outlane.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class RetryPolicyTest {
+  private final RetryPolicy noJitter = RetryPolicy.builder().initialBackoff(Duration.ofMillis(500))
+      .maxBackoff(Duration.ofSeconds(3)).jitter(() -> 1.0).build();
+
+  @Test
+  void backoffDoublesFromTheInitialDelayUpToTheCap() {
+    assertThat(noJitter.delay(1, null)).isEqualTo(Duration.ofMillis(500));
+    assertThat(noJitter.delay(2, null)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(noJitter.delay(3, null)).isEqualTo(Duration.ofSeconds(2));
+    assertThat(noJitter.delay(4, null)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(noJitter.delay(200, null)).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void fullJitterScalesTheDelayByTheJitterFactor() {
+    RetryPolicy half = noJitter.toBuilder().jitter(() -> 0.5).build();
+    assertThat(half.delay(3, null)).isEqualTo(Duration.ofSeconds(1));
+    RetryPolicy zero = noJitter.toBuilder().jitter(() -> 0.0).build();
+    assertThat(zero.delay(3, null)).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void retryAfterIsHonouredExactlyAndCapped() {
+    RetryPolicy p = noJitter.toBuilder().maxRetryAfter(Duration.ofSeconds(60)).build();
+    assertThat(p.delay(1, Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+    assertThat(p.delay(1, Duration.ofHours(2))).isEqualTo(Duration.ofSeconds(60));
+    assertThat(p.delay(1, Duration.ofSeconds(-5))).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void maxAttemptsCountsTheFirstAttempt() {
+    RetryPolicy p = RetryPolicy.builder().maxAttempts(3).build();
+    assertThat(p.canRetry(1)).isTrue();
+    assertThat(p.canRetry(2)).isTrue();
+    assertThat(p.canRetry(3)).isFalse();
+    assertThat(RetryPolicy.noRetries().canRetry(1)).isFalse();
+  }
+
+  @Test
+  void theBuilderNamesTheFieldOfEveryBadValue() {
+    assertThatThrownBy(() -> RetryPolicy.builder().maxAttempts(0))
+        .hasMessage("maxAttempts: must be ≥ 1, was 0");
+    assertThatThrownBy(() -> RetryPolicy.builder().initialBackoff(Duration.ofMillis(-1)))
+        .hasMessage("initialBackoff: must not be negative, was PT-0.001S");
+    assertThatThrownBy(() -> RetryPolicy.builder().initialBackoff(Duration.ofSeconds(5))
+            .maxBackoff(Duration.ofSeconds(1)).build())
+        .hasMessage("maxBackoff: must be ≥ initialBackoff (PT5S), was PT1S");
+  }
+
+  @Test
+  void retryAfterParsesSecondsAndHttpDates() {
+    Clock clock = Clock.fixed(Instant.parse("2015-10-21T07:28:00Z"), ZoneOffset.UTC);
+    assertThat(RetryAfter.parse("3", clock)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(RetryAfter.parse(" 120 ", clock)).isEqualTo(Duration.ofSeconds(120));
+    assertThat(RetryAfter.parse("Wed, 21 Oct 2015 07:28:30 GMT", clock)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(RetryAfter.parse("Wed, 21 Oct 2015 07:00:00 GMT", clock)).isEqualTo(Duration.ZERO);
+    assertThat(RetryAfter.parse("soon", clock)).isNull();
+    assertThat(RetryAfter.parse("", clock)).isNull();
+    assertThat(RetryAfter.parse(null, clock)).isNull();
+    assertThat(RetryAfter.parse("99999999999999999999999", clock)).isNull();
+  }
+}

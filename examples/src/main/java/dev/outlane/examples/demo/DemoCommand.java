@@ -1,0 +1,204 @@
+package dev.outlane.examples.demo;
+
+import dev.outlane.Outlane;
+import dev.outlane.QueueFullException;
+import dev.outlane.SubmitResult;
+import dev.outlane.ValidationException;
+import dev.outlane.contract.RetentionEvent;
+import dev.outlane.deadletter.DeadLetter;
+import dev.outlane.deadletter.DeadLetterQuery;
+import dev.outlane.deadletter.InMemoryDeadLetterStore;
+import dev.outlane.guardrail.InMemorySuppressionStore;
+import dev.outlane.metrics.InMemoryMetrics;
+import dev.outlane.retry.RetryPolicy;
+import dev.outlane.routing.Route;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code outlane demo}: generates a few thousand Customer.io-style signals (duplicates, suppressed and
+ * opted-out people, stale events, invalid phones, purchases racing a cart recovery, transient
+ * destination failures), runs them through a real {@link Outlane} client with its embedded defaults
+ * into in-process destinations, and prints a per-destination report. Same seed, same report.
+ *
+ * <p>The progress bar goes to stderr (from a timer thread, every 100 ms); the report goes to stdout.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run generated Customer.io-style events through the delivery engine and report.")
+public final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--events", defaultValue = "3000", description = "How many events to generate (default ${DEFAULT-VALUE}).")
+  int events;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--no-progress", description = "Do not draw the progress bar.")
+  boolean noProgress;
+
+  private final DemoDestinations destinations;
+  private final Clock clock;
+
+  /**
+   * The moment the demo's world is generated around. The demo clock starts here and then ticks in real
+   * time: idempotency-key buckets are aligned to UTC days, so a fixed start keeps every run's
+   * duplicates, windows and report identical.
+   */
+  public static final Instant DEMO_START = Instant.parse("2026-03-02T09:00:00Z");
+
+  /** The demo on in-process fakes and the demo clock. */
+  public DemoCommand() {
+    this(DemoDestinations.fakes(), Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), DEMO_START)));
+  }
+
+  /** The demo on other destinations (e.g. real adapters against in-process fake servers). */
+  public DemoCommand(DemoDestinations destinations, Clock clock) {
+    this.destinations = destinations;
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    DemoReport report = run(err);
+    out.print(report.render());
+    out.flush();
+    return 0;
+  }
+
+  /** Runs the demo and returns its report; the progress bar goes to {@code err}. */
+  DemoReport run(PrintWriter err) throws InterruptedException {
+    long started = System.nanoTime();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    DemoData data = DemoData.generate(seed, events, now);
+
+    InMemorySuppressionStore suppression = new InMemorySuppressionStore();
+    for (String customer : data.suppressedCustomers()) {
+      suppression.suppressCustomer(customer, EnumSet.allOf(dev.outlane.destination.Channel.class));
+    }
+    InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
+    InMemoryMetrics metrics = new InMemoryMetrics();
+    Outlane.Builder builder = Outlane.builder()
+        .clock(clock)
+        .metrics(metrics)
+        .suppressionStore(suppression)
+        .deadLetterStore(deadLetters)
+        .retryPolicy(RetryPolicy.builder().maxAttempts(6).initialBackoff(Duration.ofMillis(50))
+            .maxBackoff(Duration.ofSeconds(1)).build())
+        .preActivationCheck((event, identity, destination) -> {
+          // Analytics should still see the abandoned cart; activations should not chase a buyer.
+          if (destination.equals(DemoDestinations.EVENTS)) {
+            return false;
+          }
+          Instant bought = data.purchases().get(identity.customerId());
+          return bought != null && bought.isAfter(event.eventTime());
+        })
+        .route(Route.builder().event(DemoData.CART_ABANDONED).window(Duration.ZERO, Duration.ofHours(24))
+            .to(DemoDestinations.SMS, null, Map.of("template", "cart_recovery"))
+            .to(DemoDestinations.AUDIENCE_0_24H, "cart_recovery_0_24h").build())
+        .route(Route.builder().event(DemoData.CART_ABANDONED).window(Duration.ofHours(24), Duration.ofHours(72))
+            .to(DemoDestinations.AUDIENCE_24_72H, "cart_recovery_24_72h").build())
+        .route(Route.builder().event(DemoData.CART_ABANDONED).to(DemoDestinations.EVENTS).build())
+        .route(Route.builder().event(DemoData.BACK_IN_STOCK)
+            .to(DemoDestinations.SMS, null, Map.of("template", "back_in_stock")).build())
+        .route(Route.builder().event(DemoData.PREFERENCES_UPDATED).to(DemoDestinations.EVENTS).build());
+    List<String> names = new ArrayList<>();
+    for (DemoDestinations.Registration reg : destinations.create(data)) {
+      builder.destination(reg.destination(), reg.options());
+      names.add(reg.destination().name());
+    }
+
+    AtomicInteger done = new AtomicInteger();
+    int total = data.size();
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "outlane-demo-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    if (!noProgress) {
+      ticker.scheduleAtFixedRate(() -> progress(err, done.get(), total), 0, 100, TimeUnit.MILLISECONDS);
+    }
+    List<CompletableFuture<SubmitResult>> stages = new ArrayList<>(total);
+    int[] refused = new int[2]; // invalid, queue-full retries
+    try (Outlane outlane = builder.build()) {
+      for (List<RetentionEvent> wave : List.of(data.wave1(), data.wave2())) {
+        for (RetentionEvent e : wave) {
+          submit(outlane, e, stages, done, refused);
+        }
+        // Let a wave settle, so the next one sees its opt-outs and consent changes.
+        if (!outlane.flush(Duration.ofMinutes(2))) {
+          throw new IllegalStateException("demo: a wave did not finish within 2 minutes");
+        }
+      }
+    } finally {
+      ticker.shutdownNow();
+      ticker.awaitTermination(1, TimeUnit.SECONDS);
+    }
+    if (!noProgress) {
+      progress(err, total, total);
+      err.println();
+      err.flush();
+    }
+
+    DemoReport report = new DemoReport(names);
+    for (CompletableFuture<SubmitResult> s : stages) {
+      report.add(s.join());
+    }
+    report.totals(total, stages.size(), refused[0], refused[1],
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    Map<String, Integer> byReason = new TreeMap<>();
+    for (DeadLetter d : deadLetters.list(DeadLetterQuery.unresolved())) {
+      byReason.merge(d.reason().wireName(), 1, Integer::sum);
+    }
+    report.deadLetters(byReason);
+    report.retried(metrics.total("retried"));
+    return report;
+  }
+
+  private static void submit(Outlane outlane, RetentionEvent e, List<CompletableFuture<SubmitResult>> stages,
+      AtomicInteger done, int[] refused) {
+    while (true) {
+      try {
+        CompletableFuture<SubmitResult> f = outlane.submit(e).toCompletableFuture();
+        f.whenComplete((r, t) -> done.incrementAndGet());
+        stages.add(f);
+        return;
+      } catch (ValidationException invalid) {
+        refused[0]++;
+        done.incrementAndGet();
+        return;
+      } catch (QueueFullException full) {
+        // Backpressure: let deliveries catch up, then submit the same event again.
+        refused[1]++;
+        outlane.flush(Duration.ofSeconds(1));
+      }
+    }
+  }
+
+  private static void progress(PrintWriter err, int done, int total) {
+    int width = 40;
+    int filled = total == 0 ? width : (int) ((long) done * width / total);
+    err.print("\r[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + done + "/" + total + " events");
+    err.flush();
+  }
+}
