@@ -1,5 +1,6 @@
 package dev.outlane;
 
+import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.deadletter.DeadLetterStore;
 import dev.outlane.deadletter.InMemoryDeadLetterStore;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,7 +66,6 @@ import org.jspecify.annotations.Nullable;
  * per-destination queue is bounded by it (plus the audience removes an opt-out triggers).
  */
 public final class Outlane implements AutoCloseable {
-  private static final Pattern EVENT_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
   private final Engine engine;
 
@@ -124,29 +123,6 @@ public final class Outlane implements AutoCloseable {
   /** How many accepted events have not reached a final state yet. */
   public int outstanding() {
     return engine.outstanding();
-  }
-
-  /**
-   * The checks {@code submit} applies beyond the record's required fields and identity
-   * normalization. Returns every problem found; the contract's full validator plugs in here.
-   */
-  private static List<Problem> validate(RetentionEvent event) {
-    List<Problem> problems = new ArrayList<>(2);
-    if (!event.schemaVersion().startsWith("1.")) {
-      problems.add(new Problem("$.schema_version", "unsupported version \"" + event.schemaVersion()
-          + "\" (supported: 1.x)"));
-    }
-    int idLength = event.eventId().length();
-    if (idLength < 1 || idLength > 128) {
-      problems.add(new Problem("$.event_id", "must be 1–128 characters, was " + idLength));
-    }
-    if (!EVENT_NAME.matcher(event.eventName()).matches()) {
-      problems.add(new Problem("$.event_name", "must match [a-z][a-z0-9_]{0,63}"));
-    }
-    if (event.source().isBlank()) {
-      problems.add(new Problem("$.source", "must not be blank"));
-    }
-    return problems;
   }
 
   /**
@@ -411,10 +387,11 @@ public final class Outlane implements AutoCloseable {
       IdempotencyStore store = idempotencyStore != null
           ? idempotencyStore
           : new InMemoryIdempotencyStore(keys.window(), InMemoryIdempotencyStore.DEFAULT_MAX_ENTRIES);
+      EventCodec codec = EventCodec.builder().identityNormalizer(normalizer).build();
       EngineConfig config = new EngineConfig(new LinkedHashMap<>(lanes), List.copyOf(routes),
           normalizer, keys, suppression, frequencyCap, frequencyCapMaxPeople, preActivationCheck,
           store, retry, metrics, deadLetters, journal, optOut, queueCapacity, splitRejectedBatches,
-          clock, s, owns, closeTimeout, Outlane::validate);
+          clock, s, owns, closeTimeout, codec::validateExceptIdentity);
       Engine engine = new Engine(config);
       engine.recover();
       return new Outlane(engine);

@@ -865,7 +865,7 @@ class OutlaneTest {
     assertThatThrownBy(() -> outlane.submit(cart("e1", 1).eventName("Cart-Abandoned")
             .phone("+1 415 555").email("not-an-email").build()))
         .isInstanceOf(ValidationException.class)
-        .hasMessage("$.event_name: must match [a-z][a-z0-9_]{0,63}\n"
+        .hasMessage("$.event_name: must match [a-z][a-z0-9_]{0,63}, was \"Cart-Abandoned\"\n"
             + "$.email: missing '@'\n"
             + "$.phone: not a valid phone number for its region");
     time.runDue();

@@ -1,5 +1,6 @@
 package dev.outlane.examples.cli;
 
+import dev.outlane.examples.demo.DemoCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       NormalizeCommand.class,
       HashCommand.class,
+      DemoCommand.class,
     })
 public final class OutlaneCli implements Runnable {
   private final InputStream stdin;
