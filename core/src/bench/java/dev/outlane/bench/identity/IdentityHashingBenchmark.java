@@ -104,6 +104,18 @@ public class IdentityHashingBenchmark {
     }
   }
 
+  String[] emails() {
+    return emails.clone();
+  }
+
+  String[] phones() {
+    return phones.clone();
+  }
+
+  String[] customerIds() {
+    return customerIds.clone();
+  }
+
   /** Whether {@code spelled}, read in region US, is a valid number with that E.164 form. */
   private static boolean parsesTo(String spelled, String e164) {
     try {
@@ -131,6 +143,20 @@ public class IdentityHashingBenchmark {
   @Benchmark
   public void floorUnique(Blackhole bh) throws NumberParseException {
     floor(nextUnique(), bh);
+  }
+
+  /**
+   * The floor plus libphonenumber's {@code isValidNumber}, which the SDK must call and the floor
+   * does not: shows how much of any gap is validation rather than SDK overhead.
+   */
+  @Benchmark
+  public void floorValidatedUnique(Blackhole bh) throws NumberParseException {
+    int i = nextUnique();
+    PhoneNumber number = PHONE_UTIL.parse(phones[i], "US");
+    bh.consume(PHONE_UTIL.isValidNumber(number));
+    String e164 = PHONE_UTIL.format(number, PhoneNumberFormat.E164);
+    bh.consume(DigestUtils.sha256Hex(emails[i]));
+    bh.consume(DigestUtils.sha256Hex(e164));
   }
 
   @Benchmark
