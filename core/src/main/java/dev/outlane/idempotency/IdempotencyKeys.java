@@ -17,12 +17,20 @@ import org.jspecify.annotations.Nullable;
  * can make two different part lists collide):
  *
  * <ul>
- *   <li>{@link Mode#WINDOW} (default): {@code "v1"}, {@code "window"}, destination, customer id,
+ *   <li>{@link Mode#WINDOW} (default): {@code "v1"}, {@code "window"}, destination, customer id
+ *       (surrounding whitespace stripped),
  *       event name, audience name (empty if none), audience action ({@code add}/{@code remove}, empty
  *       if none), the window length in seconds, and the bucket {@code floor(eventTimeEpochSeconds /
  *       windowSeconds)}. Two triggers of the same person in the same bucket dedupe.
  *   <li>{@link Mode#PER_OCCURRENCE}: {@code "v1"}, {@code "occurrence"}, destination, source, event id.
  * </ul>
+ *
+ * <p>Example: destination {@code meta}, customer {@code cust-42}, event {@code cart_abandoned},
+ * audience {@code high_aov_abandoners}/{@code add}, 24 h window, event time 2026-11-29T12:00:00Z
+ * (bucket 20786) give the canonical string {@code
+ * 2:v1;6:window;4:meta;7:cust-42;14:cart_abandoned;19:high_aov_abandoners;3:add;5:86400;5:20786;}
+ * and the key {@code ol1-3de5c11c9890a7026535eac179411df7f64609b8e533329b01f62a89f92b054e}; a test
+ * pins this, so a change of derivation cannot ship without a new version.
  *
  * <p>Strings enter the canonical form as UTF-16 {@code String}s and are hashed as UTF-8; lengths are
  * counted in UTF-16 code units ({@link String#length()}). The window length is part of the key, so
@@ -64,7 +72,8 @@ public final class IdempotencyKeys {
   /**
    * Window mode with the given window.
    *
-   * @throws IllegalArgumentException if the window is shorter than one second
+   * @throws IllegalArgumentException if the window is shorter than one second or not a whole
+   *     number of seconds
    */
   public static IdempotencyKeys windowed(Duration window) {
     return new IdempotencyKeys(Mode.WINDOW, checkWindow(window));

@@ -39,7 +39,13 @@ import org.openjdk.jmh.infra.Blackhole;
  * through 1,000, to show what the optional cache buys when numbers recur.
  *
  * <p>Run: {@code mvn -B -o -pl core -am -P bench verify -Dbench.args="IdentityHashingBenchmark -f 1
- * -wi 2 -i 3 -w 2s -r 2s"}.
+ * -wi 2 -i 3 -w 2s -r 2s"} (the profile's build-helper-maven-plugin 3.8.0 needs Maven 3.9+). Without
+ * the profile: put {@code core/target/classes} and core's test classpath (plus jmh-core and
+ * jmh-generator-annprocess) on the class path, compile {@code src/bench/java} with {@code javac
+ * -processor org.openjdk.jmh.generators.BenchmarkProcessor}, and run {@code org.openjdk.jmh.Main}.
+ *
+ * <p>On a machine shared with other work, wall-clock throughput swings by an order of magnitude
+ * between iterations; {@link IdentityCpuTimeHarness} measures the same variants in CPU time.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

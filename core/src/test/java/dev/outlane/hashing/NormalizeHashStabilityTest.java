@@ -12,7 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** normalize → hash is a function of the person, not of the spelling or of how often it runs. */
-class NormalizeHashStabilityProperties {
+class NormalizeHashStabilityTest {
   private static final HashingProfile[] PROFILES = {
     HashingProfile.META, HashingProfile.GOOGLE, HashingProfile.TIKTOK, HashingProfile.tiktok(false)
   };
