@@ -56,7 +56,7 @@ public final class HashingProfile {
    * @throws IllegalArgumentException naming the profiles that exist
    */
   public static HashingProfile named(String name) {
-    switch (name.toLowerCase(Locale.ROOT)) {
+    switch (name.strip().toLowerCase(Locale.ROOT)) {
       case "meta":
         return META;
       case "google":
@@ -114,7 +114,11 @@ public final class HashingProfile {
     if (phoneForm == PhoneForm.E164_WITH_PLUS) {
       return e164.startsWith("+") ? e164 : "+" + e164;
     }
-    // Digits only; E.164 never has leading zeros after the country code's first digit.
+    // Fast path for what IdentityNormalizer produces: "+" then digits only.
+    if (e164.length() > 1 && e164.charAt(0) == '+' && e164.charAt(1) != '0' && allDigits(e164, 1)) {
+      return e164.substring(1);
+    }
+    // Digits only, no leading zeros (Meta's rule); E.164 itself never starts with 0.
     StringBuilder digits = new StringBuilder(e164.length());
     for (int i = 0; i < e164.length(); i++) {
       char c = e164.charAt(i);
@@ -180,7 +184,24 @@ public final class HashingProfile {
         + ", passThroughHashed=" + passThroughHashed + "}";
   }
 
+  private static boolean allDigits(String s, int from) {
+    for (int i = from, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static String stripWhitespace(String s) {
+    int first = 0;
+    while (first < s.length() && !Character.isWhitespace(s.charAt(first))) {
+      first++;
+    }
+    if (first == s.length()) {
+      return s; // The normal case: normalized emails have no whitespace.
+    }
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

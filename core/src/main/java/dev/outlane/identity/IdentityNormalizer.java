@@ -5,22 +5,46 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import dev.outlane.Problem;
 import dev.outlane.ValidationException;
+import dev.outlane.identity.internal.PhoneValidity;
+import dev.outlane.identity.internal.RecentCache;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Normalizes raw identifiers: emails to NFC, trimmed, lower case ({@link Locale#ROOT}); phone numbers
  * to E.164 with libphonenumber; customer ids trimmed.
  *
+ * <p><b>Email rules</b>, applied in this order: Unicode NFC, strip leading and trailing whitespace,
+ * lower-case with {@link Locale#ROOT} (never the default locale: in a Turkish locale {@code "I"}
+ * would become a dotless {@code "ı"}). The result is rejected if it is blank, longer than 254
+ * characters, contains whitespace, has no {@code @} or more than one, has an empty local part or
+ * domain, or a domain without a dot (or with an empty label at either end).
+ *
+ * <p><b>Phone rules</b>: parsed by libphonenumber against the {@linkplain Builder#defaultRegion
+ * default region} ({@code US} unless configured), so national numbers, {@code +44…}, the region's
+ * international prefix ({@code 00…} from GB, {@code 011…} from US) and RFC 3966 {@code tel:} URIs all
+ * work. The result is E.164 ({@code +14155551212}); extensions are dropped. A number libphonenumber
+ * does not consider valid is rejected, unless {@linkplain Builder#lenientPhone lenient} mode accepts
+ * any number of a possible length.
+ *
+ * <p><b>Customer ids</b> are stripped of surrounding whitespace and must not be blank.
+ *
  * <p>Immutable and thread-safe; build one per configuration and share it. libphonenumber's mutable
- * types never leave this class.
+ * types never leave this class. Every method reports bad input with a {@link ValidationException}
+ * whose problems name the field ({@code $.email}, {@code $.phone}, {@code $.customer_id}) and the
+ * reason; the raw value is never repeated in a message.
  *
  * <p>Phone parsing is the expensive step (libphonenumber, on the order of 120–160k numbers/s per
- * core); email normalization and hashing are an order of magnitude cheaper.
+ * core); email normalization and hashing are an order of magnitude cheaper. The happy path
+ * therefore does no regex of its own, no NFC pass on ASCII input, and no allocation beyond the
+ * results, and it checks validity with a faster equivalent of libphonenumber's {@code
+ * isValidNumber} (same metadata, same answer, tested against it on every region). An
+ * optional {@linkplain Builder#phoneCacheSize bounded cache} of recent raw→E.164 results helps only
+ * when the same raw numbers recur (see the benchmark in {@code core/src/bench}); it is off by
+ * default.
  */
 public final class IdentityNormalizer {
   /** Longest email accepted: RFC 5321's path limit (256) minus the two angle brackets. */
@@ -30,17 +54,23 @@ public final class IdentityNormalizer {
 
   private final String defaultRegion;
   private final boolean lenientPhone;
+  private final int phoneCacheSize;
+  private final @Nullable RecentCache<String, PhoneResult> phoneCache;
+  private final PhoneValidity phoneValidity = PhoneValidity.forDefaultMetadata();
 
   private IdentityNormalizer(Builder builder) {
     this.defaultRegion = builder.defaultRegion;
     this.lenientPhone = builder.lenientPhone;
+    this.phoneCacheSize = builder.phoneCacheSize;
+    this.phoneCache = phoneCacheSize == 0 ? null : new RecentCache<>(phoneCacheSize);
   }
 
-  /** A normalizer with default region {@code US} and strict phone validation. */
+  /** A normalizer with default region {@code US}, strict phone validation and no cache. */
   public static IdentityNormalizer create() {
     return builder().build();
   }
 
+  /** A builder preset to region {@code US}, strict phone validation and no cache. */
   public static Builder builder() {
     return new Builder();
   }
@@ -55,6 +85,11 @@ public final class IdentityNormalizer {
     return lenientPhone;
   }
 
+  /** The most recent raw→E.164 results remembered, or 0 if the cache is off. */
+  public int phoneCacheSize() {
+    return phoneCacheSize;
+  }
+
   /**
    * Normalizes an email.
    *
@@ -62,11 +97,12 @@ public final class IdentityNormalizer {
    *     repeated
    */
   public String normalizeEmail(String raw) {
-    String reason = emailProblem(raw);
+    String canonical = canonicalEmail(raw);
+    String reason = emailProblem(canonical);
     if (reason != null) {
       throw new ValidationException(new Problem("$.email", reason));
     }
-    return canonicalEmail(raw);
+    return canonical;
   }
 
   /**
@@ -76,10 +112,10 @@ public final class IdentityNormalizer {
    */
   public String normalizePhone(String raw) {
     PhoneResult r = phone(raw);
-    if (r.problem != null) {
-      throw new ValidationException(new Problem("$.phone", r.problem));
+    if (r.e164 == null) {
+      throw new ValidationException(new Problem("$.phone", r.reason()));
     }
-    return Objects.requireNonNull(r.e164);
+    return r.e164;
   }
 
   /**
@@ -96,148 +132,219 @@ public final class IdentityNormalizer {
   }
 
   /**
-   * Normalizes all three at once and reports every problem found, not just the first.
+   * Normalizes all three at once and reports every problem found, not just the first, in the order
+   * customer id, email, phone.
    *
+   * @param customerId the raw customer id
+   * @param email the raw email, or null if there is none
+   * @param phone the raw phone, or null if there is none
    * @throws ValidationException listing every problem
    */
   public Identity normalize(String customerId, @Nullable String email, @Nullable String phone) {
-    List<Problem> problems = new ArrayList<>(3);
+    // The problem list is only allocated on the failure path.
+    @Nullable List<Problem> problems = null;
     String id = customerId.strip();
     if (id.isEmpty()) {
-      problems.add(new Problem("$.customer_id", "must not be blank"));
+      problems = addProblem(problems, "$.customer_id", "must not be blank");
     }
     String normalizedEmail = null;
     if (email != null) {
-      String reason = emailProblem(email);
+      String canonical = canonicalEmail(email);
+      String reason = emailProblem(canonical);
       if (reason != null) {
-        problems.add(new Problem("$.email", reason));
+        problems = addProblem(problems, "$.email", reason);
       } else {
-        normalizedEmail = canonicalEmail(email);
+        normalizedEmail = canonical;
       }
     }
     String normalizedPhone = null;
     if (phone != null) {
       PhoneResult r = phone(phone);
-      if (r.problem != null) {
-        problems.add(new Problem("$.phone", r.problem));
+      if (r.e164 == null) {
+        problems = addProblem(problems, "$.phone", r.reason());
       } else {
         normalizedPhone = r.e164;
       }
     }
-    if (!problems.isEmpty()) {
+    if (problems != null) {
       throw new ValidationException(problems);
     }
     return new Identity(id, normalizedEmail, normalizedPhone);
   }
 
-  private static String canonicalEmail(String raw) {
-    return Normalizer.normalize(raw, Normalizer.Form.NFC).strip().toLowerCase(Locale.ROOT);
+  private static List<Problem> addProblem(@Nullable List<Problem> problems, String path, String reason) {
+    List<Problem> list = problems == null ? new ArrayList<>(3) : problems;
+    list.add(new Problem(path, reason));
+    return list;
   }
 
-  /** Returns the reason the email is invalid, or null if it is acceptable. */
-  private static @Nullable String emailProblem(String raw) {
-    String s = Normalizer.normalize(raw, Normalizer.Form.NFC).strip();
-    if (s.isEmpty()) {
+  /** NFC, strip, lower-case (root locale). NFC is skipped for ASCII, which is always NFC. */
+  static String canonicalEmail(String raw) {
+    String s = isAscii(raw) ? raw : Normalizer.normalize(raw, Normalizer.Form.NFC);
+    return s.strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Returns the reason a canonical email is invalid, or null if it is acceptable. Checked on the
+   * canonical form because lower-casing can change the length.
+   */
+  static @Nullable String emailProblem(String s) {
+    int n = s.length();
+    if (n == 0) {
       return "must not be blank";
     }
-    if (s.length() > MAX_EMAIL_LENGTH) {
+    if (n > MAX_EMAIL_LENGTH) {
       return "longer than " + MAX_EMAIL_LENGTH + " characters";
     }
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isWhitespace(s.charAt(i)) || Character.isSpaceChar(s.charAt(i))) {
+    int at = -1;
+    boolean twoAts = false;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '@') {
+        if (at >= 0) {
+          twoAts = true;
+        } else {
+          at = i;
+        }
+      } else if (c <= ' ' ? Character.isWhitespace(c) || c == ' ' : isUnicodeSpace(c)) {
         return "contains whitespace";
       }
     }
-    int at = s.indexOf('@');
     if (at < 0) {
       return "missing '@'";
     }
-    if (s.indexOf('@', at + 1) >= 0) {
+    if (twoAts) {
       return "more than one '@'";
     }
     if (at == 0) {
       return "empty local part";
     }
-    if (at == s.length() - 1) {
+    if (at == n - 1) {
       return "empty domain";
     }
-    String domain = s.substring(at + 1);
-    int dot = domain.indexOf('.');
+    int dot = s.indexOf('.', at + 1);
     if (dot < 0) {
       return "domain has no '.'";
     }
-    if (dot == 0 || domain.endsWith(".")) {
+    if (dot == at + 1 || s.charAt(n - 1) == '.' || s.indexOf("..", at + 1) >= 0) {
       return "domain has an empty label";
     }
     return null;
   }
 
+  private static boolean isUnicodeSpace(char c) {
+    // Below U+0080 only the C0 controls handled above are whitespace except DEL, which is not.
+    return c >= 0x80 && (Character.isWhitespace(c) || Character.isSpaceChar(c));
+  }
+
   private PhoneResult phone(String raw) {
-    String s = raw.strip();
-    if (s.isEmpty()) {
-      return PhoneResult.problem("must not be blank");
+    RecentCache<String, PhoneResult> cache = phoneCache;
+    return cache == null ? parsePhone(raw) : cache.get(raw, this::parsePhone);
+  }
+
+  private PhoneResult parsePhone(String raw) {
+    if (raw.isBlank()) {
+      return PhoneResult.BLANK;
     }
     PhoneNumber number;
     try {
-      // libphonenumber understands tel: URIs (RFC 3966) and the region's international prefix.
-      number = PHONE_UTIL.parse(s, defaultRegion);
+      // libphonenumber strips surrounding whitespace and punctuation itself, understands tel: URIs
+      // (RFC 3966) and the default region's international prefix (00, 011, ...).
+      number = PHONE_UTIL.parse(raw, defaultRegion);
     } catch (NumberParseException e) {
-      return PhoneResult.problem(parseReason(e.getErrorType()));
+      // e.getMessage() can echo the input: only the error type is used.
+      return PhoneResult.forParseError(e.getErrorType());
     }
     if (lenientPhone) {
       if (!PHONE_UTIL.isPossibleNumber(number)) {
-        return PhoneResult.problem("not a possible phone number for its region");
+        return PhoneResult.NOT_POSSIBLE;
       }
-    } else if (!PHONE_UTIL.isValidNumber(number)) {
-      return PhoneResult.problem("not a valid phone number for its region");
+    } else if (!phoneValidity.isValid(number)) {
+      return PhoneResult.NOT_VALID;
     }
     // E.164 has no extension: format() of E164 ignores it.
-    return PhoneResult.ok(PHONE_UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+    return new PhoneResult(PHONE_UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), null);
   }
 
-  private static String parseReason(NumberParseException.ErrorType type) {
-    switch (type) {
-      case INVALID_COUNTRY_CODE:
-        return "no valid country code (write it with + or set a default region)";
-      case NOT_A_NUMBER:
-        return "not a phone number";
-      case TOO_SHORT_AFTER_IDD:
-      case TOO_SHORT_NSN:
-        return "too short to be a phone number";
-      case TOO_LONG:
-        return "too long to be a phone number";
-      default:
-        return "not a phone number";
-    }
+  @Override
+  public String toString() {
+    return "IdentityNormalizer{defaultRegion="
+        + defaultRegion
+        + ", lenientPhone="
+        + lenientPhone
+        + ", phoneCacheSize="
+        + phoneCacheSize
+        + "}";
   }
 
+  /** Either an E.164 number or the reason there is none. Immutable, so it can be cached. */
   private static final class PhoneResult {
+    static final PhoneResult BLANK = failure("must not be blank");
+    static final PhoneResult NOT_POSSIBLE = failure("not a possible phone number for its region");
+    static final PhoneResult NOT_VALID = failure("not a valid phone number for its region");
+    static final PhoneResult NO_COUNTRY_CODE =
+        failure("no valid country code (write it with + or set a default region)");
+    static final PhoneResult NOT_A_NUMBER = failure("not a phone number");
+    static final PhoneResult TOO_SHORT = failure("too short to be a phone number");
+    static final PhoneResult TOO_LONG = failure("too long to be a phone number");
+
     final @Nullable String e164;
     final @Nullable String problem;
 
-    private PhoneResult(@Nullable String e164, @Nullable String problem) {
+    PhoneResult(@Nullable String e164, @Nullable String problem) {
       this.e164 = e164;
       this.problem = problem;
     }
 
-    static PhoneResult ok(String e164) {
-      return new PhoneResult(e164, null);
+    static PhoneResult failure(String reason) {
+      return new PhoneResult(null, reason);
     }
 
-    static PhoneResult problem(String reason) {
-      return new PhoneResult(null, reason);
+    String reason() {
+      return problem == null ? "" : problem;
+    }
+
+    static PhoneResult forParseError(NumberParseException.ErrorType type) {
+      switch (type) {
+        case INVALID_COUNTRY_CODE:
+          return NO_COUNTRY_CODE;
+        case TOO_SHORT_AFTER_IDD:
+        case TOO_SHORT_NSN:
+          return TOO_SHORT;
+        case TOO_LONG:
+          return TOO_LONG;
+        case NOT_A_NUMBER:
+        default:
+          return NOT_A_NUMBER;
+      }
     }
   }
 
-  /** Configures an {@link IdentityNormalizer}. Not thread-safe. */
+  /**
+   * Configures an {@link IdentityNormalizer}. Each setter validates its value at once and throws
+   * {@link IllegalArgumentException} naming the setting and the reason. Not thread-safe.
+   */
   public static final class Builder {
+    /** Largest phone cache accepted: a guard against configuring an unbounded-looking cache. */
+    static final int MAX_PHONE_CACHE_SIZE = 1 << 20;
+
     private String defaultRegion = "US";
     private boolean lenientPhone;
+    private int phoneCacheSize;
 
     private Builder() {}
 
     /**
-     * The ISO 3166-1 alpha-2 region for numbers written without a country code.
+     * The ISO 3166-1 alpha-2 region for numbers written without a country code (case-insensitive).
      *
      * @throws IllegalArgumentException if libphonenumber does not know the region
      */
@@ -256,6 +363,27 @@ public final class IdentityNormalizer {
      */
     public Builder lenientPhone(boolean lenient) {
       this.lenientPhone = lenient;
+      return this;
+    }
+
+    /**
+     * Remember the results of up to about {@code maxEntries} recent raw phone strings, so a number
+     * seen again is not parsed again. {@code 0} (the default) turns the cache off.
+     *
+     * <p>Pays only when the same raw strings recur (re-sent audiences, retries); on a stream of
+     * unique numbers it costs a little. The cache holds raw phone numbers in memory (never logged).
+     *
+     * @throws IllegalArgumentException if negative, 1, or above 1,048,576
+     */
+    public Builder phoneCacheSize(int maxEntries) {
+      if (maxEntries < 0 || maxEntries == 1 || maxEntries > MAX_PHONE_CACHE_SIZE) {
+        throw new IllegalArgumentException(
+            "phoneCacheSize: must be 0 (off) or between 2 and "
+                + MAX_PHONE_CACHE_SIZE
+                + ", was "
+                + maxEntries);
+      }
+      this.phoneCacheSize = maxEntries;
       return this;
     }
 

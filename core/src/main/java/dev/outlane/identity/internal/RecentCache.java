@@ -1,0 +1,74 @@
+package dev.outlane.identity.internal;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A size-bounded cache of recent results that approximates LRU with two generations: new entries go
+ * to the young map; when it reaches half the capacity it becomes the old map and the previous old
+ * map is dropped. A hit in the old map is promoted to the young one. About {@code maxEntries}
+ * entries are held at most (two generations of {@code maxEntries / 2}; concurrent writers can
+ * overshoot a generation by one entry each before it rotates).
+ *
+ * <p>Thread-safe without locks: a race between two rotations can at worst drop a few entries, which
+ * only costs a recomputation. Values must be immutable. Not part of the public API.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public final class RecentCache<K, V> {
+  private final int generationSize;
+  private volatile ConcurrentHashMap<K, V> young;
+  private volatile ConcurrentHashMap<K, V> old;
+
+  /**
+   * @throws IllegalArgumentException if {@code maxEntries} is less than 2
+   */
+  public RecentCache(int maxEntries) {
+    if (maxEntries < 2) {
+      throw new IllegalArgumentException("maxEntries: must be at least 2, was " + maxEntries);
+    }
+    this.generationSize = maxEntries / 2;
+    this.young = new ConcurrentHashMap<>(capacityFor(generationSize));
+    this.old = new ConcurrentHashMap<>(1);
+  }
+
+  /** The cached value of {@code key}, computing and remembering it on a miss. */
+  public V get(K key, Function<? super K, ? extends V> compute) {
+    ConcurrentHashMap<K, V> y = young;
+    @Nullable V v = y.get(key);
+    if (v != null) {
+      return v;
+    }
+    v = old.get(key);
+    if (v == null) {
+      v = compute.apply(key);
+    }
+    put(y, key, v);
+    return v;
+  }
+
+  /** How many entries are held now (both generations; for tests). */
+  public int size() {
+    return young.size() + old.size();
+  }
+
+  private void put(ConcurrentHashMap<K, V> y, K key, V value) {
+    if (y.size() >= generationSize) {
+      synchronized (this) {
+        if (young == y) {
+          old = y;
+          young = new ConcurrentHashMap<>(capacityFor(generationSize));
+        }
+        y = young;
+      }
+    }
+    y.put(key, value);
+  }
+
+  private static int capacityFor(int entries) {
+    // ConcurrentHashMap sizes its table for this many entries at the default load factor.
+    return Math.max(16, entries);
+  }
+}
