@@ -28,6 +28,7 @@ import java.util.Set;
  * @param optedOutPhones E.164 phones that the SMS provider reports as opted out (Twilio 21610)
  * @param landlinePhones E.164 phones the SMS provider rejects as not mobile (Twilio 21614)
  * @param timeoutPhones E.164 phones whose send times out after the request was written
+ * @param invalidPhones well-formed E.164 phones the SMS provider refuses as invalid (Twilio 21211)
  * @param suppressedCustomers customer ids on the operator's suppression list before the run
  * @param purchases customer id → time of their latest purchase (the orders database)
  */
@@ -37,6 +38,7 @@ public record DemoData(
     Set<String> optedOutPhones,
     Set<String> landlinePhones,
     Set<String> timeoutPhones,
+    Set<String> invalidPhones,
     Set<String> suppressedCustomers,
     Map<String, Instant> purchases) {
 
@@ -60,6 +62,7 @@ public record DemoData(
     Set<String> optedOut = new HashSet<>();
     Set<String> landline = new HashSet<>();
     Set<String> timeout = new HashSet<>();
+    Set<String> invalid = new HashSet<>();
     Set<String> suppressed = new HashSet<>();
     for (int i = 0; i < people; i++) {
       // 415-555-1000 … 415-555-8999: valid for libphonenumber's US metadata.
@@ -78,6 +81,9 @@ public record DemoData(
         landline.add(phone);
       } else if (kind < 0.12) {
         timeout.add(phone);
+      } else if (kind < 0.13) {
+        // Same draw as before, so adding this kind left every other person's fate unchanged.
+        invalid.add(phone);
       }
       persons.add(p);
     }
@@ -129,7 +135,7 @@ public record DemoData(
     }
     Collections.shuffle(wave2, r);
     return new DemoData(List.copyOf(wave1), List.copyOf(wave2), Set.copyOf(optedOut), Set.copyOf(landline),
-        Set.copyOf(timeout), Set.copyOf(suppressed), Map.copyOf(purchases));
+        Set.copyOf(timeout), Set.copyOf(invalid), Set.copyOf(suppressed), Map.copyOf(purchases));
   }
 
   /** Every event, wave 1 first. */
