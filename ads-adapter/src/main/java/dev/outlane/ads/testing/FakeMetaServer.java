@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -98,6 +99,12 @@ public final class FakeMetaServer extends Dispatcher {
   /** The next request gets a bare 5xx. */
   public synchronized FakeMetaServer failNextWithServerError(int httpStatus) {
     failures.add(new MockResponse.Builder().code(httpStatus).body("").build());
+    return this;
+  }
+
+  /** The next request's connection is dropped before any response: the client sees an I/O error. */
+  public synchronized FakeMetaServer failNextWithDisconnect() {
+    failures.add(new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
     return this;
   }
 
