@@ -102,8 +102,8 @@ public final class FakeGoogleDataManagerServer extends Dispatcher {
     }
     Set<String> ids = new LinkedHashSet<>();
     for (Object m : members) {
-      List<Object> identifiers = Json.array(Json.object(Json.object(Json.object(m), "userData"), "userIdentifiers") == null
-          ? null : Json.object(Json.object(m), "userData").get("userIdentifiers"));
+      Map<String, Object> userData = Json.object(Json.object(m), "userData");
+      List<Object> identifiers = Json.array(userData == null ? null : userData.get("userIdentifiers"));
       if (identifiers == null || identifiers.isEmpty()) {
         return invalid("Each audience member needs userData.userIdentifiers.", "INVALID_AUDIENCE_MEMBER");
       }
