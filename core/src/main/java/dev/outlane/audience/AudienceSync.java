@@ -38,6 +38,10 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -86,7 +90,9 @@ import org.slf4j.LoggerFactory;
  * already written in E.164; a phone-only suppression of a differently written number under another
  * customer id is caught when that member's raw values next change.
  *
- * <p><b>Threads.</b> Calls run on the caller's thread; the sink is called on it. An instance is
+ * <p><b>Threads.</b> Calls run on the caller's thread and the sink is called on it; normalizing,
+ * hashing and suppression checks of new and changed members run on {@link Builder#threads} worker
+ * threads that live for the duration of the call. An instance is
  * not for concurrent use, and a lock file makes a second process using the same state directory
  * fail fast with {@link AudienceSyncException}.
  */
@@ -115,6 +121,7 @@ public final class AudienceSync {
   private final MetricsSink metrics;
   private final int batchSize;
   private final int chunkSize;
+  private final int threads;
   private final String config;
 
   private AudienceSync(Builder b) {
@@ -127,6 +134,7 @@ public final class AudienceSync {
     this.metrics = b.metrics;
     this.batchSize = b.batchSize;
     this.chunkSize = b.chunkSize;
+    this.threads = b.threads;
     // Fingerprints are only comparable if raw values would normalize and hash the same way.
     this.config = "fp1|" + profile + "|region=" + normalizer.defaultRegion() + "|lenient=" + normalizer.lenientPhone();
   }
@@ -259,6 +267,11 @@ public final class AudienceSync {
     Path runsDir = Files.createDirectories(out.resolve("runs"));
     List<Path> runs = new ArrayList<>();
     SnapshotIndex prev = Files.exists(snapshot) ? SnapshotIndex.open(snapshot) : null;
+    ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "outlane-audience-sync-" + audience);
+      t.setDaemon(true);
+      return t;
+    }) : null;
     try {
       boolean fingerprintsUsable = prev != null && prev.config().equals(config);
       if (prev != null && !fingerprintsUsable) {
@@ -283,13 +296,16 @@ public final class AudienceSync {
           break;
         }
         Path run = runsDir.resolve("run-" + runs.size() + ".bin");
-        writeRun(chunk, fingerprintsUsable ? prev : null, run, counts);
+        writeRun(chunk, fingerprintsUsable ? prev : null, run, counts, pool);
         runs.add(run);
         if (chunk.n < chunkSize) {
           break;
         }
       }
     } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
       if (prev != null) {
         prev.close();
       }
@@ -307,9 +323,15 @@ public final class AudienceSync {
     final long[] hi;
     final long[] lo;
     final int[] ord;
+    final long[] fps;
+    final long[] found;
+    final Object[] results;
     int n;
 
     Chunk(int size) {
+      fps = new long[size];
+      found = new long[size];
+      results = new Object[size];
       ids = new String[size];
       emails = new String[size];
       phones = new String[size];
@@ -337,51 +359,134 @@ public final class AudienceSync {
     }
   }
 
-  private void writeRun(Chunk c, @Nullable SnapshotIndex prev, Path run, Counts counts) throws IOException {
+  /** What normalizing one member produced: identifiers and hashes, or why it is invalid. */
+  private static final class Normalized {
+    @Nullable Identity identity;
+    @Nullable String problem;
+    byte flags;
+    final byte[] hashes = new byte[2 * Records.HASH_BYTES];
+    boolean suppressed;
+  }
+
+  private void writeRun(Chunk c, @Nullable SnapshotIndex prev, Path run, Counts counts, @Nullable ExecutorService pool)
+      throws IOException {
     KeySort.sort(c.hi, c.lo, c.ord, c.n);
+    // Pass 1 (cheap, sequential): fingerprint lookups decide who must be normalized again.
+    int[] todo = new int[c.n];
+    int todoCount = 0;
+    for (int j = 0; j < c.n; j++) {
+      if (j + 1 < c.n && c.hi[j] == c.hi[j + 1] && c.lo[j] == c.lo[j + 1]) {
+        c.found[j] = -2; // an earlier row of a repeated customer id: the later row wins
+        continue;
+      }
+      int i = c.ord[j];
+      c.fps[j] = Fingerprint.of(c.emails[i], c.phones[i]);
+      long found = prev == null ? -1 : prev.find(c.hi[j], c.lo[j]);
+      c.found[j] = found >= 0 && prev.fingerprint(found) == c.fps[j] ? found : -1;
+      if (c.found[j] < 0 || suppression != null) {
+        todo[todoCount++] = j;
+      }
+    }
+    // Pass 2 (expensive: phone parsing, hashing, suppression lookups), on the worker threads.
+    runAll(pool, todoCount, (from, to) -> {
+      for (int k = from; k < to; k++) {
+        int j = todo[k];
+        int i = c.ord[j];
+        Normalized r = new Normalized();
+        if (c.found[j] >= 0) {
+          r.identity = cheapIdentity(c.ids[i], c.emails[i], c.phones[i]);
+        } else {
+          normalizeInto(c.ids[i], c.emails[i], c.phones[i], r);
+        }
+        if (suppression != null && r.identity != null) {
+          r.suppressed = suppression.isSuppressed(r.identity, Channel.ADS);
+        }
+        c.results[j] = r;
+      }
+    });
+    // Pass 3 (sequential, in key order): count and write the run.
     byte[] rec = new byte[Records.SIZE];
     try (Records.Writer w = new Records.Writer(run, false, config)) {
       for (int j = 0; j < c.n; j++) {
-        if (j + 1 < c.n && c.hi[j] == c.hi[j + 1] && c.lo[j] == c.lo[j + 1]) {
-          counts.duplicates++; // the later row of the same customer id wins
+        if (c.found[j] == -2) {
+          counts.duplicates++;
           continue;
         }
-        int i = c.ord[j];
-        String email = c.emails[i];
-        String phone = c.phones[i];
-        long fp = Fingerprint.of(email, phone);
-        long found = prev == null ? -1 : prev.find(c.hi[j], c.lo[j]);
-        Identity identity;
-        if (found >= 0 && prev.fingerprint(found) == fp) {
-          prev.read(found, rec); // raw values unchanged: reuse the stored hashes
-          identity = suppression == null ? null : cheapIdentity(c.ids[i], email, phone);
+        Normalized r = (Normalized) c.results[j];
+        c.results[j] = null;
+        if (c.found[j] >= 0) {
+          prev.read(c.found[j], rec); // raw values unchanged: reuse the stored hashes
         } else {
           counts.normalized++;
-          identity = normalize(c.ids[i], email, phone, counts);
-          if (identity == null) {
+          if (r == null || r.identity == null) {
+            counts.invalid(r == null || r.problem == null ? "no email or phone" : r.problem);
             continue;
           }
           java.util.Arrays.fill(rec, (byte) 0);
-          byte flags = 0;
-          if (identity.email() != null) {
-            Records.unhex(profile.hashEmail(identity.email()), rec, Records.EMAIL);
-            flags |= Records.HAS_EMAIL;
-          }
-          if (identity.phoneE164() != null) {
-            Records.unhex(profile.hashPhone(identity.phoneE164()), rec, Records.PHONE);
-            flags |= Records.HAS_PHONE;
-          }
-          rec[Records.FLAGS] = flags;
+          System.arraycopy(r.hashes, 0, rec, Records.EMAIL, 2 * Records.HASH_BYTES);
+          rec[Records.FLAGS] = r.flags;
         }
-        if (suppression != null && identity != null && suppression.isSuppressed(identity, Channel.ADS)) {
+        if (r != null && r.suppressed) {
           counts.suppressed++;
           continue;
         }
         Records.putLong(rec, Records.KEY, c.hi[j]);
         Records.putLong(rec, Records.KEY + 8, c.lo[j]);
-        Records.putLong(rec, Records.FP, fp);
+        Records.putLong(rec, Records.FP, c.fps[j]);
         w.write(rec, 0);
       }
+    }
+  }
+
+  /** A range task over [from, to). */
+  private interface RangeTask {
+    void run(int from, int to);
+  }
+
+  /** Runs {@code task} over [0, n) split across the pool, or inline without one. */
+  private static void runAll(@Nullable ExecutorService pool, int n, RangeTask task) throws IOException {
+    if (pool == null || n < 2_048) {
+      task.run(0, n);
+      return;
+    }
+    int slices = 16;
+    List<Future<?>> futures = new ArrayList<>(slices);
+    for (int s = 0; s < slices; s++) {
+      int from = (int) ((long) n * s / slices);
+      int to = (int) ((long) n * (s + 1) / slices);
+      futures.add(pool.submit(() -> task.run(from, to)));
+    }
+    try {
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while normalizing members");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  private void normalizeInto(String id, @Nullable String email, @Nullable String phone, Normalized r) {
+    Counts scratch = new Counts();
+    Identity identity = normalize(id, email, phone, scratch);
+    if (identity == null) {
+      r.problem = scratch.reasons.keySet().iterator().next();
+      return;
+    }
+    r.identity = identity;
+    if (identity.email() != null) {
+      Records.unhex(profile.hashEmail(identity.email()), r.hashes, 0);
+      r.flags |= Records.HAS_EMAIL;
+    }
+    if (identity.phoneE164() != null) {
+      Records.unhex(profile.hashPhone(identity.phoneE164()), r.hashes, Records.HASH_BYTES);
+      r.flags |= Records.HAS_PHONE;
     }
   }
 
@@ -769,8 +874,22 @@ public final class AudienceSync {
     private MetricsSink metrics = MetricsSink.noop();
     private int batchSize = DEFAULT_BATCH_SIZE;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
+    private int threads = Runtime.getRuntime().availableProcessors();
 
     private Builder() {}
+
+    /**
+     * Threads that normalize, hash and check suppression for new and changed members, 1–64 (default:
+     * the number of processors). They are started per call and stopped before it returns; the
+     * {@link SuppressionStore} is called on them.
+     */
+    public Builder threads(int threads) {
+      if (threads < 1 || threads > 64) {
+        throw new IllegalArgumentException("threads: must be 1–64, was " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
 
     /** Where the snapshot and pending state live; one directory per audience and destination. */
     public Builder stateDirectory(Path dir) {

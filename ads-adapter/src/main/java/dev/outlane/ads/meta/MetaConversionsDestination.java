@@ -2,6 +2,7 @@ package dev.outlane.ads.meta;
 
 import com.squareup.moshi.JsonWriter;
 import dev.outlane.ads.internal.Batches;
+import dev.outlane.ads.internal.Form;
 import dev.outlane.ads.internal.Http;
 import dev.outlane.ads.internal.Json;
 import dev.outlane.contract.Commerce;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -155,7 +155,7 @@ public final class MetaConversionsDestination implements Destination {
 
   private void send(String pixel, @Nullable String testCode, List<DeliveryItem> batch, String[] sources,
       List<Integer> slice, Outcome[] outcomes) {
-    FormBody.Builder form = new FormBody.Builder().add("data", eventsJson(batch, sources, slice));
+    Form form = new Form().add("data", eventsJson(batch, sources, slice));
     if (testCode != null) {
       form.add("test_event_code", testCode);
     }

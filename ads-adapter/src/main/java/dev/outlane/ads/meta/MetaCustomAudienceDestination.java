@@ -2,6 +2,7 @@ package dev.outlane.ads.meta;
 
 import com.squareup.moshi.JsonWriter;
 import dev.outlane.ads.internal.Batches;
+import dev.outlane.ads.internal.Form;
 import dev.outlane.ads.internal.Http;
 import dev.outlane.ads.internal.Json;
 import dev.outlane.contract.AudienceAction;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
-import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -158,7 +158,7 @@ public final class MetaCustomAudienceDestination implements Destination {
 
   private void send(String audienceId, AudienceAction.Action action, List<String[]> rows, List<Integer> slice,
       Outcome[] outcomes) {
-    FormBody body = new FormBody.Builder()
+    okhttp3.RequestBody body = new Form()
         .add("payload", payloadJson(rows))
         .add("access_token", accessToken)
         .build();
@@ -261,7 +261,7 @@ public final class MetaCustomAudienceDestination implements Destination {
       boolean last = next.isEmpty();
       String session = "{\"session_id\":" + sessionId + ",\"batch_seq\":" + seq + ",\"last_batch_flag\":" + last
           + (estimatedTotal > 0 ? ",\"estimated_num_total\":" + estimatedTotal : "") + "}";
-      FormBody body = new FormBody.Builder()
+      okhttp3.RequestBody body = new Form()
           .add("payload", payloadJson(current))
           .add("session", session)
           .add("access_token", accessToken)
