@@ -122,6 +122,7 @@ public final class AudienceSync {
   private final int batchSize;
   private final int chunkSize;
   private final int threads;
+  private final SyncProgress progress;
   private final String config;
 
   private AudienceSync(Builder b) {
@@ -135,6 +136,7 @@ public final class AudienceSync {
     this.batchSize = b.batchSize;
     this.chunkSize = b.chunkSize;
     this.threads = b.threads;
+    this.progress = b.progress;
     // Fingerprints are only comparable if raw values would normalize and hash the same way.
     this.config = "fp1|" + profile + "|region=" + normalizer.defaultRegion() + "|lenient=" + normalizer.lenientPhone();
   }
@@ -295,6 +297,7 @@ public final class AudienceSync {
         if (chunk.n == 0) {
           break;
         }
+        progress.progress(SyncProgress.Phase.READ, counts.members, -1);
         Path run = runsDir.resolve("run-" + runs.size() + ".bin");
         writeRun(chunk, fingerprintsUsable ? prev : null, run, counts, pool);
         runs.add(run);
@@ -310,7 +313,10 @@ public final class AudienceSync {
         prev.close();
       }
     }
+    progress.progress(SyncProgress.Phase.READ, counts.members, counts.members);
+    progress.progress(SyncProgress.Phase.DIFF, 0, 1);
     merge(runs, snapshot, out, counts);
+    progress.progress(SyncProgress.Phase.DIFF, 1, 1);
     deleteTree(runsDir);
     return counts;
   }
@@ -701,6 +707,8 @@ public final class AudienceSync {
     long sent = 0;
     long skipped = 0;
     String failure = null;
+    long totalBatches = (num(m, "removes") + size - 1) / size + (num(m, "adds") + size - 1) / size;
+    progress.progress(SyncProgress.Phase.SEND, 0, totalBatches);
     try (FileChannel journal = FileChannel.open(journalFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND)) {
       // Removes first: a suppressed or departed person leaves the audience as early as possible.
@@ -722,6 +730,7 @@ public final class AudienceSync {
             String id = action.wireName() + " " + index++;
             if (done.contains(id)) {
               skipped++;
+              progress.progress(SyncProgress.Phase.SEND, sent + skipped, totalBatches);
               continue;
             }
             SinkResult result;
@@ -742,6 +751,7 @@ public final class AudienceSync {
               journal.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
               journal.force(false); // durable before the next batch: a crash never resends it
               sent++;
+              progress.progress(SyncProgress.Phase.SEND, sent + skipped, totalBatches);
             } else {
               SinkResult.Failed f = (SinkResult.Failed) result;
               failure = action.wireName() + " batch " + (index - 1) + " not accepted ("
@@ -875,8 +885,15 @@ public final class AudienceSync {
     private int batchSize = DEFAULT_BATCH_SIZE;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private int threads = Runtime.getRuntime().availableProcessors();
+    private SyncProgress progress = SyncProgress.none();
 
     private Builder() {}
+
+    /** Receives progress, e.g. for a progress bar (default: none). */
+    public Builder progress(SyncProgress progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
 
     /**
      * Threads that normalize, hash and check suppression for new and changed members, 1–64 (default:

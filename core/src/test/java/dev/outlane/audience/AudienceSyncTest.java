@@ -284,6 +284,24 @@ class AudienceSyncTest {
     assertThat(seen).containsExactly("size meta-test cart-recovery 3 0", "match meta-test 3 1");
   }
 
+  @Test
+  void progressReportsReadingAndEverySentBatch() {
+    List<String> events = new ArrayList<>();
+    AudienceSync sync = builder().progress((phase, done, total) -> events.add(phase + " " + done + "/" + total)).build();
+
+    sync.run(MemberSource.of(members(1, 2, 3)), new RecordingSink());
+
+    assertThat(events).containsExactly("READ 3/-1", "READ 3/3", "DIFF 0/1", "DIFF 1/1", "SEND 0/2", "SEND 1/2", "SEND 2/2");
+  }
+
+  @Test
+  void theBuilderNamesTheFieldAndTheReason() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AudienceSync.builder().batchSize(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("batchSize: must be 1–100000, was 0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AudienceSync.builder().audience(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("audience: must not be blank");
+  }
+
   static final class FakeSuppressionStore implements SuppressionStore {
     final Set<String> suppressedEmails = new HashSet<>();
     final Set<String> suppressedCustomerIds = new HashSet<>();

@@ -70,6 +70,14 @@ public final class AudienceSyncHarness {
       AudienceSync sync = AudienceSync.builder().stateDirectory(state).audience("harness")
           .destination(destination.name()).hashingProfile(HashingProfile.META).build();
 
+      if (args.length > 2 && args[2].equals("dry")) {
+        // Diff-only mode against an existing state directory: repeated dry runs (JIT warm after the first).
+        for (int k = 0; k < 3; k++) {
+          boolean churn = k % 2 == 0;
+          measure("dry run " + (k + 1) + " (diff only)", () -> sync.dryRun(MemberSource.of(new Synthetic(members, churn))));
+        }
+        return;
+      }
       SyncReport first = measure("initial sync", () -> sync.run(MemberSource.of(new Synthetic(members, false)), sink));
       System.out.printf(Locale.ROOT, "  fake received: %,d rows added%n", meta.rowsAdded("harness-audience"));
       SyncReport dry = measure("1%% churn, dry run (diff only)", () -> sync.dryRun(MemberSource.of(new Synthetic(members, true))));
@@ -89,20 +97,39 @@ public final class AudienceSyncHarness {
 
   private static SyncReport measure(String label, Run run) {
     System.gc();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      pool.resetPeakUsage();
-    }
+    long[] peakUsed = new long[1];
+    long[] peakAfterGc = new long[1];
+    Thread sampler = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        peakUsed[0] = Math.max(peakUsed[0], ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        long afterGc = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+          if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+            afterGc += pool.getCollectionUsage().getUsed();
+          }
+        }
+        peakAfterGc[0] = Math.max(peakAfterGc[0], afterGc);
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "heap-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
     long start = System.nanoTime();
     SyncReport report = run.run();
     double seconds = (System.nanoTime() - start) / 1e9;
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
-      }
-    }
-    System.out.printf(Locale.ROOT, "%s: %.1f s, %,.0f members/s, peak heap %,d MB%n", String.format(Locale.ROOT, label),
-        seconds, report.members() / seconds, peak >> 20);
+    double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+    sampler.interrupt();
+    System.out.printf(Locale.ROOT, "%s: %.1f s wall, %.1f s CPU (all threads, incl. the fake server), %,.0f members/s,"
+        + " peak heap used %,d MB (max after a GC %,d MB), load average %.1f%n", String.format(Locale.ROOT, label),
+        seconds, cpuSeconds, report.members() / seconds, peakUsed[0] >> 20, peakAfterGc[0] >> 20,
+        os.getSystemLoadAverage());
     System.out.printf(Locale.ROOT, "  members %,d normalized %,d adds %,d removes %,d unchanged %,d changed %,d invalid %,d size %,d → %,d%n",
         report.members(), report.normalized(), report.adds(), report.removes(), report.unchanged(), report.changed(),
         report.invalid(), report.previousSize(), report.targetSize());

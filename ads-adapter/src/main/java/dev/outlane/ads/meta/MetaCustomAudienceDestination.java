@@ -341,7 +341,7 @@ public final class MetaCustomAudienceDestination implements Destination {
       return this;
     }
 
-    /** The Graph API version, {@code v<major>.<minor>} (default {@value #DEFAULT_GRAPH_VERSION_TEXT}). */
+    /** The Graph API version, {@code v<major>.<minor>} (default {@link #DEFAULT_GRAPH_VERSION}). */
     public Builder graphVersion(String graphVersion) {
       if (!graphVersion.matches("v\\d+\\.\\d+")) {
         throw new IllegalArgumentException("graphVersion: must look like v24.0, was \"" + graphVersion + "\"");
@@ -350,7 +350,7 @@ public final class MetaCustomAudienceDestination implements Destination {
       return this;
     }
 
-    /** Where the Graph API lives (default {@value #DEFAULT_BASE_URL_TEXT}); for tests and proxies. */
+    /** Where the Graph API lives (default {@link #DEFAULT_BASE_URL}); for tests and proxies. */
     public Builder baseUrl(String baseUrl) {
       return baseUrl(HttpUrl.get(baseUrl));
     }
@@ -412,8 +412,5 @@ public final class MetaCustomAudienceDestination implements Destination {
     public MetaCustomAudienceDestination build() {
       return new MetaCustomAudienceDestination(this);
     }
-
-    private static final String DEFAULT_GRAPH_VERSION_TEXT = DEFAULT_GRAPH_VERSION;
-    private static final String DEFAULT_BASE_URL_TEXT = DEFAULT_BASE_URL;
   }
 }
