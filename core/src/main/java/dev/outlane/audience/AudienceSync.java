@@ -173,6 +173,7 @@ public final class AudienceSync {
    * @throws AudienceSyncException if the state or the source cannot be read or written; sink
    *     failures are not exceptions but an incomplete report
    */
+  @SuppressWarnings("try") // the lock is held for the block, never referenced in it
   public SyncReport run(MemberSource source, AudienceSink sink) {
     Objects.requireNonNull(sink, "sink");
     long start = System.nanoTime();
@@ -205,6 +206,7 @@ public final class AudienceSync {
    *
    * @return the report of the pending sync, or an empty complete report if none was pending
    */
+  @SuppressWarnings("try") // the lock is held for the block, never referenced in it
   public SyncReport resume(AudienceSink sink) {
     long start = System.nanoTime();
     try (FileLock lock = lock()) {
@@ -223,6 +225,7 @@ public final class AudienceSync {
    * Computes what {@link #run} would send, without sending anything or changing the state. Closes
    * {@code source}.
    */
+  @SuppressWarnings("try") // the lock is held for the block, never referenced in it
   public SyncReport dryRun(MemberSource source) {
     long start = System.nanoTime();
     try (MemberSource in = source; FileLock lock = lock()) {
