@@ -111,6 +111,8 @@ public final class AudienceSync {
   private static final String REMOVES = "removes.bin";
   private static final String MANIFEST = "manifest.properties";
   private static final String JOURNAL = "journal.log";
+  /** Ends every journal line: a line without it was torn by a crash and does not count. */
+  private static final String JOURNAL_END = "ok";
 
   private final Path dir;
   private final String audience;
@@ -415,7 +417,7 @@ public final class AudienceSync {
     });
     // Pass 3 (sequential, in key order): count and write the run.
     byte[] rec = new byte[Records.SIZE];
-    try (Records.Writer w = new Records.Writer(run, false, config)) {
+    try (Records.Writer w = new Records.Writer(run, false, config, false)) {
       for (int j = 0; j < c.n; j++) {
         if (c.found[j] == -2) {
           counts.duplicates++;
@@ -581,9 +583,10 @@ public final class AudienceSync {
     PriorityQueue<Cursor> heap = new PriorityQueue<>(Math.max(1, runs.size()), CURSOR_ORDER);
     List<Records.Reader> readers = new ArrayList<>();
     Records.Reader old = null;
-    try (Records.Writer next = new Records.Writer(out.resolve(NEXT), true, config);
-        Records.Writer adds = new Records.Writer(out.resolve(ADDS), false, config);
-        Records.Writer removes = new Records.Writer(out.resolve(REMOVES), false, config)) {
+    // Durable: the manifest written next makes these files the resumable state of the sync.
+    try (Records.Writer next = new Records.Writer(out.resolve(NEXT), true, config, true);
+        Records.Writer adds = new Records.Writer(out.resolve(ADDS), false, config, true);
+        Records.Writer removes = new Records.Writer(out.resolve(REMOVES), false, config, true)) {
       for (int i = 0; i < runs.size(); i++) {
         Records.Reader r = new Records.Reader(runs.get(i), false);
         readers.add(r);
@@ -695,11 +698,11 @@ public final class AudienceSync {
       try (Stream<String> lines = Files.lines(journalFile, StandardCharsets.UTF_8)) {
         for (String line : (Iterable<String>) lines::iterator) {
           String[] parts = line.split(" ");
-          if (parts.length < 2) {
+          if (parts.length < 3 || !parts[parts.length - 1].equals(JOURNAL_END)) {
             continue; // a torn last line: that batch was not durably recorded, send it again
           }
           done.add(parts[0] + " " + parts[1]);
-          if (parts.length == 4) {
+          if (parts.length == 5) {
             received += Long.parseLong(parts[2]);
             matched += Long.parseLong(parts[3]);
             counted = true;
@@ -751,7 +754,7 @@ public final class AudienceSync {
                 counted = true;
                 line += " " + a.received() + " " + a.matched();
               }
-              journal.write(java.nio.ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+              journal.write(java.nio.ByteBuffer.wrap((line + " " + JOURNAL_END + "\n").getBytes(StandardCharsets.UTF_8)));
               journal.force(false); // durable before the next batch: a crash never resends it
               sent++;
               progress.progress(SyncProgress.Phase.SEND, sent + skipped, totalBatches);
@@ -768,7 +771,10 @@ public final class AudienceSync {
     long target = Long.parseLong(m.getProperty("targetSize"));
     boolean complete = failure == null;
     if (complete) {
-      move(pending.resolve(NEXT), dir.resolve(SNAPSHOT));
+      // After a crash between this rename and the deletion below, next.bin is already the snapshot.
+      if (Files.exists(pending.resolve(NEXT))) {
+        move(pending.resolve(NEXT), dir.resolve(SNAPSHOT));
+      }
       deleteTree(pending);
       metrics.audienceSize(destination, audience, target, previous);
       if (counted) {

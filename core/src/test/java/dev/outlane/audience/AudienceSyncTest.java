@@ -150,6 +150,21 @@ class AudienceSyncTest {
   }
 
   @Test
+  void aJournalLineTornByACrashDoesNotCountAsAccepted() throws IOException {
+    AudienceSync sync = builder().build();
+    RecordingSink sink = new RecordingSink();
+    sink.failOnCall = 2;
+    sync.run(MemberSource.of(members(1, 2, 3, 4)), sink);
+    Files.writeString(dir.resolve("pending/journal.log"), "add 1 2 1", java.nio.file.StandardOpenOption.APPEND);
+
+    SyncReport resumed = sync.resume(sink);
+
+    assertThat(resumed.batchesSkipped()).isEqualTo(1);
+    assertThat(resumed.batchesSent()).isEqualTo(1);
+    assertThat(sink.audienceEmails).isEqualTo(emailHashes(1, 2, 3, 4));
+  }
+
+  @Test
   void theNextRunFinishesAPendingSyncBeforeComputingANewDiff() {
     AudienceSync sync = builder().build();
     RecordingSink sink = new RecordingSink();

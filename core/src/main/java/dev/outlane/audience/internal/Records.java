@@ -8,7 +8,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,14 +87,21 @@ public final class Records {
   /** Writes records, with or without a snapshot header. Not thread-safe. */
   public static final class Writer implements Closeable {
     private final Path file;
+    private final java.io.FileOutputStream raw;
     private final DataOutputStream out;
     private final boolean header;
+    private final boolean durable;
     private long count;
 
-    public Writer(Path file, boolean header, String config) throws IOException {
+    /**
+     * @param durable whether {@link #close()} forces the data to disk (fsync) before returning
+     */
+    public Writer(Path file, boolean header, String config, boolean durable) throws IOException {
       this.file = file;
       this.header = header;
-      this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), BUFFER));
+      this.durable = durable;
+      this.raw = new java.io.FileOutputStream(file.toFile());
+      this.out = new DataOutputStream(new BufferedOutputStream(raw, BUFFER));
       if (header) {
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
@@ -115,12 +121,18 @@ public final class Records {
 
     @Override
     public void close() throws IOException {
+      out.flush();
+      if (durable && !header) {
+        raw.getFD().sync();
+      }
       out.close();
       if (header) {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
           raf.seek(8);
           raf.writeLong(count);
-          raf.getFD().sync();
+          if (durable) {
+            raf.getFD().sync(); // syncs the whole file, records included
+          }
         }
       }
     }
@@ -192,14 +204,6 @@ public final class Records {
   public static Header header(Path file) throws IOException {
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 4096))) {
       return readHeader(in, file);
-    }
-  }
-
-  static void closeQuietly(OutputStream out) {
-    try {
-      out.close();
-    } catch (IOException ignored) {
-      // best effort on an error path
     }
   }
 }
