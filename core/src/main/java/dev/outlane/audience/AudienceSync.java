@@ -286,7 +286,6 @@ public final class AudienceSync {
       }
       counts.previousSize = prev == null ? 0 : prev.count();
       Chunk chunk = new Chunk(chunkSize);
-      MessageDigest sha = sha256();
       while (true) {
         chunk.clear();
         while (chunk.n < chunkSize && source.hasNext()) {
@@ -297,7 +296,7 @@ public final class AudienceSync {
             counts.invalid("$.customer_id: must not be blank");
             continue;
           }
-          chunk.add(sha, id, m.email(), m.phone());
+          chunk.add(id, m.email(), m.phone());
         }
         if (chunk.n == 0) {
           break;
@@ -358,10 +357,7 @@ public final class AudienceSync {
       n = 0;
     }
 
-    void add(MessageDigest sha, String id, @Nullable String email, @Nullable String phone) {
-      byte[] d = sha.digest(id.getBytes(StandardCharsets.UTF_8));
-      hi[n] = Records.getLong(d, 0);
-      lo[n] = Records.getLong(d, 8);
+    void add(String id, @Nullable String email, @Nullable String phone) {
       ids[n] = id;
       emails[n] = email;
       phones[n] = phone;
@@ -381,20 +377,33 @@ public final class AudienceSync {
 
   private void writeRun(Chunk c, @Nullable SnapshotIndex prev, Path run, Counts counts, @Nullable ExecutorService pool)
       throws IOException {
+    // Pass 0 (parallel): key every member by SHA-256 of its customer id.
+    runAll(pool, c.n, (from, to) -> {
+      MessageDigest sha = sha256();
+      for (int i = from; i < to; i++) {
+        byte[] d = sha.digest(c.ids[i].getBytes(StandardCharsets.UTF_8));
+        c.hi[i] = Records.getLong(d, 0);
+        c.lo[i] = Records.getLong(d, 8);
+      }
+    });
     KeySort.sort(c.hi, c.lo, c.ord, c.n);
-    // Pass 1 (cheap, sequential): fingerprint lookups decide who must be normalized again.
+    // Pass 1 (parallel, cheap): fingerprint lookups decide who must be normalized again.
+    runAll(pool, c.n, (from, to) -> {
+      for (int j = from; j < to; j++) {
+        if (j + 1 < c.n && c.hi[j] == c.hi[j + 1] && c.lo[j] == c.lo[j + 1]) {
+          c.found[j] = -2; // an earlier row of a repeated customer id: the later row wins
+          continue;
+        }
+        int i = c.ord[j];
+        c.fps[j] = Fingerprint.of(c.emails[i], c.phones[i]);
+        long found = prev == null ? -1 : prev.find(c.hi[j], c.lo[j]);
+        c.found[j] = found >= 0 && prev.fingerprint(found) == c.fps[j] ? found : -1;
+      }
+    });
     int[] todo = new int[c.n];
     int todoCount = 0;
     for (int j = 0; j < c.n; j++) {
-      if (j + 1 < c.n && c.hi[j] == c.hi[j + 1] && c.lo[j] == c.lo[j + 1]) {
-        c.found[j] = -2; // an earlier row of a repeated customer id: the later row wins
-        continue;
-      }
-      int i = c.ord[j];
-      c.fps[j] = Fingerprint.of(c.emails[i], c.phones[i]);
-      long found = prev == null ? -1 : prev.find(c.hi[j], c.lo[j]);
-      c.found[j] = found >= 0 && prev.fingerprint(found) == c.fps[j] ? found : -1;
-      if (c.found[j] < 0 || suppression != null) {
+      if (c.found[j] != -2 && (c.found[j] < 0 || suppression != null)) {
         todo[todoCount++] = j;
       }
     }

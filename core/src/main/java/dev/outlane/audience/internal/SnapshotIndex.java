@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
  * Random access by key into a sorted snapshot file, memory-mapped: a sparse in-heap index of every
  * {@value #STRIDE}th key (10 M records → 78 k longs, 0.6 MB) narrows a lookup to one block, which is
  * binary-searched in the mapping. The heap cost is independent of the snapshot's size beyond that
- * index; the OS page cache holds the file. Not thread-safe.
+ * index; the OS page cache holds the file. Lookups ({@link #find}, {@link #fingerprint}, {@link
+ * #read}) use absolute reads only and may run on several threads at once; {@link #close} may not.
  */
 public final class SnapshotIndex implements Closeable {
   static final int STRIDE = 128;
