@@ -1,0 +1,1003 @@
+package dev.outlane.audience;
+
+import dev.outlane.ValidationException;
+import dev.outlane.audience.internal.Fingerprint;
+import dev.outlane.audience.internal.KeySort;
+import dev.outlane.audience.internal.Records;
+import dev.outlane.audience.internal.SnapshotIndex;
+import dev.outlane.contract.AudienceAction;
+import dev.outlane.destination.Channel;
+import dev.outlane.guardrail.SuppressionStore;
+import dev.outlane.hashing.HashingProfile;
+import dev.outlane.identity.Identity;
+import dev.outlane.identity.IdentityNormalizer;
+import dev.outlane.metrics.MetricsSink;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirror-mode audience sync: given a segment's current membership, sends only what changed since
+ * the last successful sync (adds and removes) through an {@link AudienceSink}.
+ *
+ * <pre>{@code
+ * AudienceSync sync = AudienceSync.builder()
+ *     .stateDirectory(Path.of("outlane-data/audiences/cart-recovery-meta"))
+ *     .audience("cart-recovery")
+ *     .destination("meta-cart-recovery")
+ *     .hashingProfile(HashingProfile.META)
+ *     .suppressionStore(suppressions)
+ *     .build();
+ * SyncReport preview = sync.dryRun(MemberSource.open(Path.of("members.csv")));
+ * SyncReport report = sync.run(MemberSource.open(Path.of("members.csv")),
+ *     DestinationAudienceSink.of(metaDestination, "23851234567890"));
+ * }</pre>
+ *
+ * <p><b>How.</b> Members are read in chunks of {@link Builder#chunkSize}; each chunk is keyed by
+ * SHA-256 of the customer id, sorted in memory, and written as a sorted run file of fixed-size
+ * records (hashes only). For each member a cheap fingerprint of the raw email and phone is compared
+ * with the one stored in the previous snapshot (looked up through a memory-mapped index): only
+ * members whose raw values changed are normalized and hashed again. The runs are then merged with
+ * the previous snapshot in one sequential pass that writes the next snapshot and the add and remove
+ * files. Heap use is bounded by the chunk size, not by the audience size: 10 M members sync in a
+ * 512 MB heap.
+ *
+ * <p><b>State.</b> The state directory holds {@code snapshot.bin} (the last synced membership:
+ * key, fingerprint and SHA-256 hashes per member; never a raw email, phone or customer id) and,
+ * while a sync is in progress, {@code pending/} with the next snapshot, the add/remove files and a
+ * journal of accepted batches. The snapshot is replaced by an atomic rename only once every batch
+ * has been accepted.
+ *
+ * <p><b>Failures and resume.</b> The sync stops at the first batch the sink does not accept and
+ * returns an incomplete report; nothing was committed. The next {@link #run} or {@link #resume}
+ * first finishes that pending sync, skipping the batches the journal records as accepted, so
+ * nothing accepted is sent twice.
+ *
+ * <p><b>Suppression.</b> A member for whom {@link SuppressionStore#isSuppressed} is true on {@link
+ * Channel#ADS} is treated as absent: never added, removed if present. Members whose raw values are
+ * unchanged are checked by customer id, by email (trimmed, lower-cased) and by phone if it is
+ * already written in E.164; a phone-only suppression of a differently written number under another
+ * customer id is caught when that member's raw values next change.
+ *
+ * <p><b>Threads.</b> Calls run on the caller's thread and the sink is called on it; normalizing,
+ * hashing and suppression checks of new and changed members run on {@link Builder#threads} worker
+ * threads that live for the duration of the call. An instance is
+ * not for concurrent use, and a lock file makes a second process using the same state directory
+ * fail fast with {@link AudienceSyncException}.
+ */
+public final class AudienceSync {
+  private static final Logger LOG = LoggerFactory.getLogger(AudienceSync.class);
+
+  /** Meta and Google accept up to 10,000 members per request, the largest of the supported APIs. */
+  public static final int DEFAULT_BATCH_SIZE = 10_000;
+  /** About 60 MB of heap for raw members in flight: 10 M members then need ~40 run files. */
+  public static final int DEFAULT_CHUNK_SIZE = 250_000;
+
+  private static final String SNAPSHOT = "snapshot.bin";
+  private static final String PENDING = "pending";
+  private static final String NEXT = "next.bin";
+  private static final String ADDS = "adds.bin";
+  private static final String REMOVES = "removes.bin";
+  private static final String MANIFEST = "manifest.properties";
+  private static final String JOURNAL = "journal.log";
+  /** Ends every journal line: a line without it was torn by a crash and does not count. */
+  private static final String JOURNAL_END = "ok";
+
+  private final Path dir;
+  private final String audience;
+  private final String destination;
+  private final HashingProfile profile;
+  private final IdentityNormalizer normalizer;
+  private final @Nullable SuppressionStore suppression;
+  private final MetricsSink metrics;
+  private final int batchSize;
+  private final int chunkSize;
+  private final int threads;
+  private final SyncProgress progress;
+  private final String config;
+
+  private AudienceSync(Builder b) {
+    this.dir = Objects.requireNonNull(b.dir, "stateDirectory: required");
+    this.audience = Objects.requireNonNull(b.audience, "audience: required");
+    this.destination = b.destination == null ? audience : b.destination;
+    this.profile = b.profile;
+    this.normalizer = b.normalizer;
+    this.suppression = b.suppression;
+    this.metrics = b.metrics;
+    this.batchSize = b.batchSize;
+    this.chunkSize = b.chunkSize;
+    this.threads = b.threads;
+    this.progress = b.progress;
+    // Fingerprints are only comparable if raw values would normalize and hash the same way.
+    this.config = "fp1|" + profile + "|region=" + normalizer.defaultRegion() + "|lenient=" + normalizer.lenientPhone();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The audience name. */
+  public String audience() {
+    return audience;
+  }
+
+  /** The size of the audience after the last completed sync (0 before the first). */
+  public long audienceSize() {
+    Path snapshot = dir.resolve(SNAPSHOT);
+    try {
+      return Files.exists(snapshot) ? Records.header(snapshot).count() : 0;
+    } catch (IOException e) {
+      throw new AudienceSyncException("state: cannot read " + snapshot + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether an interrupted sync waits to be finished by {@link #resume} or the next {@link #run}. */
+  public boolean hasPendingSync() {
+    return Files.exists(dir.resolve(PENDING).resolve(MANIFEST));
+  }
+
+  /**
+   * Syncs {@code source} to {@code sink}: finishes a pending sync first (if that fails, returns its
+   * report without reading {@code source}), then computes and sends the new adds and removes. Closes
+   * {@code source}.
+   *
+   * @throws AudienceSyncException if the state or the source cannot be read or written; sink
+   *     failures are not exceptions but an incomplete report
+   */
+  @SuppressWarnings("try") // the lock is held for the block, never referenced in it
+  public SyncReport run(MemberSource source, AudienceSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    long start = System.nanoTime();
+    try (MemberSource in = source; FileLock lock = lock()) {
+      if (hasPendingSync()) {
+        SyncReport resumed = sendPending(sink, start);
+        if (!resumed.complete()) {
+          return resumed;
+        }
+      }
+      Path pending = dir.resolve(PENDING);
+      deleteTree(pending);
+      Files.createDirectories(pending);
+      Counts counts;
+      try {
+        counts = compute(in, pending);
+      } catch (IOException | RuntimeException e) {
+        deleteTree(pending);
+        throw e;
+      }
+      writeManifest(pending, counts); // from here on the diff is durable and resumable
+      return sendPending(sink, start);
+    } catch (IOException e) {
+      throw new AudienceSyncException("audience " + audience + ": sync failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Finishes a pending sync, if any, sending only the batches not yet accepted.
+   *
+   * @return the report of the pending sync, or an empty complete report if none was pending
+   */
+  @SuppressWarnings("try") // the lock is held for the block, never referenced in it
+  public SyncReport resume(AudienceSink sink) {
+    long start = System.nanoTime();
+    try (FileLock lock = lock()) {
+      if (!hasPendingSync()) {
+        long size = audienceSize();
+        return new SyncReport(audience, destination, false, true, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(),
+            0, 0, null, null, size, size, size, null, elapsed(start));
+      }
+      return sendPending(sink, start);
+    } catch (IOException e) {
+      throw new AudienceSyncException("audience " + audience + ": resume failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Computes what {@link #run} would send, without sending anything or changing the state. Closes
+   * {@code source}.
+   */
+  @SuppressWarnings("try") // the lock is held for the block, never referenced in it
+  public SyncReport dryRun(MemberSource source) {
+    long start = System.nanoTime();
+    try (MemberSource in = source; FileLock lock = lock()) {
+      Path work = Files.createTempDirectory(dir, "dry-run-");
+      try {
+        Counts c = compute(in, work);
+        return new SyncReport(audience, destination, true, false, c.members, c.normalized, c.adds, c.removes,
+            c.unchanged, c.changed, c.suppressed, c.duplicates, c.invalid, c.reasons, 0, 0, null, null,
+            c.previousSize, c.previousSize, c.targetSize, null, elapsed(start));
+      } finally {
+        deleteTree(work);
+      }
+    } catch (IOException e) {
+      throw new AudienceSyncException("audience " + audience + ": dry run failed: " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- compute
+
+  /** Counters of one diff. */
+  private static final class Counts {
+    long members;
+    long normalized;
+    long adds;
+    long removes;
+    long unchanged;
+    long changed;
+    long suppressed;
+    long duplicates;
+    long invalid;
+    long previousSize;
+    long targetSize;
+    final Map<String, Long> reasons = new HashMap<>();
+
+    void invalid(String reason) {
+      invalid++;
+      reasons.merge(reason, 1L, Long::sum);
+    }
+  }
+
+  private Counts compute(MemberSource source, Path out) throws IOException {
+    Counts counts = new Counts();
+    Path snapshot = dir.resolve(SNAPSHOT);
+    Path runsDir = Files.createDirectories(out.resolve("runs"));
+    List<Path> runs = new ArrayList<>();
+    SnapshotIndex prev = Files.exists(snapshot) ? SnapshotIndex.open(snapshot) : null;
+    ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "outlane-audience-sync-" + audience);
+      t.setDaemon(true);
+      return t;
+    }) : null;
+    try {
+      boolean fingerprintsUsable = prev != null && prev.config().equals(config);
+      if (prev != null && !fingerprintsUsable) {
+        LOG.info("audience {}: hashing configuration changed since the last sync; normalizing every member", audience);
+      }
+      counts.previousSize = prev == null ? 0 : prev.count();
+      Chunk chunk = new Chunk(chunkSize);
+      while (true) {
+        chunk.clear();
+        while (chunk.n < chunkSize && source.hasNext()) {
+          RawMember m = source.next();
+          counts.members++;
+          String id = m.customerId().strip();
+          if (id.isEmpty()) {
+            counts.invalid("$.customer_id: must not be blank");
+            continue;
+          }
+          chunk.add(id, m.email(), m.phone());
+        }
+        if (chunk.n == 0) {
+          break;
+        }
+        progress.progress(SyncProgress.Phase.READ, counts.members, -1);
+        Path run = runsDir.resolve("run-" + runs.size() + ".bin");
+        writeRun(chunk, fingerprintsUsable ? prev : null, run, counts, pool);
+        runs.add(run);
+        if (chunk.n < chunkSize) {
+          break;
+        }
+      }
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+      if (prev != null) {
+        prev.close();
+      }
+    }
+    progress.progress(SyncProgress.Phase.READ, counts.members, counts.members);
+    progress.progress(SyncProgress.Phase.DIFF, 0, 1);
+    merge(runs, snapshot, out, counts);
+    progress.progress(SyncProgress.Phase.DIFF, 1, 1);
+    deleteTree(runsDir);
+    return counts;
+  }
+
+  /** Raw members of one chunk, in parallel arrays. */
+  private static final class Chunk {
+    final String[] ids;
+    final @Nullable String[] emails;
+    final @Nullable String[] phones;
+    final long[] hi;
+    final long[] lo;
+    final int[] ord;
+    final long[] fps;
+    final long[] found;
+    final Object[] results;
+    int n;
+
+    Chunk(int size) {
+      fps = new long[size];
+      found = new long[size];
+      results = new Object[size];
+      ids = new String[size];
+      emails = new String[size];
+      phones = new String[size];
+      hi = new long[size];
+      lo = new long[size];
+      ord = new int[size];
+    }
+
+    void clear() {
+      java.util.Arrays.fill(ids, 0, n, null);
+      java.util.Arrays.fill(emails, 0, n, null);
+      java.util.Arrays.fill(phones, 0, n, null);
+      n = 0;
+    }
+
+    void add(String id, @Nullable String email, @Nullable String phone) {
+      ids[n] = id;
+      emails[n] = email;
+      phones[n] = phone;
+      ord[n] = n;
+      n++;
+    }
+  }
+
+  /** What normalizing one member produced: identifiers and hashes, or why it is invalid. */
+  private static final class Normalized {
+    @Nullable Identity identity;
+    @Nullable String problem;
+    byte flags;
+    final byte[] hashes = new byte[2 * Records.HASH_BYTES];
+    boolean suppressed;
+  }
+
+  private void writeRun(Chunk c, @Nullable SnapshotIndex prev, Path run, Counts counts, @Nullable ExecutorService pool)
+      throws IOException {
+    // Pass 0 (parallel): key every member by SHA-256 of its customer id.
+    runAll(pool, c.n, (from, to) -> {
+      MessageDigest sha = sha256();
+      for (int i = from; i < to; i++) {
+        byte[] d = sha.digest(c.ids[i].getBytes(StandardCharsets.UTF_8));
+        c.hi[i] = Records.getLong(d, 0);
+        c.lo[i] = Records.getLong(d, 8);
+      }
+    });
+    KeySort.sort(c.hi, c.lo, c.ord, c.n);
+    // Pass 1 (parallel, cheap): fingerprint lookups decide who must be normalized again.
+    runAll(pool, c.n, (from, to) -> {
+      for (int j = from; j < to; j++) {
+        if (j + 1 < c.n && c.hi[j] == c.hi[j + 1] && c.lo[j] == c.lo[j + 1]) {
+          c.found[j] = -2; // an earlier row of a repeated customer id: the later row wins
+          continue;
+        }
+        int i = c.ord[j];
+        c.fps[j] = Fingerprint.of(c.emails[i], c.phones[i]);
+        long found = prev == null ? -1 : prev.find(c.hi[j], c.lo[j]);
+        c.found[j] = found >= 0 && prev.fingerprint(found) == c.fps[j] ? found : -1;
+      }
+    });
+    int[] todo = new int[c.n];
+    int todoCount = 0;
+    for (int j = 0; j < c.n; j++) {
+      if (c.found[j] != -2 && (c.found[j] < 0 || suppression != null)) {
+        todo[todoCount++] = j;
+      }
+    }
+    // Pass 2 (expensive: phone parsing, hashing, suppression lookups), on the worker threads.
+    runAll(pool, todoCount, (from, to) -> {
+      for (int k = from; k < to; k++) {
+        int j = todo[k];
+        int i = c.ord[j];
+        Normalized r = new Normalized();
+        if (c.found[j] >= 0) {
+          r.identity = cheapIdentity(c.ids[i], c.emails[i], c.phones[i]);
+        } else {
+          normalizeInto(c.ids[i], c.emails[i], c.phones[i], r);
+        }
+        if (suppression != null && r.identity != null) {
+          r.suppressed = suppression.isSuppressed(r.identity, Channel.ADS);
+        }
+        c.results[j] = r;
+      }
+    });
+    // Pass 3 (sequential, in key order): count and write the run.
+    byte[] rec = new byte[Records.SIZE];
+    try (Records.Writer w = new Records.Writer(run, false, config, false)) {
+      for (int j = 0; j < c.n; j++) {
+        if (c.found[j] == -2) {
+          counts.duplicates++;
+          continue;
+        }
+        Normalized r = (Normalized) c.results[j];
+        c.results[j] = null;
+        if (c.found[j] >= 0) {
+          prev.read(c.found[j], rec); // raw values unchanged: reuse the stored hashes
+        } else {
+          counts.normalized++;
+          if (r == null || r.identity == null) {
+            counts.invalid(r == null || r.problem == null ? "no email or phone" : r.problem);
+            continue;
+          }
+          java.util.Arrays.fill(rec, (byte) 0);
+          System.arraycopy(r.hashes, 0, rec, Records.EMAIL, 2 * Records.HASH_BYTES);
+          rec[Records.FLAGS] = r.flags;
+        }
+        if (r != null && r.suppressed) {
+          counts.suppressed++;
+          continue;
+        }
+        Records.putLong(rec, Records.KEY, c.hi[j]);
+        Records.putLong(rec, Records.KEY + 8, c.lo[j]);
+        Records.putLong(rec, Records.FP, c.fps[j]);
+        w.write(rec, 0);
+      }
+    }
+  }
+
+  /** A range task over [from, to). */
+  private interface RangeTask {
+    void run(int from, int to);
+  }
+
+  /** Runs {@code task} over [0, n) split across the pool, or inline without one. */
+  private static void runAll(@Nullable ExecutorService pool, int n, RangeTask task) throws IOException {
+    if (pool == null || n < 2_048) {
+      task.run(0, n);
+      return;
+    }
+    int slices = 16;
+    List<Future<?>> futures = new ArrayList<>(slices);
+    for (int s = 0; s < slices; s++) {
+      int from = (int) ((long) n * s / slices);
+      int to = (int) ((long) n * (s + 1) / slices);
+      futures.add(pool.submit(() -> task.run(from, to)));
+    }
+    try {
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while normalizing members");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  private void normalizeInto(String id, @Nullable String email, @Nullable String phone, Normalized r) {
+    Counts scratch = new Counts();
+    Identity identity = normalize(id, email, phone, scratch);
+    if (identity == null) {
+      r.problem = scratch.reasons.keySet().iterator().next();
+      return;
+    }
+    r.identity = identity;
+    if (identity.email() != null) {
+      Records.unhex(profile.hashEmail(identity.email()), r.hashes, 0);
+      r.flags |= Records.HAS_EMAIL;
+    }
+    if (identity.phoneE164() != null) {
+      Records.unhex(profile.hashPhone(identity.phoneE164()), r.hashes, Records.HASH_BYTES);
+      r.flags |= Records.HAS_PHONE;
+    }
+  }
+
+  /** Normalizes each identifier on its own, so one bad value does not drop a usable other one. */
+  private @Nullable Identity normalize(String id, @Nullable String email, @Nullable String phone, Counts counts) {
+    String normalizedEmail = null;
+    String normalizedPhone = null;
+    String problem = null;
+    if (email != null) {
+      try {
+        normalizedEmail = normalizer.normalizeEmail(email);
+      } catch (ValidationException e) {
+        problem = e.getMessage();
+      }
+    }
+    if (phone != null) {
+      try {
+        normalizedPhone = normalizer.normalizePhone(phone);
+      } catch (ValidationException e) {
+        problem = problem == null ? e.getMessage() : problem;
+      }
+    }
+    if (normalizedEmail == null && normalizedPhone == null) {
+      counts.invalid(problem == null ? "no email or phone" : problem);
+      return null;
+    }
+    return new Identity(id, normalizedEmail, normalizedPhone);
+  }
+
+  /** An identity for the suppression check that costs no phone parsing (see the class javadoc). */
+  private static Identity cheapIdentity(String id, @Nullable String email, @Nullable String phone) {
+    String e = email == null ? null : email.strip().toLowerCase(Locale.ROOT);
+    String p = phone != null && isE164(phone) ? phone : null;
+    return new Identity(id, e, p);
+  }
+
+  private static boolean isE164(String s) {
+    if (s.length() < 8 || s.length() > 16 || s.charAt(0) != '+' || s.charAt(1) == '0') {
+      return false;
+    }
+    for (int i = 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One sorted run being merged. */
+  private static final class Cursor {
+    final Records.Reader reader;
+    final int run;
+    final byte[] rec = new byte[Records.SIZE];
+    long hi;
+    long lo;
+
+    Cursor(Records.Reader reader, int run) {
+      this.reader = reader;
+      this.run = run;
+    }
+
+    boolean advance() throws IOException {
+      if (!reader.next(rec)) {
+        return false;
+      }
+      hi = Records.getLong(rec, Records.KEY);
+      lo = Records.getLong(rec, Records.KEY + 8);
+      return true;
+    }
+  }
+
+  private static final Comparator<Cursor> CURSOR_ORDER = (a, b) -> {
+    int c = Long.compareUnsigned(a.hi, b.hi);
+    if (c != 0) {
+      return c;
+    }
+    c = Long.compareUnsigned(a.lo, b.lo);
+    return c != 0 ? c : Integer.compare(a.run, b.run);
+  };
+
+  private void merge(List<Path> runs, Path snapshot, Path out, Counts counts) throws IOException {
+    PriorityQueue<Cursor> heap = new PriorityQueue<>(Math.max(1, runs.size()), CURSOR_ORDER);
+    List<Records.Reader> readers = new ArrayList<>();
+    Records.Reader old = null;
+    // Durable: the manifest written next makes these files the resumable state of the sync.
+    try (Records.Writer next = new Records.Writer(out.resolve(NEXT), true, config, true);
+        Records.Writer adds = new Records.Writer(out.resolve(ADDS), false, config, true);
+        Records.Writer removes = new Records.Writer(out.resolve(REMOVES), false, config, true)) {
+      for (int i = 0; i < runs.size(); i++) {
+        Records.Reader r = new Records.Reader(runs.get(i), false);
+        readers.add(r);
+        Cursor cursor = new Cursor(r, i);
+        if (cursor.advance()) {
+          heap.add(cursor);
+        }
+      }
+      old = Files.exists(snapshot) ? new Records.Reader(snapshot, true) : null;
+      byte[] oldRec = new byte[Records.SIZE];
+      boolean hasOld = old != null && old.next(oldRec);
+      byte[] cur = new byte[Records.SIZE];
+      while (true) {
+        boolean hasNew = false;
+        if (!heap.isEmpty()) {
+          // Take the smallest key; among equal keys (the same customer id in two chunks) the
+          // latest run, i.e. the later row, wins.
+          Cursor c = heap.poll();
+          System.arraycopy(c.rec, 0, cur, 0, Records.SIZE);
+          if (c.advance()) {
+            heap.add(c);
+          }
+          while (!heap.isEmpty() && heap.peek().hi == Records.getLong(cur, 0) && heap.peek().lo == Records.getLong(cur, 8)) {
+            Cursor d = heap.poll();
+            System.arraycopy(d.rec, 0, cur, 0, Records.SIZE);
+            counts.duplicates++;
+            if (d.advance()) {
+              heap.add(d);
+            }
+          }
+          hasNew = true;
+        }
+        // Emit every old record with a smaller key: gone from the segment.
+        while (hasOld && (!hasNew || Records.compareKeys(oldRec, 0, cur, 0) < 0)) {
+          removes.write(oldRec, 0);
+          hasOld = old.next(oldRec);
+        }
+        if (!hasNew) {
+          break;
+        }
+        if (hasOld && Records.compareKeys(oldRec, 0, cur, 0) == 0) {
+          if (Records.sameIdentifiers(oldRec, cur)) {
+            counts.unchanged++;
+          } else {
+            counts.changed++;
+            removes.write(oldRec, 0);
+            adds.write(cur, 0);
+          }
+          hasOld = old.next(oldRec);
+        } else {
+          adds.write(cur, 0);
+        }
+        next.write(cur, 0);
+      }
+      counts.adds = adds.count();
+      counts.removes = removes.count();
+      counts.targetSize = next.count();
+    } finally {
+      for (Records.Reader r : readers) {
+        r.close();
+      }
+      if (old != null) {
+        old.close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- send
+
+  private void writeManifest(Path pending, Counts c) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("members", Long.toString(c.members));
+    p.setProperty("normalized", Long.toString(c.normalized));
+    p.setProperty("adds", Long.toString(c.adds));
+    p.setProperty("removes", Long.toString(c.removes));
+    p.setProperty("unchanged", Long.toString(c.unchanged));
+    p.setProperty("changed", Long.toString(c.changed));
+    p.setProperty("suppressed", Long.toString(c.suppressed));
+    p.setProperty("duplicates", Long.toString(c.duplicates));
+    p.setProperty("invalid", Long.toString(c.invalid));
+    p.setProperty("previousSize", Long.toString(c.previousSize));
+    p.setProperty("targetSize", Long.toString(c.targetSize));
+    p.setProperty("batchSize", Integer.toString(batchSize));
+    c.reasons.forEach((reason, n) -> p.setProperty("invalid." + reason, Long.toString(n)));
+    Path tmp = pending.resolve(MANIFEST + ".tmp");
+    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      p.store(w, "outlane audience sync " + audience);
+    }
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    move(tmp, pending.resolve(MANIFEST));
+  }
+
+  private SyncReport sendPending(AudienceSink sink, long start) throws IOException {
+    Path pending = dir.resolve(PENDING);
+    Properties m = new Properties();
+    try (Reader r = Files.newBufferedReader(pending.resolve(MANIFEST), StandardCharsets.UTF_8)) {
+      m.load(r);
+    }
+    // A resumed sync keeps the batch boundaries it was journaled with.
+    int size = Integer.parseInt(m.getProperty("batchSize"));
+    Path journalFile = pending.resolve(JOURNAL);
+    Set<String> done = new HashSet<>();
+    long received = 0;
+    long matched = 0;
+    boolean counted = false;
+    if (Files.exists(journalFile)) {
+      try (Stream<String> lines = Files.lines(journalFile, StandardCharsets.UTF_8)) {
+        for (String line : (Iterable<String>) lines::iterator) {
+          String[] parts = line.split(" ");
+          if (parts.length < 3 || !parts[parts.length - 1].equals(JOURNAL_END)) {
+            continue; // a torn last line: that batch was not durably recorded, send it again
+          }
+          done.add(parts[0] + " " + parts[1]);
+          if (parts.length == 5) {
+            received += Long.parseLong(parts[2]);
+            matched += Long.parseLong(parts[3]);
+            counted = true;
+          }
+        }
+      }
+    }
+    long sent = 0;
+    long skipped = 0;
+    String failure = null;
+    long totalBatches = (num(m, "removes") + size - 1) / size + (num(m, "adds") + size - 1) / size;
+    progress.progress(SyncProgress.Phase.SEND, 0, totalBatches);
+    try (FileChannel journal = FileChannel.open(journalFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      // Removes first: a suppressed or departed person leaves the audience as early as possible.
+      for (AudienceAction.Action action : new AudienceAction.Action[] {AudienceAction.Action.REMOVE, AudienceAction.Action.ADD}) {
+        Path file = pending.resolve(action == AudienceAction.Action.ADD ? ADDS : REMOVES);
+        try (Records.Reader reader = new Records.Reader(file, false)) {
+          byte[] rec = new byte[Records.SIZE];
+          List<HashedMember> batch = new ArrayList<>(Math.min(size, 10_000));
+          long index = 0;
+          boolean more = true;
+          while (more && failure == null) {
+            batch.clear();
+            while (batch.size() < size && (more = reader.next(rec))) {
+              batch.add(member(rec));
+            }
+            if (batch.isEmpty()) {
+              break;
+            }
+            String id = action.wireName() + " " + index++;
+            if (done.contains(id)) {
+              skipped++;
+              progress.progress(SyncProgress.Phase.SEND, sent + skipped, totalBatches);
+              continue;
+            }
+            SinkResult result;
+            try {
+              result = sink.send(List.copyOf(batch), action);
+            } catch (RuntimeException e) {
+              result = SinkResult.failed("sink threw " + e.getClass().getSimpleName() + ": " + e.getMessage(), true, null);
+            }
+            if (result instanceof SinkResult.Accepted) {
+              SinkResult.Accepted a = (SinkResult.Accepted) result;
+              String line = id;
+              if (a.received() != null && a.matched() != null) {
+                received += a.received();
+                matched += a.matched();
+                counted = true;
+                line += " " + a.received() + " " + a.matched();
+              }
+              journal.write(java.nio.ByteBuffer.wrap((line + " " + JOURNAL_END + "\n").getBytes(StandardCharsets.UTF_8)));
+              journal.force(false); // durable before the next batch: a crash never resends it
+              sent++;
+              progress.progress(SyncProgress.Phase.SEND, sent + skipped, totalBatches);
+            } else {
+              SinkResult.Failed f = (SinkResult.Failed) result;
+              failure = action.wireName() + " batch " + (index - 1) + " not accepted ("
+                  + (f.retryable() ? "retryable" : "needs a fix") + "): " + f.reason();
+            }
+          }
+        }
+      }
+    }
+    long previous = Long.parseLong(m.getProperty("previousSize"));
+    long target = Long.parseLong(m.getProperty("targetSize"));
+    boolean complete = failure == null;
+    if (complete) {
+      // After a crash between this rename and the deletion below, next.bin is already the snapshot.
+      if (Files.exists(pending.resolve(NEXT))) {
+        move(pending.resolve(NEXT), dir.resolve(SNAPSHOT));
+      }
+      deleteTree(pending);
+      metrics.audienceSize(destination, audience, target, previous);
+      if (counted) {
+        metrics.matchCounts(destination, received, matched);
+      }
+      LOG.info("audience {}: synced to {}: {} adds, {} removes, size {} → {}", audience, destination,
+          m.getProperty("adds"), m.getProperty("removes"), previous, target);
+    } else {
+      LOG.warn("audience {}: sync to {} stopped: {}", audience, destination, failure);
+    }
+    Map<String, Long> reasons = new HashMap<>();
+    for (String name : m.stringPropertyNames()) {
+      if (name.startsWith("invalid.")) {
+        reasons.put(name.substring("invalid.".length()), Long.parseLong(m.getProperty(name)));
+      }
+    }
+    return new SyncReport(audience, destination, false, complete, num(m, "members"), num(m, "normalized"),
+        num(m, "adds"), num(m, "removes"), num(m, "unchanged"), num(m, "changed"), num(m, "suppressed"),
+        num(m, "duplicates"), num(m, "invalid"), reasons, sent, skipped, counted ? received : null,
+        counted ? matched : null, previous, complete ? target : previous, target, failure, elapsed(start));
+  }
+
+  private static long num(Properties p, String name) {
+    return Long.parseLong(p.getProperty(name, "0"));
+  }
+
+  private static HashedMember member(byte[] rec) {
+    byte flags = rec[Records.FLAGS];
+    return new HashedMember(
+        Records.hex(rec, Records.KEY, 16),
+        (flags & Records.HAS_EMAIL) != 0 ? Records.hex(rec, Records.EMAIL, Records.HASH_BYTES) : null,
+        (flags & Records.HAS_PHONE) != 0 ? Records.hex(rec, Records.PHONE, Records.HASH_BYTES) : null);
+  }
+
+  // ---------------------------------------------------------------- files
+
+  private FileLock lock() throws IOException {
+    Files.createDirectories(dir);
+    FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new AudienceSyncException("state: " + dir + " is locked by another audience sync");
+    }
+    return new FileLock(channel, 0, Long.MAX_VALUE, false) {
+      @Override
+      public boolean isValid() {
+        return lock.isValid();
+      }
+
+      @Override
+      public void release() throws IOException {
+        lock.release();
+        channel.close();
+      }
+    };
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  private static Duration elapsed(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  @Override
+  public String toString() {
+    return "AudienceSync{audience=" + audience + ", destination=" + destination + ", profile=" + profile.name()
+        + ", dir=" + dir + "}";
+  }
+
+  /** Configures an {@link AudienceSync}. Setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable Path dir;
+    private @Nullable String audience;
+    private @Nullable String destination;
+    private HashingProfile profile = HashingProfile.META;
+    private IdentityNormalizer normalizer = IdentityNormalizer.create();
+    private @Nullable SuppressionStore suppression;
+    private MetricsSink metrics = MetricsSink.noop();
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private int chunkSize = DEFAULT_CHUNK_SIZE;
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private SyncProgress progress = SyncProgress.none();
+
+    private Builder() {}
+
+    /** Receives progress, e.g. for a progress bar (default: none). */
+    public Builder progress(SyncProgress progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
+
+    /**
+     * Threads that normalize, hash and check suppression for new and changed members, 1–64 (default:
+     * the number of processors). They are started per call and stopped before it returns; the
+     * {@link SuppressionStore} is called on them.
+     */
+    public Builder threads(int threads) {
+      if (threads < 1 || threads > 64) {
+        throw new IllegalArgumentException("threads: must be 1–64, was " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** Where the snapshot and pending state live; one directory per audience and destination. */
+    public Builder stateDirectory(Path dir) {
+      this.dir = Objects.requireNonNull(dir, "stateDirectory");
+      return this;
+    }
+
+    /** The audience name, for reports and metrics. */
+    public Builder audience(String audience) {
+      if (audience.isBlank()) {
+        throw new IllegalArgumentException("audience: must not be blank");
+      }
+      this.audience = audience;
+      return this;
+    }
+
+    /** The destination name for metrics; defaults to the audience name. */
+    public Builder destination(String destination) {
+      if (destination.isBlank()) {
+        throw new IllegalArgumentException("destination: must not be blank");
+      }
+      this.destination = destination;
+      return this;
+    }
+
+    /** The destination's hashing profile (default {@link HashingProfile#META}). */
+    public Builder hashingProfile(HashingProfile profile) {
+      this.profile = Objects.requireNonNull(profile, "hashingProfile");
+      return this;
+    }
+
+    public Builder normalizer(IdentityNormalizer normalizer) {
+      this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
+      return this;
+    }
+
+    /** Suppressed people are removed and never added. Default: none. */
+    public Builder suppressionStore(@Nullable SuppressionStore suppression) {
+      this.suppression = suppression;
+      return this;
+    }
+
+    public Builder metrics(MetricsSink metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /** Members per {@link AudienceSink#send} call, 1–100,000 (default 10,000). */
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1 || batchSize > 100_000) {
+        throw new IllegalArgumentException("batchSize: must be 1–100000, was " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * Raw members held in memory at once, 1–5,000,000 (default 250,000, about 60 MB of heap). Larger
+     * chunks mean fewer run files; the heap bound is what matters.
+     */
+    public Builder chunkSize(int chunkSize) {
+      if (chunkSize < 1 || chunkSize > 5_000_000) {
+        throw new IllegalArgumentException("chunkSize: must be 1–5000000, was " + chunkSize);
+      }
+      this.chunkSize = chunkSize;
+      return this;
+    }
+
+    /**
+     * @throws NullPointerException naming {@code stateDirectory} or {@code audience} if unset
+     */
+    public AudienceSync build() {
+      return new AudienceSync(this);
+    }
+  }
+}
