@@ -141,9 +141,13 @@ public final class DemoCommand implements Callable<Integer> {
         })
         .route(Route.builder().event(DemoData.CART_ABANDONED).window(Duration.ZERO, Duration.ofHours(24))
             .to(DemoDestinations.SMS, null, Map.of("template", AdapterDemoSetup.CART_TEMPLATE))
-            .to(DemoDestinations.AUDIENCE_0_24H, "cart_recovery_0_24h").build())
+            .to(DemoDestinations.AUDIENCE_0_24H, DemoDestinations.AUDIENCE_0_24H_ID).build())
         .route(Route.builder().event(DemoData.CART_ABANDONED).window(Duration.ofHours(24), Duration.ofHours(72))
-            .to(DemoDestinations.AUDIENCE_24_72H, "cart_recovery_24_72h").build())
+            .to(DemoDestinations.AUDIENCE_24_72H, DemoDestinations.AUDIENCE_24_72H_ID).build())
+        // A purchase carries audience cart_recovery / remove: the buyer leaves both recovery audiences.
+        .route(Route.builder().event(DemoData.ORDER_COMPLETED)
+            .to(DemoDestinations.AUDIENCE_0_24H, DemoDestinations.AUDIENCE_0_24H_ID)
+            .to(DemoDestinations.AUDIENCE_24_72H, DemoDestinations.AUDIENCE_24_72H_ID).build())
         .route(Route.builder().event(DemoData.CART_ABANDONED).to(DemoDestinations.EVENTS).build())
         .route(Route.builder().event(DemoData.BACK_IN_STOCK)
             .to(DemoDestinations.SMS, null, Map.of("template", AdapterDemoSetup.STOCK_TEMPLATE)).build())
@@ -157,6 +161,7 @@ public final class DemoCommand implements Callable<Integer> {
       DemoReport report = new DemoReport(names);
       deliver(builder, data, err, report);
       report.requests(setup.requestCounts());
+      report.audienceSizes(setup.audienceSizes());
       report.duration(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
       Map<String, Integer> byReason = new TreeMap<>();
       for (DeadLetter d : deadLetters.list(DeadLetterQuery.unresolved())) {
@@ -184,7 +189,7 @@ public final class DemoCommand implements Callable<Integer> {
     List<CompletableFuture<SubmitResult>> stages = new ArrayList<>(total);
     int[] refused = new int[2]; // invalid, queue-full retries
     try (Outlane outlane = builder.build()) {
-      for (List<RetentionEvent> wave : List.of(data.wave1(), data.wave2())) {
+      for (List<RetentionEvent> wave : List.of(data.wave1(), data.wave2(), data.wave3())) {
         for (RetentionEvent e : wave) {
           submit(outlane, e, stages, done, refused);
         }

@@ -30,6 +30,9 @@ public interface DemoDestinations {
   String AUDIENCE_0_24H = "meta-cart-0-24h";
   /** The 24–72 h cart-recovery ad audience (Meta-like). */
   String AUDIENCE_24_72H = "meta-cart-24-72h";
+  /** The Meta Custom Audience ids the two audience destinations are routed to (made up). */
+  String AUDIENCE_0_24H_ID = "120210000000000024";
+  String AUDIENCE_24_72H_ID = "120210000000000072";
 
   /**
    * Creates the destinations (starting any servers they talk to), each with how the client should
@@ -55,6 +58,14 @@ public interface DemoDestinations {
       return Map.of();
     }
 
+    /**
+     * How many people each audience destination's server holds at the end, by destination name;
+     * destinations without a server are absent. Read after the run.
+     */
+    default Map<String, Integer> audienceSizes() {
+      return Map.of();
+    }
+
     /** Stops the servers, if any. */
     @Override
     default void close() {}
@@ -67,9 +78,10 @@ public interface DemoDestinations {
   }
 
   /**
-   * The real {@code TwilioSmsDestination} and {@code SegmentDestination} against {@code
-   * FakeTwilioServer} and {@code FakeSegmentServer} started on 127.0.0.1, and in-process ad
-   * audiences. See {@link AdapterDemoSetup} for how the servers are scripted.
+   * The real {@code TwilioSmsDestination}, {@code SegmentDestination} and {@code
+   * MetaCustomAudienceDestination} against {@code FakeTwilioServer}, {@code FakeSegmentServer} and
+   * {@code FakeMetaServer} started on 127.0.0.1. See {@link AdapterDemoSetup} for how the servers
+   * are scripted.
    */
   static DemoDestinations adapters() {
     return AdapterDemoSetup::start;

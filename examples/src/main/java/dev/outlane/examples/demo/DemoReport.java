@@ -25,6 +25,7 @@ public final class DemoReport {
   private final Map<String, Integer> removes = new LinkedHashMap<>();
   private final Map<String, Map<String, Integer>> codes = new LinkedHashMap<>();
   private Map<String, Integer> requests = Map.of();
+  private Map<String, Integer> audienceSizes = Map.of();
   private int generated;
   private int accepted;
   private int invalid;
@@ -73,6 +74,16 @@ public final class DemoReport {
     this.requests = Map.copyOf(byDestination);
   }
 
+  /** How many people each audience destination's server holds at the end. */
+  void audienceSizes(Map<String, Integer> byDestination) {
+    this.audienceSizes = new LinkedHashMap<>(byDestination);
+  }
+
+  /** How many people {@code destination}'s audience holds at the end, or -1 if unknown. */
+  public int audienceSize(String destination) {
+    return audienceSizes.getOrDefault(destination, -1);
+  }
+
   /** HTTP requests {@code destination}'s server received, or -1 if it has no server. */
   public int requests(String destination) {
     return requests.getOrDefault(destination, -1);
@@ -102,7 +113,7 @@ public final class DemoReport {
     return m == null ? 0 : m.getOrDefault(state, 0);
   }
 
-  /** How many audience removes (after opt-outs) {@code destination} received. */
+  /** How many audience removes (after opt-outs and purchases) {@code destination} accepted. */
   public int removes(String destination) {
     return removes.getOrDefault(destination, 0);
   }
@@ -140,6 +151,11 @@ public final class DemoReport {
       List<String> parts = new java.util.ArrayList<>();
       e.getValue().forEach((code, n) -> parts.add(code + " ×" + n));
       b.append(String.format("  %-18s%s%n", e.getKey(), parts.isEmpty() ? "none" : String.join(", ", parts)));
+    }
+    if (!audienceSizes.isEmpty()) {
+      List<String> parts = new java.util.ArrayList<>();
+      audienceSizes.forEach((d, n) -> parts.add(d + " " + n));
+      b.append(String.format("final audience sizes: %s%n", String.join(", ", parts)));
     }
     b.append(String.format("%nevents generated: %d, accepted: %d, refused as invalid: %d, queue-full retries: %d%n",
         generated, accepted, invalid, queueFullRetries));
