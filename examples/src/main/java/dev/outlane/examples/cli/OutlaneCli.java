@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
       HashCommand.class,
       DemoCommand.class,
       SendCommand.class,
+      SyncAudienceCommand.class,
     })
 public final class OutlaneCli implements Runnable {
   private final InputStream stdin;
