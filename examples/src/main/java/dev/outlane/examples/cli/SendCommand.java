@@ -341,8 +341,7 @@ public final class SendCommand implements Callable<Integer> {
       List<Outcome> outcomes = new ArrayList<>(batch.size());
       synchronized (out) {
         for (DeliveryItem item : batch) {
-          String action = item.action() == AudienceAction.Action.REMOVE ? " remove" : "";
-          out.println(real.name() + action + ": " + preview.apply(item));
+          out.println(real.name() + ": " + preview.apply(item));
           outcomes.add(Outcome.delivered("dry-run"));
         }
       }
@@ -363,17 +362,18 @@ public final class SendCommand implements Callable<Integer> {
 
     private final Map<String, EnumMap<FinalState, Integer>> counts = new LinkedHashMap<>();
     private final Map<String, Map<String, Integer>> codes = new LinkedHashMap<>();
+    private final Map<String, Integer> removes = new LinkedHashMap<>();
     private long lines;
     private long invalid;
     private long submitted;
     private long accepted;
     private long unrouted;
-    private long removes;
 
     Report(List<String> destinations) {
       for (String d : destinations) {
         counts.put(d, new EnumMap<>(FinalState.class));
         codes.put(d, new TreeMap<>());
+        removes.put(d, 0);
       }
     }
 
@@ -413,8 +413,9 @@ public final class SendCommand implements Callable<Integer> {
         unrouted++;
       }
       for (DestinationResult r : result.results()) {
-        if (r.action() == AudienceAction.Action.REMOVE) {
-          removes++;
+        if (r.action() == AudienceAction.Action.REMOVE && r.state() == FinalState.DELIVERED) {
+          // An audience remove (asked for by the event, or after an opt-out): its own column.
+          removes.merge(r.destination(), 1, Integer::sum);
           continue;
         }
         counts.computeIfAbsent(r.destination(), k -> new EnumMap<>(FinalState.class)).merge(r.state(), 1, Integer::sum);
@@ -448,13 +449,13 @@ public final class SendCommand implements Callable<Integer> {
         String name = s == FinalState.DELIVERED && dryRun ? "would-send" : s.metricName().replace('_', '-');
         b.append(String.format("%14s", name));
       }
-      b.append(String.format("%n"));
+      b.append(String.format("%10s%n", "removes"));
       for (Map.Entry<String, EnumMap<FinalState, Integer>> e : counts.entrySet()) {
         b.append(String.format("%-18s", e.getKey()));
         for (FinalState s : COLUMNS) {
           b.append(String.format("%14d", e.getValue().getOrDefault(s, 0)));
         }
-        b.append(String.format("%n"));
+        b.append(String.format("%10d%n", removes.getOrDefault(e.getKey(), 0)));
       }
       List<String> errorParts = new ArrayList<>();
       for (Map.Entry<String, Map<String, Integer>> e : codes.entrySet()) {
@@ -462,9 +463,6 @@ public final class SendCommand implements Callable<Integer> {
       }
       if (!errorParts.isEmpty()) {
         b.append("error codes: ").append(String.join(", ", errorParts)).append(String.format("%n"));
-      }
-      if (removes > 0) {
-        b.append(String.format("audience removes after opt-outs: %d%n", removes));
       }
       b.append(String.format("lines: %d read, %d invalid; events: %d accepted, %d not routed%n",
           lines, invalid, accepted, unrouted));

@@ -2,6 +2,13 @@ package dev.outlane.examples.cli;
 
 import dev.outlane.Outlane;
 import dev.outlane.ValidationException;
+import dev.outlane.ads.google.GoogleDataManagerDestination;
+import dev.outlane.ads.meta.MetaConversionsDestination;
+import dev.outlane.ads.meta.MetaCustomAudienceDestination;
+import dev.outlane.ads.tiktok.TikTokAudienceDestination;
+import dev.outlane.contract.AudienceAction;
+import dev.outlane.hashing.HashedIdentity;
+import dev.outlane.hashing.Sha256;
 import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
 import dev.outlane.examples.cli.SendConfig.ConfigException;
@@ -31,7 +38,20 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code segment}: {@code write-key} (required); optional {@code endpoint} (default US,
  *       {@code https://events.eu1.segmentapis.com} for EU, or a fake's URL). Route options {@code
  *       call} ({@code track}/{@code identify}) and {@code include_pii}. Default concurrency 2.
+ *   <li>{@code meta-audience}: {@code access-token}; optional {@code graph-version}, {@code
+ *       base-url}. The route's {@code target} is the custom audience id.
+ *   <li>{@code meta-capi}: {@code access-token}, {@code pixel-id}; optional {@code graph-version},
+ *       {@code base-url}, {@code action-source} (default for routes without {@code
+ *       option.action_source}), {@code test-event-code}.
+ *   <li>{@code tiktok-audience}: {@code access-token}, {@code advertiser-id} (comma-separated for
+ *       several); optional {@code base-url}. The route's {@code target} is the audience id.
+ *   <li>{@code google-audience}: {@code access-token} (an OAuth token with the Data Manager scope),
+ *       {@code account} ({@code TYPE:ID}, e.g. {@code GOOGLE_ADS:1234567890}); optional {@code
+ *       base-url}. The route's {@code target} is the user list id.
  * </ul>
+ *
+ * <p>The ads types batch: a partial batch waits up to a second for more items; their default
+ * concurrency is 1.
  *
  * <p>Secret keys ({@link #secrets()}) are never printed: not in errors, not in a dry run.
  */
@@ -106,6 +126,69 @@ enum SendDestinationType {
       // A short linger lets batches fill while reading a file; Segment takes up to 2,500 per request.
       return new Built(segment, Outlane.DestinationOptions.defaults().withConcurrency(concurrency)
           .withLinger(Duration.ofMillis(100)), SendDestinationType::previewSegment);
+    }
+  },
+
+  META_AUDIENCE("meta-audience", List.of("access-token", "graph-version", "base-url", "concurrency"),
+      Set.of("access-token"), Set.of("access-token")) {
+    @Override
+    Built build(String name, Map<String, String> v) throws ConfigException {
+      String prefix = "destination." + name + ".";
+      MetaCustomAudienceDestination.Builder b = MetaCustomAudienceDestination.builder().name(name);
+      set(prefix, "access-token", v, b::accessToken);
+      set(prefix, "graph-version", v, b::graphVersion);
+      set(prefix, "base-url", v, b::baseUrl);
+      return new Built(built(prefix, b::build), batched(prefix, v), item -> previewAudience(item, "EMAIL", "PHONE", "EXTERN_ID"));
+    }
+  },
+
+  META_CAPI("meta-capi", List.of("access-token", "pixel-id", "graph-version", "base-url", "action-source",
+      "test-event-code", "concurrency"), Set.of("access-token", "pixel-id"), Set.of("access-token")) {
+    @Override
+    Built build(String name, Map<String, String> v) throws ConfigException {
+      String prefix = "destination." + name + ".";
+      MetaConversionsDestination.Builder b = MetaConversionsDestination.builder().name(name);
+      set(prefix, "access-token", v, b::accessToken);
+      set(prefix, "pixel-id", v, b::pixelId);
+      set(prefix, "graph-version", v, b::graphVersion);
+      set(prefix, "base-url", v, b::baseUrl);
+      set(prefix, "action-source", v, b::defaultActionSource);
+      set(prefix, "test-event-code", v, b::testEventCode);
+      return new Built(built(prefix, b::build), batched(prefix, v), SendDestinationType::previewCapi);
+    }
+  },
+
+  TIKTOK_AUDIENCE("tiktok-audience", List.of("access-token", "advertiser-id", "base-url", "concurrency"),
+      Set.of("access-token", "advertiser-id"), Set.of("access-token")) {
+    @Override
+    Built build(String name, Map<String, String> v) throws ConfigException {
+      String prefix = "destination." + name + ".";
+      TikTokAudienceDestination.Builder b = TikTokAudienceDestination.builder().name(name);
+      set(prefix, "access-token", v, b::accessToken);
+      set(prefix, "advertiser-id", v, id -> b.advertiserIds(id.split("\\s*,\\s*")));
+      set(prefix, "base-url", v, b::baseUrl);
+      return new Built(built(prefix, b::build), batched(prefix, v),
+          item -> previewAudience(item, "EMAIL_SHA256", "PHONE_SHA256", null));
+    }
+  },
+
+  GOOGLE_AUDIENCE("google-audience", List.of("access-token", "account", "base-url", "concurrency"),
+      Set.of("access-token", "account"), Set.of("access-token")) {
+    @Override
+    Built build(String name, Map<String, String> v) throws ConfigException {
+      String prefix = "destination." + name + ".";
+      GoogleDataManagerDestination.Builder b = GoogleDataManagerDestination.builder().name(name);
+      String token = v.get("access-token");
+      b.accessTokenProvider(() -> token);
+      set(prefix, "account", v, account -> {
+        int colon = account.indexOf(':');
+        if (colon < 0) {
+          throw new IllegalArgumentException("account: must be TYPE:ID, e.g. GOOGLE_ADS:1234567890");
+        }
+        b.operatingAccount(account.substring(0, colon), account.substring(colon + 1));
+      });
+      set(prefix, "base-url", v, b::baseUrl);
+      return new Built(built(prefix, b::build), batched(prefix, v), item -> previewAudience(item, "emailAddress", "phoneNumber", null));
     }
   };
 
@@ -208,6 +291,47 @@ enum SendDestinationType {
       // reported below
     }
     throw new ConfigException(prefix + "concurrency: must be a whole number 1–64, was \"" + value + "\"");
+  }
+
+  /** Runs an adapter builder's {@code build()}; what it refuses becomes a ConfigException. */
+  static Destination built(String prefix, java.util.function.Supplier<? extends Destination> build) throws ConfigException {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+      throw new ConfigException(prefix + "type: " + e.getMessage());
+    }
+  }
+
+  /** Ads APIs take large batches: let them fill for up to a second while the file is read. */
+  static Outlane.DestinationOptions batched(String prefix, Map<String, String> values) throws ConfigException {
+    return Outlane.DestinationOptions.defaults().withConcurrency(concurrency(prefix, values, 1))
+        .withLinger(Duration.ofSeconds(1));
+  }
+
+  /**
+   * {@code add audience=ID EMAIL=<sha256> PHONE=<sha256> EXTERN_ID=cust-1}: the identifiers exactly as
+   * the destination receives them (hashed with its profile), under its own field names.
+   */
+  static String previewAudience(DeliveryItem item, String emailKey, String phoneKey, @Nullable String externKey) {
+    HashedIdentity h = item.hashed();
+    StringBuilder b = new StringBuilder(item.action() == AudienceAction.Action.REMOVE ? "remove" : "add");
+    b.append(" audience=").append(item.target() == null ? "(none: set route.N.target)" : item.target());
+    b.append(' ').append(emailKey).append('=').append(h == null || h.emailSha256() == null ? "" : h.emailSha256());
+    b.append(' ').append(phoneKey).append('=').append(h == null || h.phoneSha256() == null ? "" : h.phoneSha256());
+    if (externKey != null) {
+      b.append(' ').append(externKey).append('=').append(item.identity().customerId());
+    }
+    return b.toString();
+  }
+
+  /** {@code event "purchase" event_id=… event_time=<unix s> em=<sha256> ph=<sha256> external_id=<sha256>}. */
+  static String previewCapi(DeliveryItem item) {
+    HashedIdentity h = item.hashed();
+    return "event " + quote(item.event().eventName()) + " event_id=" + item.idempotencyKey()
+        + " event_time=" + item.event().eventTime().getEpochSecond()
+        + " em=" + (h == null || h.emailSha256() == null ? "" : h.emailSha256())
+        + " ph=" + (h == null || h.phoneSha256() == null ? "" : h.phoneSha256())
+        + " external_id=" + Sha256.hex(item.identity().customerId());
   }
 
   private static SmsTemplate template(String key, String source) throws ConfigException {

@@ -2,12 +2,15 @@ package dev.outlane.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outlane.ads.testing.FakeMetaServer;
+import dev.outlane.hashing.HashingProfile;
 import dev.outlane.twilio.testing.FakeSegmentServer;
 import dev.outlane.twilio.testing.FakeTwilioServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,9 +127,9 @@ class SendCommandTest {
 
     assertThat(out.toString()).isEqualTo(String.join("\n",
         "line 4: $.customer_id: is required",
-        "destination            delivered  deduplicated    suppressed         stale      rejected     opted-out dead-lettered",
-        "sms                            1             1             0             1             0             1             0",
-        "segment                        3             1             0             0             0             0             0",
+        "destination            delivered  deduplicated    suppressed         stale      rejected     opted-out dead-lettered   removes",
+        "sms                            1             1             0             1             0             1             0         0",
+        "segment                        3             1             0             0             0             0             0         0",
         "error codes: sms 21610 ×1",
         "lines: 5 read, 1 invalid; events: 4 accepted, 0 not routed",
         ""));
@@ -161,8 +165,8 @@ class SendCommandTest {
             + "segment: track \"cart_abandoned\" userId=cust-1 messageId=ol1-[0-9a-f]{64} timestamp=2026-11-29T17:00:00Z"));
     assertThat(text).contains("line 4: $.customer_id: is required");
     assertThat(text).contains(
-        "destination           would-send  deduplicated    suppressed         stale      rejected     opted-out dead-lettered\n"
-            + "sms                            2             1             0             1             0             0             0\n");
+        "destination           would-send  deduplicated    suppressed         stale      rejected     opted-out dead-lettered   removes\n"
+            + "sms                            2             1             0             1             0             0             0         0\n");
     assertThat(text).endsWith("dry run: nothing was sent\n");
     assertThat(text).doesNotContain("+14155550123", FakeTwilioServer.AUTH_TOKEN, WRITE_KEY);
     assertThat(exit).isEqualTo(1);
@@ -244,6 +248,85 @@ class SendCommandTest {
     assertThat(exit).isZero();
     assertThat(out.toString()).startsWith(
         "sms: To=+1******0123 Body=\"Hi Ada, your EUR 129.90 cart is waiting. Reply STOP to opt out.\"\n");
+  }
+
+  private Path metaConfig(String baseUrl) throws IOException {
+    Path file = dir.resolve("meta.properties");
+    Files.writeString(file, String.join("\n",
+        "destinations = meta",
+        "destination.meta.type = meta-audience",
+        "destination.meta.access-token = ${META_ACCESS_TOKEN}",
+        "destination.meta.base-url = " + baseUrl,
+        "route.1.event = cart_abandoned",
+        "route.1.window = 0h-24h",
+        "route.1.to = meta",
+        "route.1.target = " + AUDIENCE,
+        "route.2.event = order_completed",
+        "route.2.to = meta",
+        "route.2.target = " + AUDIENCE,
+        ""));
+    return file;
+  }
+
+  private static final String AUDIENCE = "23850000000000001";
+  private static final String META_TOKEN = "meta-token-s3cret";
+
+  /** An abandoned cart, then the purchase that takes the buyer out of the recovery audience. */
+  private Path cartThenPurchase() throws IOException {
+    Path file = dir.resolve("meta.ndjson");
+    Files.write(file, List.of(
+        "{\"schema_version\":\"1.0\",\"event_id\":\"e1\",\"event_name\":\"cart_abandoned\",\"source\":\"customerio\","
+            + "\"customer_id\":\"cust-1\",\"event_time\":\"2026-11-29T17:00:00Z\",\"email\":\" Ada@Example.com\","
+            + "\"phone\":\"(415) 555-0123\"}",
+        "{\"schema_version\":\"1.0\",\"event_id\":\"e2\",\"event_name\":\"order_completed\",\"source\":\"customerio\","
+            + "\"customer_id\":\"cust-1\",\"event_time\":\"2026-11-29T17:30:00Z\",\"email\":\" Ada@Example.com\","
+            + "\"phone\":\"(415) 555-0123\",\"audience\":{\"name\":\"cart_recovery\",\"action\":\"remove\"}}"));
+    return file;
+  }
+
+  @Test
+  void anAdAudienceGainsTheAbandonerAndLosesThemWhenThePurchaseArrives() throws IOException {
+    env.put("META_ACCESS_TOKEN", META_TOKEN);
+    FakeMetaServer meta = FakeMetaServer.create(META_TOKEN);
+    try (MockWebServer server = new MockWebServer()) {
+      server.setDispatcher(meta);
+      server.start(InetAddress.getLoopbackAddress(), 0);
+
+      int exit = run("--config", metaConfig(server.url("/").toString()).toString(), "--no-progress",
+          cartThenPurchase().toString());
+
+      assertThat(exit).isZero();
+      assertThat(meta.rowsAdded(AUDIENCE)).isEqualTo(1);
+      assertThat(meta.rowsRemoved(AUDIENCE)).isEqualTo(1);
+      assertThat(meta.audience(AUDIENCE)).isEmpty();
+      assertThat(out.toString()).contains(
+          "meta                           1             0             0             0             0             0             0         1\n");
+      assertThat(out.toString() + err).doesNotContain(META_TOKEN);
+    }
+  }
+
+  @Test
+  void aDryRunShowsTheHashedIdentifiersAsTheAdDestinationWouldReceiveThem() throws IOException {
+    env.put("META_ACCESS_TOKEN", META_TOKEN);
+
+    int exit = run("--config", metaConfig("http://127.0.0.1:9/").toString(), "--dry-run", "--no-progress",
+        cartThenPurchase().toString());
+
+    String email = HashingProfile.META.hashEmail("ada@example.com");
+    String phone = HashingProfile.META.hashPhone("+14155550123");
+    assertThat(exit).isZero();
+    assertThat(out.toString()).startsWith(
+        "meta: add audience=" + AUDIENCE + " EMAIL=" + email + " PHONE=" + phone + " EXTERN_ID=cust-1\n"
+            + "meta: remove audience=" + AUDIENCE + " EMAIL=" + email + " PHONE=" + phone + " EXTERN_ID=cust-1\n");
+    assertThat(out.toString()).doesNotContain(META_TOKEN, "Ada@Example.com", "ada@example.com");
+  }
+
+  @Test
+  void theProgressBarDrawsOnStderrAndEndsFull() throws IOException {
+    int exit = run("--config", config().toString(), "--dry-run", events().toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).endsWith("\r[########################################] 100% 5 lines\n");
   }
 
   @Test
