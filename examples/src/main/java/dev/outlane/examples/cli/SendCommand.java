@@ -9,7 +9,6 @@ import dev.outlane.SubmitResult;
 import dev.outlane.ValidationException;
 import dev.outlane.contract.AudienceAction;
 import dev.outlane.contract.EventCodec;
-import dev.outlane.contract.ParseResult;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
@@ -75,8 +74,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = OutlaneCli.Version.class,
     description = {
-      "Delivers a file of v1 events (NDJSON) to the destinations configured in a .properties file.",
-      "Credentials come from environment variables (${NAME} in the file) and are never printed.",
+      "Delivers NDJSON v1 events to the destinations a .properties file configures.",
+      "Credentials come from environment variables ($${NAME} in the file) and are never printed.",
+      "Types: twilio-sms, segment, meta-audience, meta-capi, tiktok-audience, google-audience.",
       "See examples/config/send.example.properties for the schema.",
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -45,9 +45,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = OutlaneCli.Version.class,
     description = {
-      "Mirrors a segment's membership (CSV or NDJSON with customer_id, email, phone) into an ad",
-      "audience: sends only the adds and removes since the last sync, hashed as the destination",
-      "requires. Credentials: META_ACCESS_TOKEN, TIKTOK_ACCESS_TOKEN or GOOGLE_ACCESS_TOKEN.",
+      "Mirrors a members file into a Meta, TikTok or Google ad audience (adds and removes only).",
+      "MEMBERS is CSV (header customer_id,email,phone) or NDJSON; identifiers are hashed as the",
+      "destination requires. Credentials: META_ACCESS_TOKEN, TIKTOK_ACCESS_TOKEN or",
+      "GOOGLE_ACCESS_TOKEN (not needed for --dry-run).",
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -37,19 +37,20 @@ import picocli.CommandLine.Spec;
  * {@code outlane demo}: generates a few thousand Customer.io-style signals (duplicates, suppressed and
  * opted-out people, stale events, invalid phones, purchases racing a cart recovery, transient
  * destination failures), runs them through a real {@link Outlane} client with its embedded defaults
- * — SMS through the real Twilio adapter and events through the real Segment adapter, against fake
- * Twilio and Segment servers it starts on 127.0.0.1 — and prints a per-destination report with the
- * HTTP requests each server received and the error codes it answered. Same seed, same report (but
- * the Segment request count, which depends on how batches formed).
+ * — SMS, events and the cart-recovery audiences through the real Twilio, Segment and Meta adapters,
+ * against fake servers it starts on 127.0.0.1 — and prints a per-destination report with the HTTP
+ * requests each server received, the error codes it answered, and the audiences' final sizes. Same
+ * seed, same report (but the request counts of batching destinations, which depend on how batches
+ * formed, and the retry count).
  *
  * <p>The progress bar goes to stderr (from a timer thread, every 100 ms); the report goes to stdout.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     versionProvider = dev.outlane.examples.cli.OutlaneCli.Version.class,
     description = {
-      "Runs generated Customer.io-style events through the delivery engine, the Twilio and Segment",
-      "adapters and fake Twilio/Segment servers on 127.0.0.1, and prints a per-destination report.",
-      "Sends nothing outside this machine.",
+      "Runs generated Customer.io-style events through the engine and adapters, and reports.",
+      "SMS, events and the two cart-recovery ad audiences go through the real Twilio, Segment and",
+      "Meta adapters to fake servers started on 127.0.0.1: nothing leaves this machine.",
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
