@@ -2,7 +2,9 @@ package dev.outlane.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outlane.ads.testing.FakeGoogleDataManagerServer;
 import dev.outlane.ads.testing.FakeMetaServer;
+import dev.outlane.ads.testing.FakeTikTokServer;
 import dev.outlane.hashing.HashingProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -135,6 +137,48 @@ class SyncAudienceCommandTest {
     assertThat(run(args(file))).isZero();
     assertThat(meta.audienceEmailHashes(AUDIENCE)).hasSize(2);
     assertThat(meta.rowsAdded(AUDIENCE)).isEqualTo(2);
+  }
+
+  @Test
+  void tiktokAudiencesAreSyncedWithTikToksHashingAndAdvertiser() throws IOException {
+    FakeTikTokServer tiktok = FakeTikTokServer.create("tt-token");
+    try (MockWebServer tt = new MockWebServer()) {
+      tt.setDispatcher(tiktok);
+      tt.start(InetAddress.getLoopbackAddress(), 0);
+      env.put("TIKTOK_ACCESS_TOKEN", "tt-token");
+      Path file = members("m.csv", "customer_id,email,phone", "c1,ada@example.com,+14155550123");
+
+      int exit = run("--destination", "tiktok", "--audience", "7001", "--advertiser-id", "6900",
+          "--state-dir", dir.resolve("tt").toString(), "--base-url", tt.url("/").toString(), "--no-progress",
+          file.toString());
+
+      assertThat(exit).isZero();
+      assertThat(tiktok.audience("7001")).contains(HashingProfile.TIKTOK.hashEmail("ada@example.com"));
+    }
+  }
+
+  @Test
+  void googleAudiencesNeedTheOperatingAccount() throws IOException {
+    FakeGoogleDataManagerServer google = FakeGoogleDataManagerServer.create("g-token");
+    try (MockWebServer g = new MockWebServer()) {
+      g.setDispatcher(google);
+      g.start(InetAddress.getLoopbackAddress(), 0);
+      env.put("GOOGLE_ACCESS_TOKEN", "g-token");
+      Path file = members("m.csv", "customer_id,email,phone", "c1,ada@example.com,");
+      String[] common = {"--destination", "google", "--audience", "555", "--state-dir", dir.resolve("g").toString(),
+          "--base-url", g.url("/").toString(), "--no-progress"};
+
+      List<String> withoutAccount = new java.util.ArrayList<>(List.of(common));
+      withoutAccount.add(file.toString());
+      assertThat(run(withoutAccount.toArray(new String[0]))).isEqualTo(2);
+      assertThat(err.toString()).isEqualTo(
+          "outlane sync-audience: --account: required for google, as TYPE:ID (e.g. GOOGLE_ADS:1234567890)\n");
+
+      List<String> withAccount = new java.util.ArrayList<>(List.of(common));
+      withAccount.addAll(List.of("--account", "GOOGLE_ADS:1234567890", file.toString()));
+      assertThat(run(withAccount.toArray(new String[0]))).isZero();
+      assertThat(google.audience("555")).containsExactly("email:" + HashingProfile.GOOGLE.hashEmail("ada@example.com"));
+    }
   }
 
   @Test
