@@ -293,7 +293,8 @@ public final class SendCommand implements Callable<Integer> {
   /**
    * Stands in for a destination in a dry run: same name, channel, limits and hashing (so routing,
    * batching and the hashed identifiers are exactly those of a real run), but {@code deliver} prints
-   * each item's preview and answers delivered. Runs on the dry run's single thread.
+   * each item's preview and answers delivered, or rejected if the adapter would refuse the item
+   * without sending it (no phone, a template value missing). Runs on the dry run's single thread.
    */
   private static final class Preview implements Destination {
     private final Destination real;
@@ -341,8 +342,11 @@ public final class SendCommand implements Callable<Integer> {
       List<Outcome> outcomes = new ArrayList<>(batch.size());
       synchronized (out) {
         for (DeliveryItem item : batch) {
-          out.println(real.name() + ": " + preview.apply(item));
-          outcomes.add(Outcome.delivered("dry-run"));
+          String line = preview.apply(item);
+          out.println(real.name() + ": " + line);
+          outcomes.add(line.startsWith(SendDestinationType.WOULD_BE_REJECTED)
+              ? Outcome.rejected(null, line.substring(SendDestinationType.WOULD_BE_REJECTED.length()))
+              : Outcome.delivered("dry-run"));
         }
       }
       return outcomes;

@@ -201,6 +201,9 @@ enum SendDestinationType {
    */
   record Built(Destination destination, Outlane.DestinationOptions options, Function<DeliveryItem, String> preview) {}
 
+  /** How a preview starts when the destination would refuse the item without sending it. */
+  static final String WOULD_BE_REJECTED = "would be rejected: ";
+
   private final String typeName;
   private final List<String> keys;
   private final Set<String> required;
@@ -346,17 +349,17 @@ enum SendDestinationType {
   static String previewSms(DeliveryItem item, @Nullable SmsTemplate fallback) {
     String to = item.identity().phoneE164();
     if (to == null) {
-      return "would be rejected: no phone number";
+      return WOULD_BE_REJECTED + "no phone number";
     }
     String source = item.option("template");
     try {
       SmsTemplate template = source != null ? SmsTemplate.parse(source) : fallback;
       if (template == null) {
-        return "would be rejected: the route sets no option.template and the destination has no template";
+        return WOULD_BE_REJECTED + "the route sets no option.template and the destination has no template";
       }
       return "To=" + maskPhone(to) + " Body=" + quote(template.render(item.event()));
     } catch (ValidationException e) {
-      return "would be rejected: template: " + e.problems().get(0).reason();
+      return WOULD_BE_REJECTED + "template: " + e.problems().get(0).reason();
     }
   }
 

@@ -247,7 +247,7 @@ class SendCommandTest {
     assertThat(err.toString()).isEmpty();
     assertThat(exit).isZero();
     assertThat(out.toString()).startsWith(
-        "sms: To=+1******0123 Body=\"Hi Ada, your EUR 129.90 cart is waiting. Reply STOP to opt out.\"\n");
+        "sms: To=+1******0123 Body=\"Your EUR 129.90 cart is waiting. Reply STOP to opt out.\"\n");
   }
 
   private Path metaConfig(String baseUrl) throws IOException {
@@ -319,6 +319,19 @@ class SendCommandTest {
         "meta: add audience=" + AUDIENCE + " EMAIL=" + email + " PHONE=" + phone + " EXTERN_ID=cust-1\n"
             + "meta: remove audience=" + AUDIENCE + " EMAIL=" + email + " PHONE=" + phone + " EXTERN_ID=cust-1\n");
     assertThat(out.toString()).doesNotContain(META_TOKEN, "Ada@Example.com", "ada@example.com");
+  }
+
+  @Test
+  void aDryRunCountsWhatTheDestinationWouldRejectAsRejected() throws IOException {
+    Path file = dir.resolve("no-name.ndjson");
+    Files.write(file, List.of(event("e1", "cust-1", "+14155550123", "2026-11-29T17:00:00Z")
+        .replace(",\"properties\":{\"first_name\":\"Ada\"}", "")));
+
+    int exit = run("--config", config().toString(), "--dry-run", "--no-progress", file.toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(out.toString()).startsWith("sms: would be rejected: template: no value for {{first_name}}\n")
+        .contains("sms                            0             0             0             0             1");
   }
 
   @Test
