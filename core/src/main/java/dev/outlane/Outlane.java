@@ -140,7 +140,8 @@ public final class Outlane implements AutoCloseable {
    * Stops accepting events, flushes for up to the builder's {@code closeTimeout}, then closes every
    * destination and the journal, and stops the scheduler if the client created it. Whatever is still
    * queued after the timeout is dead-lettered (reason {@code undeliverable}), so nothing accepted is
-   * silently lost. The dead-letter, suppression and idempotency stores stay open for reading.
+   * silently lost. Stores you passed in (dead-letter, suppression, idempotency) stay open for
+   * reading; in durable mode the client closes the stores it opened (releasing the directory).
    * Idempotent: later calls return at once.
    */
   @Override
