@@ -37,10 +37,11 @@ import picocli.CommandLine.Spec;
  * {@code outlane dead-letters list|replay}: reads the dead letters a durable client ({@code
  * Outlane.builder().durable(dir)}) keeps in {@code <dir>/dead-letters}, and replays them.
  *
- * <p>Both subcommands open the store, which holds the directory's lock: stop the service that owns
- * {@code --dir} first (or call {@code Outlane.deadLetters()} / {@code Outlane.replayDeadLetters}
- * from inside it). The journal in {@code <dir>/journal} is never opened, so no pending event is
- * delivered by these commands.
+ * <p>{@code list} reads a snapshot without taking the store's lock, so it works while the service
+ * that owns {@code --dir} runs. {@code replay} writes (resolutions), so it opens the store and needs
+ * the service stopped (or call {@code Outlane.replayDeadLetters} from inside the service). The
+ * journal in {@code <dir>/journal} is never opened, so no pending event is delivered by these
+ * commands.
  *
  * <p>Exit codes: {@code 0} done (every replayed record resolved; a listing or dry run printed),
  * {@code 1} records remain failing or were skipped, {@code 2} usage errors and a directory that
@@ -116,7 +117,7 @@ final class DeadLettersCommand implements Runnable {
         "Prints one line per dead letter: id, destination, reason, error code, attempts, first and"
             + " last attempt, customer_id, 8-hex SHA-256 prefixes of the email and phone (never the"
             + " raw values), event, idempotency key, resolved, detail. Unresolved only unless --all.",
-        "Stop the client that owns DIR first: the store is locked while it runs."})
+        "Reads a snapshot without locking: works while the client that owns DIR runs."})
   static final class ListCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -129,19 +130,28 @@ final class DeadLettersCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      try (FileDeadLetterStore store = selection.open(err, "dead-letters list")) {
-        if (store == null) {
-          err.flush();
-          return 2;
-        }
-        List<DeadLetter> records =
-            store.list(new DeadLetterQuery(selection.destination, selection.reason, all));
-        for (DeadLetter d : records) {
-          out.println(DeadLetterLines.line(d));
-        }
-        long unresolved = records.stream().filter(d -> !d.resolved()).count();
-        err.println(records.size() + " records, " + unresolved + " unresolved");
+      Path store = selection.options().deadLetterDirectory();
+      if (!Files.isDirectory(store)) {
+        err.println("dead-letters list: no dead-letter store in " + selection.dir + " (expected "
+            + store + ")");
+        err.flush();
+        return 2;
       }
+      List<DeadLetter> records;
+      try {
+        // A snapshot, not an open: no lock, so listing works while the service runs.
+        records = FileDeadLetterStore.snapshot(store, serializer(),
+            new DeadLetterQuery(selection.destination, selection.reason, all));
+      } catch (JournalException e) {
+        err.println("dead-letters list: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
+      for (DeadLetter d : records) {
+        out.println(DeadLetterLines.line(d));
+      }
+      long unresolved = records.stream().filter(d -> !d.resolved()).count();
+      err.println(records.size() + " records, " + unresolved + " unresolved");
       out.flush();
       err.flush();
       return 0;

@@ -57,6 +57,22 @@ class DeadLettersCommandTest {
   }
 
   @Test
+  void listWorksWhileARunningClientHoldsTheStoreButReplayRefusesClearly() {
+    try (Outlane running = Outlane.builder().durable(DurableOptions.at(dir).withFsync(false))
+        .destination(FakeDestination.builder("twilio-sms").build()).build()) {
+      Run list = run("dead-letters", "list", "--dir", dir.toString());
+      assertThat(list.exitCode()).isZero();
+      assertThat(list.out().lines()).hasSize(3);
+
+      Run replay = run("dead-letters", "replay", "--dir", dir.toString(), "--dry-run");
+      assertThat(replay.exitCode()).isEqualTo(2);
+      assertThat(replay.err()).startsWith("dead-letters replay: dead-letter store directory ")
+          .contains(" is already in use");
+      assertThat(running.outstanding()).isZero();
+    }
+  }
+
+  @Test
   void listFiltersByReasonAndDestination() {
     Run r = run("dead-letters", "list", "--dir", dir.toString(), "--reason", "needs-reconciliation");
     assertThat(r.out().lines()).singleElement().asString()
