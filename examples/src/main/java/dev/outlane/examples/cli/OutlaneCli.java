@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       NormalizeCommand.class,
       HashCommand.class,
       DemoCommand.class,
+      DeadLettersCommand.class,
     })
 public final class OutlaneCli implements Runnable {
   private final InputStream stdin;
