@@ -2,9 +2,13 @@ package dev.outlane;
 
 import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.RetentionEvent;
+import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.DeadLetterStore;
+import dev.outlane.deadletter.FileDeadLetterStore;
+import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.deadletter.InMemoryDeadLetterStore;
 import dev.outlane.destination.Destination;
+import dev.outlane.guardrail.FileIdempotencyStore;
 import dev.outlane.guardrail.FrequencyCap;
 import dev.outlane.guardrail.IdempotencyStore;
 import dev.outlane.guardrail.InMemoryIdempotencyStore;
@@ -16,10 +20,14 @@ import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.internal.Engine;
 import dev.outlane.internal.EngineConfig;
 import dev.outlane.journal.EventJournal;
+import dev.outlane.journal.EventSerializer;
+import dev.outlane.journal.FileEventJournal;
+import dev.outlane.journal.RecoveryReport;
 import dev.outlane.metrics.MetricsSink;
 import dev.outlane.ratelimit.RateLimit;
 import dev.outlane.retry.RetryPolicy;
 import dev.outlane.routing.Route;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
@@ -64,13 +73,32 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Bounds.</b> At most {@code queueCapacity} accepted events may be unfinished at once; every
  * per-destination queue is bounded by it (plus the audience removes an opt-out triggers).
+ *
+ * <p><b>Durable mode.</b> {@code Outlane.builder().durable(Path.of("/var/lib/outlane"))} keeps the
+ * write-ahead journal, the dead letters and the delivered idempotency keys on disk (see {@link
+ * DurableOptions}). {@link #submit} then returns only once the event is on disk, so acknowledge
+ * Customer.io after it returns: an accepted event is delivered or dead-lettered even if the JVM dies.
+ * On {@link Builder#build()} the client re-delivers what the journal holds as unfinished. Resuming
+ * is safe: keys delivered before the crash are deduplicated; for a non-idempotent destination (SMS)
+ * the client records each send attempt durably before the request, and a key found attempted
+ * without an outcome is dead-lettered {@code needs-reconciliation}, never sent a second time. Only
+ * a request in flight to an idempotent destination at the crash may be sent again (the destination
+ * dedupes it).
  */
 public final class Outlane implements AutoCloseable {
 
   private final Engine engine;
+  private final DeadLetterStore deadLetters;
+  private final @Nullable RecoveryReport recovery;
+  /** Stores the client opened itself (durable mode), closed after the engine. */
+  private final List<AutoCloseable> owned;
 
-  private Outlane(Engine engine) {
+  private Outlane(Engine engine, DeadLetterStore deadLetters, @Nullable RecoveryReport recovery,
+      List<AutoCloseable> owned) {
     this.engine = engine;
+    this.deadLetters = deadLetters;
+    this.recovery = recovery;
+    this.owned = owned;
   }
 
   public static Builder builder() {
@@ -112,12 +140,74 @@ public final class Outlane implements AutoCloseable {
    * Stops accepting events, flushes for up to the builder's {@code closeTimeout}, then closes every
    * destination and the journal, and stops the scheduler if the client created it. Whatever is still
    * queued after the timeout is dead-lettered (reason {@code undeliverable}), so nothing accepted is
-   * silently lost. The dead-letter, suppression and idempotency stores stay open for reading.
+   * silently lost. Stores you passed in (dead-letter, suppression, idempotency) stay open for
+   * reading; in durable mode the client closes the stores it opened (releasing the directory).
    * Idempotent: later calls return at once.
    */
   @Override
   public void close() {
     engine.close();
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LoggerHolder.log.warn("close of {} failed ({})", c, e.getClass().getName());
+      }
+    }
+  }
+
+  /**
+   * Re-submits the matching unresolved dead letters through the normal pipeline, each to <em>its
+   * own</em> destination only and with its recorded idempotency key, so suppression, the
+   * pre-activation check, the frequency cap and dedupe all apply again. Blocks the calling thread
+   * until every replayed delivery reached a final state (at most 256 are in flight at once).
+   *
+   * <p>A record is marked resolved only after its replay reached {@link FinalState#DELIVERED} or
+   * {@link FinalState#DEDUPLICATED}. DEDUPLICATED counts because the key is remembered only once a
+   * delivery of it succeeded: by an earlier replay interrupted before it could mark the record, or
+   * by a later duplicate of the event. That makes a replay safe to run twice and safe to interrupt:
+   * a resolved record is never replayed, an unreplayed one stays unresolved, and one delivered but
+   * not yet marked is found deduplicated next time instead of being sent again (in durable mode,
+   * where delivered keys survive a restart). Anything else (dead-lettered again, suppressed,
+   * skipped, frequency-capped) leaves it unresolved, with its record updated in place.
+   *
+   * <p>{@code needs-reconciliation} records (an SMS whose outcome is unknown — it may have been
+   * sent) are skipped unless {@code resendUnknownOutcomes} is true: resending one is an operator's
+   * decision, taken after checking the destination (e.g. the Twilio console) that it did not go out.
+   *
+   * @param query which records (its {@code includeResolved} is ignored: resolved ones are counted
+   *     as {@link ReplayReport#skippedResolved()}, never replayed)
+   * @param dryRun if true, nothing is sent or marked; the report lists what would be replayed
+   * @param resendUnknownOutcomes whether {@code needs-reconciliation} records are resent
+   * @throws OutlaneException if the client is closed, or the dead-letter store cannot record a
+   *     resolution (the records after it are left unresolved)
+   */
+  public ReplayReport replayDeadLetters(DeadLetterQuery query, boolean dryRun,
+      boolean resendUnknownOutcomes) {
+    Objects.requireNonNull(query, "query");
+    return engine.replay(query, dryRun, resendUnknownOutcomes);
+  }
+
+  /** {@link #replayDeadLetters(DeadLetterQuery, boolean, boolean)} without resending unknowns. */
+  public ReplayReport replayDeadLetters(DeadLetterQuery query, boolean dryRun) {
+    return replayDeadLetters(query, dryRun, false);
+  }
+
+  /** The dead-letter store this client writes to, for listing ({@link DeadLetterStore#list}). */
+  public DeadLetterStore deadLetters() {
+    return deadLetters;
+  }
+
+  /**
+   * What opening the durable journal found (torn tail truncated, records recovered); empty unless
+   * the client was built with {@link Builder#durable}.
+   */
+  public Optional<RecoveryReport> journalRecovery() {
+    return Optional.ofNullable(recovery);
+  }
+
+  private static final class LoggerHolder {
+    static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Outlane.class);
   }
 
   /** How many accepted events have not reached a final state yet. */
@@ -189,8 +279,31 @@ public final class Outlane implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private @Nullable Scheduler scheduler;
     private Duration closeTimeout = Duration.ofSeconds(30);
+    private @Nullable DurableOptions durable;
+    private boolean storesSet;
 
     private Builder() {}
+
+    /**
+     * Durable mode in {@code directory}: {@link #durable(DurableOptions)} with {@link
+     * DurableOptions#at}.
+     */
+    public Builder durable(Path directory) {
+      return durable(DurableOptions.at(Objects.requireNonNull(directory, "durable")));
+    }
+
+    /**
+     * Durable mode: {@link #build()} opens a {@link FileEventJournal}, a {@link FileDeadLetterStore}
+     * and a {@link FileIdempotencyStore} in {@code options.directory()} (subdirectories {@code
+     * journal}, {@code dead-letters}, {@code idempotency}), writing events as the contract's JSON
+     * with this client's identity rules, and the client closes them on {@link Outlane#close()}.
+     * Cannot be combined with {@link #journal}, {@link #deadLetterStore} or {@link
+     * #idempotencyStore}.
+     */
+    public Builder durable(DurableOptions options) {
+      this.durable = Objects.requireNonNull(options, "durable");
+      return this;
+    }
 
     /** Registers a destination with {@link DestinationOptions#defaults()}. */
     public Builder destination(Destination destination) {
@@ -271,6 +384,7 @@ public final class Outlane implements AutoCloseable {
      */
     public Builder idempotencyStore(IdempotencyStore store) {
       this.idempotencyStore = Objects.requireNonNull(store, "idempotencyStore");
+      storesSet = true;
       return this;
     }
 
@@ -286,6 +400,7 @@ public final class Outlane implements AutoCloseable {
 
     public Builder deadLetterStore(DeadLetterStore store) {
       this.deadLetters = Objects.requireNonNull(store, "deadLetterStore");
+      storesSet = true;
       return this;
     }
 
@@ -295,6 +410,7 @@ public final class Outlane implements AutoCloseable {
      */
     public Builder journal(EventJournal journal) {
       this.journal = Objects.requireNonNull(journal, "journal");
+      storesSet = true;
       return this;
     }
 
@@ -359,8 +475,10 @@ public final class Outlane implements AutoCloseable {
     /**
      * Builds the client and re-submits every event the journal holds as pending.
      *
-     * @throws IllegalStateException if no destination is registered, or a route names a destination
-     *     that is not registered
+     * @throws IllegalStateException if no destination is registered, a route names a destination
+     *     that is not registered, or durable mode is combined with a journal or store of your own
+     * @throws dev.outlane.journal.JournalException in durable mode, if a store cannot be opened
+     *     (directory not writable, already in use by another client)
      */
     public Outlane build() {
       if (lanes.isEmpty()) {
@@ -375,6 +493,10 @@ public final class Outlane implements AutoCloseable {
           }
         }
       }
+      if (durable != null && storesSet) {
+        throw new IllegalStateException("durable: the client opens its own journal, dead-letter and"
+            + " idempotency stores; do not also set journal, deadLetterStore or idempotencyStore");
+      }
       boolean owns = scheduler == null;
       Scheduler s = scheduler;
       if (s == null) {
@@ -384,17 +506,63 @@ public final class Outlane implements AutoCloseable {
         }
         s = Scheduler.threads(threads, "outlane");
       }
-      IdempotencyStore store = idempotencyStore != null
-          ? idempotencyStore
-          : new InMemoryIdempotencyStore(keys.window(), InMemoryIdempotencyStore.DEFAULT_MAX_ENTRIES);
       EventCodec codec = EventCodec.builder().identityNormalizer(normalizer).build();
+      IdempotencyStore store = idempotencyStore;
+      DeadLetterStore deadLetterStore = deadLetters;
+      EventJournal eventJournal = journal;
+      RecoveryReport recovery = null;
+      List<AutoCloseable> owned = new ArrayList<>();
+      if (durable != null) {
+        try {
+          EventSerializer serializer = EventSerializer.json(codec);
+          FileIdempotencyStore idem = FileIdempotencyStore.builder()
+              .directory(durable.idempotencyDirectory())
+              .ttl(keys.window())
+              .fsync(durable.fsync())
+              .clock(clock)
+              .open();
+          owned.add(idem);
+          FileDeadLetterStore dls = FileDeadLetterStore.builder()
+              .directory(durable.deadLetterDirectory())
+              .serializer(serializer)
+              .fsync(durable.fsync())
+              .open();
+          owned.add(dls);
+          FileEventJournal fej = FileEventJournal.builder()
+              .directory(durable.journalDirectory())
+              .serializer(serializer)
+              .segmentSize(durable.journalSegmentSize())
+              .groupCommitMaxWait(durable.groupCommitMaxWait())
+              .fsync(durable.fsync())
+              .open();
+          store = idem;
+          deadLetterStore = dls;
+          eventJournal = fej;
+          recovery = fej.recoveryReport();
+        } catch (RuntimeException e) {
+          for (AutoCloseable c : owned) {
+            try {
+              c.close();
+            } catch (Exception suppressed) {
+              e.addSuppressed(suppressed);
+            }
+          }
+          if (owns) {
+            s.close();
+          }
+          throw e;
+        }
+      }
+      if (store == null) {
+        store = new InMemoryIdempotencyStore(keys.window(), InMemoryIdempotencyStore.DEFAULT_MAX_ENTRIES);
+      }
       EngineConfig config = new EngineConfig(new LinkedHashMap<>(lanes), List.copyOf(routes),
           normalizer, keys, suppression, frequencyCap, frequencyCapMaxPeople, preActivationCheck,
-          store, retry, metrics, deadLetters, journal, optOut, queueCapacity, splitRejectedBatches,
-          clock, s, owns, closeTimeout, codec::validateExceptIdentity);
+          store, retry, metrics, deadLetterStore, eventJournal, optOut, queueCapacity,
+          splitRejectedBatches, clock, s, owns, closeTimeout, codec::validateExceptIdentity);
       Engine engine = new Engine(config);
       engine.recover();
-      return new Outlane(engine);
+      return new Outlane(engine, deadLetterStore, recovery, List.copyOf(owned));
     }
   }
 }

@@ -2,10 +2,12 @@ package dev.outlane.guardrail;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A bounded in-memory {@link IdempotencyStore}: keys expire after the TTL (the dedupe window), and when
@@ -22,6 +24,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   private final int maxEntries;
   // Insertion order == expiry order, because every entry lives exactly ttl.
   private final LinkedHashMap<String, Instant> expiries = new LinkedHashMap<>();
+  /** The subset of keys marked with an unknown outcome (see {@link #markUnknown}). */
+  private final Set<String> unknown = new HashSet<>();
 
   /**
    * @throws IllegalArgumentException if {@code ttl} is not positive or {@code maxEntries < 1}
@@ -46,12 +50,33 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public synchronized void markDone(String key, Instant now) {
+    unknown.remove(key);
+    put(key, now);
+  }
+
+  @Override
+  public synchronized void markUnknown(String key, Instant now) {
+    put(key, now);
+    unknown.add(key);
+  }
+
+  @Override
+  public synchronized boolean forgetUnknown(String key) {
+    if (!unknown.remove(key)) {
+      return false;
+    }
+    expiries.remove(key);
+    return true;
+  }
+
+  private void put(String key, Instant now) {
     expiries.remove(key);
     expiries.put(key, now.plusNanos(ttlNanos));
     Iterator<Map.Entry<String, Instant>> it = expiries.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<String, Instant> eldest = it.next();
       if (expiries.size() > maxEntries || !now.isBefore(eldest.getValue())) {
+        unknown.remove(eldest.getKey());
         it.remove();
       } else {
         break;

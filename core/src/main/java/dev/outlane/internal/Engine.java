@@ -12,6 +12,9 @@ import dev.outlane.contract.Consent;
 import dev.outlane.contract.ConsentStatus;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.deadletter.DeadLetter;
+import dev.outlane.deadletter.DeadLetterQuery;
+import dev.outlane.deadletter.ReplayReport;
+import dev.outlane.deadletter.internal.DeadLetterLines;
 import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
@@ -307,7 +310,8 @@ public final class Engine {
       return;
     }
     Instant now = clock.instant();
-    int[] decision = new int[1]; // 0 lead, 1 follow, 2 duplicate
+    boolean idempotentLane = lane.destination.idempotent();
+    int[] decision = new int[1]; // 0 lead, 1 follow, 2 duplicate, 3 lead with an unknown outcome
     inFlight.compute(w.key, (k, leader) -> {
       if (leader != null) {
         leader.followers().add(w);
@@ -318,11 +322,19 @@ public final class Engine {
         decision[0] = 2;
         return null;
       }
-      decision[0] = 0;
+      // An attempt recorded by an earlier run without an outcome: the process stopped between
+      // sending and learning the answer, so the message may have gone out.
+      decision[0] = !idempotentLane && config.idempotency().attemptUnresolved(k) ? 3 : 0;
       return w;
     });
     if (decision[0] == 2) {
       finish(w, FinalState.DEDUPLICATED, null, null, null, "already delivered");
+    } else if (decision[0] == 3) {
+      w.leader = true;
+      String detail = "sent before the process stopped; the outcome was never recorded";
+      deadLetter(w, DeadLetterReason.NEEDS_RECONCILIATION, detail, null);
+      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.NEEDS_RECONCILIATION, null, null,
+          "unknown outcome on a non-idempotent destination: " + detail);
     } else if (decision[0] == 1) {
       log.debug("{} customer_id={} key={}: duplicate waits for the delivery in flight", lane.name,
           identity.customerId(), w.key);
@@ -402,6 +414,10 @@ public final class Engine {
     if (send.isEmpty()) {
       return;
     }
+    boolean idempotentLane = lane.destination.idempotent();
+    if (!idempotentLane && !recordAttempts(lane, send, now)) {
+      return;
+    }
     List<DeliveryItem> items = new ArrayList<>(send.size());
     for (Work w : send) {
       items.add(w.item(w.sends));
@@ -428,6 +444,9 @@ public final class Engine {
     for (int i = 0; i < send.size(); i++) {
       Work w = send.get(i);
       Outcome o = outcomes.get(i);
+      if (!idempotentLane && !(o instanceof Outcome.Delivered) && !(o instanceof Outcome.Unknown)) {
+        clearAttempt(lane, w); // it did not act: a retry, split or later duplicate may send it
+      }
       if (o instanceof Outcome.Delivered d) {
         if (d.received() != null || d.matched() != null) {
           metrics.matchCounts(lane.name, d.received() == null ? 0 : d.received(),
@@ -492,6 +511,40 @@ public final class Engine {
     }
   }
 
+  /**
+   * Durably records that the batch is about to be sent to a non-idempotent destination (see {@code
+   * IdempotencyStore.recordAttempts}). If that fails nothing is sent and each item is retried later.
+   */
+  private boolean recordAttempts(Lane lane, List<Work> send, Instant now) {
+    List<String> keys = new ArrayList<>(send.size());
+    for (Work w : send) {
+      keys.add(w.key);
+    }
+    try {
+      config.idempotency().recordAttempts(keys, now);
+      return true;
+    } catch (RuntimeException e) {
+      log.error("{}: could not record {} send attempts before sending ({}); not sent", lane.name,
+          keys.size(), e.getClass().getName());
+      for (Work w : send) {
+        releaseFrequency(w);
+        w.sends--;
+        retryLater(lane, w, "could not record the attempt before sending", null, null);
+      }
+      return false;
+    }
+  }
+
+  private void clearAttempt(Lane lane, Work w) {
+    try {
+      config.idempotency().clearAttempt(w.key);
+    } catch (RuntimeException e) {
+      // Left unresolved, a restart dead-letters it for reconciliation: safe, never a second send.
+      log.warn("{} key={}: could not clear the send attempt ({})", lane.name, w.key,
+          e.getClass().getName());
+    }
+  }
+
   private void retryLater(Lane lane, Work w, String reason, @Nullable String code,
       @Nullable Duration retryAfter) {
     if (!config.retry().canRetry(w.tries)) {
@@ -547,7 +600,9 @@ public final class Engine {
     Instant now = clock.instant();
     Instant first = w.firstAttempt == null ? now : w.firstAttempt;
     Instant last = w.lastAttempt == null ? now : w.lastAttempt;
-    DeadLetter dl = new DeadLetter(UUID.randomUUID().toString(), w.eventForItem, w.lane.name, w.key,
+    // A replayed record keeps its id, so failing again updates it instead of adding a second one.
+    String id = w.deadLetterId != null ? w.deadLetterId : UUID.randomUUID().toString();
+    DeadLetter dl = new DeadLetter(id, w.eventForItem, w.lane.name, w.key,
         reason, detail, code, w.sends, first, last, false);
     try {
       config.deadLetters().add(dl);
@@ -613,8 +668,15 @@ public final class Engine {
       }
       // A needs-reconciliation key may have acted: block duplicates of it too, or one could send the
       // same SMS a second time. Reconciliation or a dead-letter replay decides what happens next.
-      if (state == FinalState.DELIVERED || reason == DeadLetterReason.NEEDS_RECONCILIATION) {
-        config.idempotency().markDone(k, now);
+      try {
+        if (state == FinalState.DELIVERED) {
+          config.idempotency().markDone(k, now);
+        } else if (reason == DeadLetterReason.NEEDS_RECONCILIATION) {
+          config.idempotency().markUnknown(k, now);
+        }
+      } catch (RuntimeException e) {
+        log.error("{} key={}: idempotency store failed to record the outcome ({})", w.lane.name, k,
+            e.getClass().getName());
       }
       if (w.followers != null) {
         followers.addAll(w.followers);
@@ -640,6 +702,137 @@ public final class Engine {
     pending.remove(sub);
     outstanding.decrementAndGet();
     sub.future.complete(new SubmitResult(sub.event.eventId(), sub.identity.customerId(), results));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Dead-letter replay
+
+  /** Records re-submitted at once: bounded so a replay of a large store cannot fill the queue. */
+  private static final int REPLAY_CHUNK = 256;
+
+  /** See {@code Outlane.replayDeadLetters}. Runs on the caller's thread, which it blocks. */
+  public ReplayReport replay(DeadLetterQuery query, boolean dryRun, boolean resendUnknown) {
+    if (closed.get()) {
+      throw new OutlaneException("client is closed; dead letters were not replayed");
+    }
+    List<DeadLetter> matching = config.deadLetters()
+        .list(new DeadLetterQuery(query.destination(), query.reason(), true));
+    String[] outcomes = new String[matching.size()];
+    int skippedResolved = 0;
+    int skipped = 0;
+    int replayed = 0;
+    int resolved = 0;
+    int stillFailing = 0;
+    List<Integer> toReplay = new ArrayList<>();
+    for (int i = 0; i < matching.size(); i++) {
+      DeadLetter d = matching.get(i);
+      if (d.resolved()) {
+        skippedResolved++;
+      } else if (!lanes.containsKey(d.destination())) {
+        skipped++;
+        outcomes[i] = "skipped: destination \"" + d.destination() + "\" is not registered";
+      } else if (d.reason() == DeadLetterReason.NEEDS_RECONCILIATION && !resendUnknown) {
+        skipped++;
+        outcomes[i] = "skipped: needs-reconciliation (it may have been sent; check the destination,"
+            + " then resend explicitly)";
+      } else {
+        replayed++;
+        if (dryRun) {
+          outcomes[i] = "would-replay";
+        } else {
+          toReplay.add(i);
+        }
+      }
+    }
+    for (int from = 0; from < toReplay.size(); from += REPLAY_CHUNK) {
+      List<Integer> part = toReplay.subList(from, Math.min(toReplay.size(), from + REPLAY_CHUNK));
+      List<CompletableFuture<DestinationResult>> futures = new ArrayList<>(part.size());
+      for (int i : part) {
+        futures.add(replayOne(matching.get(i), resendUnknown));
+      }
+      for (int j = 0; j < part.size(); j++) {
+        DeadLetter d = matching.get(part.get(j));
+        DestinationResult r = futures.get(j).join();
+        if (r.state() == FinalState.DELIVERED || r.state() == FinalState.DEDUPLICATED) {
+          // Resolved only now, after the outcome: an interrupted replay leaves it unresolved, and
+          // the next run finds a delivered key deduplicated instead of sending it twice.
+          config.deadLetters().markResolved(d.id());
+          resolved++;
+          outcomes[part.get(j)] = "resolved: " + r.state().metricName();
+        } else {
+          stillFailing++;
+          outcomes[part.get(j)] = "still-failing: " + r.state().metricName()
+              + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
+        }
+      }
+    }
+    List<ReplayReport.Item> items = new ArrayList<>();
+    for (int i = 0; i < matching.size(); i++) {
+      if (outcomes[i] != null) {
+        DeadLetter d = matching.get(i);
+        items.add(new ReplayReport.Item(d.id(), DeadLetterLines.line(d), outcomes[i]));
+      }
+    }
+    log.info("dead-letter replay{}: {} matched, {} already resolved, {} skipped, {} replayed, {}"
+        + " resolved, {} still failing", dryRun ? " (dry run)" : "", matching.size(),
+        skippedResolved, skipped, replayed, resolved, stillFailing);
+    return new ReplayReport(dryRun, matching.size(), skippedResolved, skipped, replayed, resolved,
+        stillFailing, items);
+  }
+
+  /** Re-submits one record to its own destination only, with its recorded idempotency key. */
+  private CompletableFuture<DestinationResult> replayOne(DeadLetter d, boolean resendUnknown) {
+    Lane lane = lanes.get(d.destination());
+    RetentionEvent event = d.event();
+    Identity identity;
+    try {
+      identity = validate(event);
+    } catch (ValidationException e) {
+      return CompletableFuture.completedFuture(new DestinationResult(d.destination(), null,
+          AudienceAction.Action.ADD, FinalState.REJECTED, null, null, null,
+          "the recorded event is no longer valid: " + e.problems().size() + " problem(s)", 0));
+    }
+    if (d.reason() == DeadLetterReason.NEEDS_RECONCILIATION && resendUnknown) {
+      // The operator decided to resend. A key marked delivered (by an earlier forced replay whose
+      // resolve was lost) stays blocked, so that replay is found deduplicated, not sent again.
+      config.idempotency().forgetUnknown(d.idempotencyKey());
+    }
+    AudienceAction.Action action =
+        event.audience() == null ? AudienceAction.Action.ADD : event.audience().action();
+    // Replays bypass the capacity check (like recovery) but are bounded by REPLAY_CHUNK.
+    outstanding.incrementAndGet();
+    Submission sub = new Submission(event, identity, -1, clock.instant());
+    sub.journalSafe = false; // not journaled: the dead letter itself is the durable record
+    pending.add(sub);
+    Work w = new Work(sub, lane, targetFor(lane, d), action, event, d.idempotencyKey());
+    w.deadLetterId = d.id();
+    synchronized (sub) {
+      sub.works.add(w);
+      sub.open++;
+      sub.sealed = true;
+    }
+    start(w);
+    return sub.future.thenApply(r -> r.results().get(0));
+  }
+
+  /** The route target that produced the record's key (for its audience and options), if any. */
+  private Route.Target targetFor(Lane lane, DeadLetter d) {
+    Route.Target first = null;
+    for (Route r : config.routes()) {
+      for (Route.Target t : r.targets()) {
+        if (!t.destination().equals(lane.name)) {
+          continue;
+        }
+        String keyDestination = t.target() == null ? lane.name : lane.name + "/" + t.target();
+        if (config.keys().keyFor(keyDestination, d.event()).equals(d.idempotencyKey())) {
+          return t;
+        }
+        if (first == null) {
+          first = t;
+        }
+      }
+    }
+    return first != null ? first : new Route.Target(lane.name, null, Map.of());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -784,16 +977,23 @@ public final class Engine {
     @Nullable Instant frequencySlot;
     @Nullable List<Work> followers; // guarded by inFlight's bin lock for this key
     @Nullable DestinationResult result;
+    /** The dead letter this work replays, or null. */
+    @Nullable String deadLetterId;
 
     Work(Submission sub, @Nullable Lane lane, Route.Target target, AudienceAction.Action action,
         RetentionEvent eventForItem) {
+      this(sub, lane, target, action, eventForItem, null);
+    }
+
+    Work(Submission sub, @Nullable Lane lane, Route.Target target, AudienceAction.Action action,
+        RetentionEvent eventForItem, @Nullable String recordedKey) {
       this.sub = sub;
       this.lane = java.util.Objects.requireNonNull(lane, "lane");
       this.target = target;
       this.action = action;
       this.eventForItem = eventForItem;
       String keyDestination = target.target() == null ? lane.name : lane.name + "/" + target.target();
-      this.key = config.keys().keyFor(keyDestination, eventForItem);
+      this.key = recordedKey != null ? recordedKey : config.keys().keyFor(keyDestination, eventForItem);
       HashingProfile profile = lane.destination.hashingProfile();
       this.firstItem = new DeliveryItem(key, eventForItem, sub.identity,
           profile == null ? null : profile.hash(sub.identity), target.target(), action,

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       SendCommand.class,
       SyncAudienceCommand.class,
+      DeadLettersCommand.class,
     })
 public final class OutlaneCli implements Runnable {
   private final InputStream stdin;

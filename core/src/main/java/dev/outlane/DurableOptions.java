@@ -1,0 +1,70 @@
+package dev.outlane;
+
+import dev.outlane.journal.FileEventJournal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where and how a durable {@link Outlane} keeps its state: {@code Outlane.builder().durable(options)}
+ * opens three stores in subdirectories of {@code directory} — {@code journal/} (the write-ahead
+ * {@link FileEventJournal}), {@code dead-letters/} (a {@link
+ * dev.outlane.deadletter.FileDeadLetterStore}) and {@code idempotency/} (a {@link
+ * dev.outlane.guardrail.FileIdempotencyStore}) — and closes them with the client. Immutable.
+ *
+ * @param directory the parent directory; created if missing. One client at a time may use it
+ * @param fsync whether every store flushes to the device (true; false survives a process crash but
+ *     not a power cut, for tests and benchmarks)
+ * @param journalSegmentSize the journal's segment size (≥ 4 KiB; default {@link
+ *     FileEventJournal#DEFAULT_SEGMENT_SIZE})
+ * @param groupCommitMaxWait how long the journal waits to share one flush among concurrent submits
+ *     (0..1 s; default {@link FileEventJournal#DEFAULT_GROUP_COMMIT_MAX_WAIT})
+ */
+public record DurableOptions(
+    Path directory, boolean fsync, long journalSegmentSize, Duration groupCommitMaxWait) {
+  public DurableOptions {
+    Objects.requireNonNull(directory, "directory");
+    Objects.requireNonNull(groupCommitMaxWait, "groupCommitMaxWait");
+    if (journalSegmentSize < 4096) {
+      throw new IllegalArgumentException(
+          "journalSegmentSize: must be at least 4096 bytes, was " + journalSegmentSize);
+    }
+    if (groupCommitMaxWait.isNegative() || groupCommitMaxWait.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException(
+          "groupCommitMaxWait: must be between 0 and 1s, was " + groupCommitMaxWait);
+    }
+  }
+
+  /** Durable state in {@code directory}, flushed to the device, with the journal's defaults. */
+  public static DurableOptions at(Path directory) {
+    return new DurableOptions(directory, true, FileEventJournal.DEFAULT_SEGMENT_SIZE,
+        FileEventJournal.DEFAULT_GROUP_COMMIT_MAX_WAIT);
+  }
+
+  public DurableOptions withFsync(boolean fsync) {
+    return new DurableOptions(directory, fsync, journalSegmentSize, groupCommitMaxWait);
+  }
+
+  public DurableOptions withJournalSegmentSize(long bytes) {
+    return new DurableOptions(directory, fsync, bytes, groupCommitMaxWait);
+  }
+
+  public DurableOptions withGroupCommitMaxWait(Duration maxWait) {
+    return new DurableOptions(directory, fsync, journalSegmentSize, maxWait);
+  }
+
+  /** {@code directory/journal}. */
+  public Path journalDirectory() {
+    return directory.resolve("journal");
+  }
+
+  /** {@code directory/dead-letters}. */
+  public Path deadLetterDirectory() {
+    return directory.resolve("dead-letters");
+  }
+
+  /** {@code directory/idempotency}. */
+  public Path idempotencyDirectory() {
+    return directory.resolve("idempotency");
+  }
+}

@@ -1,0 +1,270 @@
+package dev.outlane.examples.cli;
+
+import dev.outlane.DurableOptions;
+import dev.outlane.Outlane;
+import dev.outlane.OutlaneException;
+import dev.outlane.contract.EventCodec;
+import dev.outlane.deadletter.DeadLetter;
+import dev.outlane.deadletter.DeadLetterQuery;
+import dev.outlane.deadletter.DeadLetterReason;
+import dev.outlane.deadletter.FileDeadLetterStore;
+import dev.outlane.deadletter.ReplayReport;
+import dev.outlane.deadletter.internal.DeadLetterLines;
+import dev.outlane.destination.Channel;
+import dev.outlane.destination.DestinationLimits;
+import dev.outlane.examples.demo.DemoDestinations;
+import dev.outlane.guardrail.FileIdempotencyStore;
+import dev.outlane.hashing.HashingProfile;
+import dev.outlane.journal.EventSerializer;
+import dev.outlane.journal.JournalException;
+import dev.outlane.testing.FakeDestination;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code outlane dead-letters list|replay}: reads the dead letters a durable client ({@code
+ * Outlane.builder().durable(dir)}) keeps in {@code <dir>/dead-letters}, and replays them.
+ *
+ * <p>{@code list} reads a snapshot without taking the store's lock, so it works while the service
+ * that owns {@code --dir} runs. {@code replay} writes (resolutions), so it opens the store and needs
+ * the service stopped (or call {@code Outlane.replayDeadLetters} from inside the service). The
+ * journal in {@code <dir>/journal} is never opened, so no pending event is delivered by these
+ * commands.
+ *
+ * <p>Exit codes: {@code 0} done (every replayed record resolved; a listing or dry run printed),
+ * {@code 1} records remain failing or were skipped, {@code 2} usage errors and a directory that
+ * cannot be used (missing, locked by a running client).
+ */
+@Command(
+    name = "dead-letters",
+    mixinStandardHelpOptions = true,
+    versionProvider = OutlaneCli.Version.class,
+    description = "Lists and replays the dead letters of a durable Outlane directory.",
+    subcommands = {DeadLettersCommand.ListCommand.class, DeadLettersCommand.ReplayCommand.class})
+final class DeadLettersCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  /** {@code outlane dead-letters} without a subcommand is a usage error. */
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "Missing required subcommand: list or replay");
+  }
+
+  /** The options both subcommands share. */
+  static class Selection {
+    @Option(names = "--dir", defaultValue = "${env:OUTLANE_DIR:-outlane-data}", paramLabel = "DIR",
+        description = "The durable directory given to Outlane.builder().durable(DIR)"
+            + " (default: $OUTLANE_DIR, else ${DEFAULT-VALUE}).")
+    Path dir = Path.of("outlane-data");
+
+    @Option(names = "--destination", paramLabel = "NAME", description = "Only this destination.")
+    @Nullable String destination;
+
+    @Option(names = "--reason", paramLabel = "REASON", converter = ReasonConverter.class,
+        description = "Only this reason: needs-reconciliation, retries-exhausted, rejected,"
+            + " opted-out, undeliverable.")
+    @Nullable DeadLetterReason reason;
+
+    DurableOptions options() {
+      return DurableOptions.at(dir);
+    }
+
+    /** Opens the store, or prints why not and returns null. */
+    @Nullable FileDeadLetterStore open(PrintWriter err, String command) {
+      Path store = options().deadLetterDirectory();
+      if (!Files.isDirectory(store)) {
+        err.println(command + ": no dead-letter store in " + dir + " (expected " + store + ")");
+        return null;
+      }
+      try {
+        return FileDeadLetterStore.builder().directory(store).serializer(serializer()).open();
+      } catch (JournalException e) {
+        err.println(command + ": " + e.getMessage());
+        return null;
+      }
+    }
+  }
+
+  static EventSerializer serializer() {
+    return EventSerializer.json(EventCodec.builder().build());
+  }
+
+  /** Parses a reason's wire name, with the list of known reasons on error. */
+  static final class ReasonConverter implements ITypeConverter<DeadLetterReason> {
+    @Override
+    public DeadLetterReason convert(String value) {
+      return DeadLetterReason.fromWireName(value);
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = OutlaneCli.Version.class,
+      description = {
+        "Prints one line per dead letter: id, destination, reason, error code, attempts, first and"
+            + " last attempt, customer_id, 8-hex SHA-256 prefixes of the email and phone (never the"
+            + " raw values), event, idempotency key, resolved, detail. Unresolved only unless --all.",
+        "Reads a snapshot without locking: works while the client that owns DIR runs."})
+  static final class ListCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Mixin Selection selection = new Selection();
+
+    @Option(names = "--all", description = "Include resolved records.")
+    boolean all;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Path store = selection.options().deadLetterDirectory();
+      if (!Files.isDirectory(store)) {
+        err.println("dead-letters list: no dead-letter store in " + selection.dir + " (expected "
+            + store + ")");
+        err.flush();
+        return 2;
+      }
+      List<DeadLetter> records;
+      try {
+        // A snapshot, not an open: no lock, so listing works while the service runs.
+        records = FileDeadLetterStore.snapshot(store, serializer(),
+            new DeadLetterQuery(selection.destination, selection.reason, all));
+      } catch (JournalException e) {
+        err.println("dead-letters list: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
+      for (DeadLetter d : records) {
+        out.println(DeadLetterLines.line(d));
+      }
+      long unresolved = records.stream().filter(d -> !d.resolved()).count();
+      err.println(records.size() + " records, " + unresolved + " unresolved");
+      out.flush();
+      err.flush();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      versionProvider = OutlaneCli.Version.class,
+      description = {
+        "Re-submits matching unresolved dead letters, each to its own destination with its recorded"
+            + " idempotency key, through the normal pipeline (suppression and dedupe apply). A record"
+            + " is marked resolved once its replay is delivered or deduplicated; resolved records are"
+            + " never replayed. Safe to run twice and to interrupt.",
+        "needs-reconciliation records (an SMS that may have been sent) are skipped unless"
+            + " --resend-unknown: resending them is your decision, after checking the destination.",
+        "LIMITATION: this build has no destination configuration, so it cannot reach Twilio,"
+            + " Segment or the ad platforms. --dry-run prints what would be sent. Replaying for real"
+            + " needs --fake-destinations, which replays into in-process fakes that accept everything"
+            + " (as the demo does) and therefore marks records resolved without contacting any real"
+            + " service: for demos and rehearsals only. In production, call"
+            + " Outlane.replayDeadLetters(query, dryRun, resendUnknown) from your own service, where"
+            + " the real destinations are configured.",
+        "Exit codes: 0 every replayed record resolved (or dry run), 1 records still failing or"
+            + " skipped, 2 usage or an unusable directory."})
+  static final class ReplayCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Mixin Selection selection = new Selection();
+
+    @Option(names = "--dry-run", description = "Print what would be sent; send and change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--resend-unknown",
+        description = "Also resend needs-reconciliation records (they may already have been sent).")
+    boolean resendUnknown;
+
+    @Option(names = "--fake-destinations",
+        description = "Replay into in-process fakes (see LIMITATION above).")
+    boolean fakes;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (!dryRun && !fakes) {
+        throw new ParameterException(spec.commandLine(), "replay: this build has no destination"
+            + " configuration; use --dry-run to see what would be sent, or --fake-destinations to"
+            + " replay into in-process fakes (records are then resolved without contacting any real"
+            + " service)");
+      }
+      DurableOptions options = selection.options();
+      FileDeadLetterStore store = selection.open(err, "dead-letters replay");
+      if (store == null) {
+        err.flush();
+        return 2;
+      }
+      ReplayReport report;
+      FileIdempotencyStore keys = null;
+      try {
+        keys = FileIdempotencyStore.builder().directory(options.idempotencyDirectory()).open();
+        Outlane.Builder builder = Outlane.builder().deadLetterStore(store).idempotencyStore(keys);
+        Set<String> names = new LinkedHashSet<>();
+        for (DeadLetter d : store.list(new DeadLetterQuery(selection.destination, selection.reason,
+            false))) {
+          names.add(d.destination());
+        }
+        if (names.isEmpty()) {
+          names.add(DemoDestinations.SMS); // a client needs one destination; nothing will be sent
+        }
+        for (String name : names) {
+          builder.destination(fake(name));
+        }
+        try (Outlane outlane = builder.build()) {
+          report = outlane.replayDeadLetters(
+              new DeadLetterQuery(selection.destination, selection.reason, false), dryRun,
+              resendUnknown);
+        }
+      } catch (OutlaneException e) {
+        err.println("dead-letters replay: " + e.getMessage());
+        err.flush();
+        return 2;
+      } finally {
+        if (keys != null) {
+          keys.close();
+        }
+        store.close();
+      }
+      for (ReplayReport.Item item : report.items()) {
+        out.println(item.outcome() + " " + item.line());
+      }
+      out.flush();
+      err.println((dryRun ? "dry run: " : "") + report.matched() + " matched, "
+          + report.skippedResolved() + " already resolved, " + report.skipped() + " skipped, "
+          + report.replayed() + (dryRun ? " would be replayed" : " replayed, " + report.resolved()
+          + " resolved, " + report.stillFailing() + " still failing"));
+      err.flush();
+      return report.stillFailing() > 0 || report.skipped() > 0 ? 1 : 0;
+    }
+
+    /** An in-process fake shaped like the demo's destination of that name; accepts everything. */
+    private static FakeDestination fake(String name) {
+      FakeDestination.Builder b = FakeDestination.builder(name);
+      if (name.equals(DemoDestinations.SMS) || name.contains("sms")) {
+        b.channel(Channel.SMS).idempotent(false).limits(DestinationLimits.single());
+      } else if (name.startsWith("meta-") || name.contains("audience")) {
+        b.channel(Channel.ADS).hashingProfile(HashingProfile.META)
+            .limits(DestinationLimits.ofItems(10_000));
+      } else {
+        b.channel(Channel.EVENTS).limits(DestinationLimits.ofItems(2_500));
+      }
+      return b.build();
+    }
+  }
+}
