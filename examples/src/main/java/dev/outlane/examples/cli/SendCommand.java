@@ -103,6 +103,16 @@ public final class SendCommand implements Callable<Integer> {
   boolean noProgress;
 
   @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description = {
+        "Durable mode: journal, dead letters and delivered keys in DIR (as Outlane.builder().durable).",
+        "Sending the same file again then sends nothing twice; list failures with",
+        "'outlane dead-letters list --dir DIR'. A --dry-run never writes to DIR.",
+      })
+  @Nullable Path dir;
+
+  @Option(
       names = "--timeout",
       paramLabel = "DURATION",
       defaultValue = "PT10M",
@@ -166,6 +176,8 @@ public final class SendCommand implements Callable<Integer> {
     if (virtual != null) {
       // One thread, in file order: the preview reads like the file. Event age still uses the real clock.
       builder.scheduler(virtual);
+    } else if (dir != null) {
+      builder.durable(dir);
     }
     for (SendDestinationType.Built b : built) {
       Destination d = dryRun ? new Preview(b.destination(), b.preview(), out) : b.destination();
@@ -206,10 +218,19 @@ public final class SendCommand implements Callable<Integer> {
       finished = outlane.flush(timeout);
     } catch (IOException e) {
       return usage(err, "cannot read " + events + ": " + describe(e));
+    } catch (dev.outlane.OutlaneException e) {
+      // Durable mode could not open or write DIR (locked by another process, disk full…).
+      return usage(err, "--dir " + dir + ": " + e.getMessage());
     }
     // A stage's callbacks may still be running on a delivery thread when flush returns.
     finished &= report.awaitResults(Duration.ofSeconds(5));
     out.print(report.render(dryRun));
+    long deadLettered = report.deadLettered();
+    if (!dryRun && deadLettered > 0) {
+      out.println(dir != null
+          ? "dead letters are kept in " + dir + ": outlane dead-letters list --dir " + dir
+          : "dead letters were kept in memory only and are gone: use --dir DIR to keep them");
+    }
     if (!finished) {
       out.println("not finished within " + timeout + ": what was still queued is dead-lettered");
     }
@@ -431,6 +452,16 @@ public final class SendCommand implements Callable<Integer> {
 
     synchronized int count(String destination, FinalState state) {
       return counts.getOrDefault(destination, new EnumMap<>(FinalState.class)).getOrDefault(state, 0);
+    }
+
+    /** Activations that ended rejected, opted out or dead-lettered: what the dead-letter store got. */
+    synchronized long deadLettered() {
+      long n = 0;
+      for (EnumMap<FinalState, Integer> m : counts.values()) {
+        n += m.getOrDefault(FinalState.REJECTED, 0) + m.getOrDefault(FinalState.OPTED_OUT, 0)
+            + m.getOrDefault(FinalState.DEAD_LETTERED, 0);
+      }
+      return n;
     }
 
     /** No invalid line, nothing rejected or dead-lettered. */

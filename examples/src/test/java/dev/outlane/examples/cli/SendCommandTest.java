@@ -132,9 +132,35 @@ class SendCommandTest {
         "segment                        3             1             0             0             0             0             0         0",
         "error codes: sms 21610 ×1",
         "lines: 5 read, 1 invalid; events: 4 accepted, 0 not routed",
+        "dead letters were kept in memory only and are gone: use --dir DIR to keep them",
         ""));
     assertThat(exit).isEqualTo(1); // the invalid line
     assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void inDurableModeSendingTheSameFileAgainSendsNothingTwice() throws IOException {
+    Path data = dir.resolve("outlane-data");
+    Path config = config();
+    Path events = events();
+
+    run("--config", config.toString(), "--no-progress", "--dir", data.toString(), events.toString());
+    assertThat(out.toString()).contains("dead letters are kept in " + data + ": outlane dead-letters list --dir " + data);
+    int twilioRequests = twilio.requestCount();
+    long segmentEvents = segment.acceptedCount();
+    out.getBuffer().setLength(0);
+
+    run("--config", config.toString(), "--no-progress", "--dir", data.toString(), events.toString());
+
+    // cust-1's SMS is deduplicated from the durable store: no second message. The suppression after
+    // cust-2's STOP is not part of durable mode (kept in memory), so Twilio is asked again and
+    // answers 21610 again: one more request, still no message.
+    assertThat(twilio.messages()).hasSize(1);
+    assertThat(twilio.requestCount()).isEqualTo(twilioRequests + 1);
+    assertThat(segment.acceptedCount()).isEqualTo(segmentEvents);
+    assertThat(out.toString()).contains(
+        "sms                            0             2             0             1             0             1             0         0\n",
+        "segment                        0             4             0             0             0             0             0         0\n");
   }
 
   @Test
