@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
       NormalizeCommand.class,
       HashCommand.class,
       DemoCommand.class,
+      SendCommand.class,
+      SyncAudienceCommand.class,
       DeadLettersCommand.class,
     })
 public final class OutlaneCli implements Runnable {

@@ -37,12 +37,27 @@ import picocli.CommandLine.Spec;
  * {@code outlane demo}: generates a few thousand Customer.io-style signals (duplicates, suppressed and
  * opted-out people, stale events, invalid phones, purchases racing a cart recovery, transient
  * destination failures), runs them through a real {@link Outlane} client with its embedded defaults
- * into in-process destinations, and prints a per-destination report. Same seed, same report.
+ * — SMS, events and the cart-recovery audiences through the real Twilio, Segment and Meta adapters,
+ * against fake servers it starts on 127.0.0.1 — and prints a per-destination report with the HTTP
+ * requests each server received, the error codes it answered, and the audiences' final sizes. Same
+ * seed, same report (but the request counts of batching destinations, which depend on how batches
+ * formed, and the retry count).
  *
  * <p>The progress bar goes to stderr (from a timer thread, every 100 ms); the report goes to stdout.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run generated Customer.io-style events through the delivery engine and report.")
+    versionProvider = dev.outlane.examples.cli.OutlaneCli.Version.class,
+    description = {
+      "Runs generated Customer.io-style events through the engine and adapters, and reports.",
+      "SMS, events and the two cart-recovery ad audiences go through the real Twilio, Segment and",
+      "Meta adapters to fake servers started on 127.0.0.1: nothing leaves this machine.",
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the demo ran (the report shows what each destination did)",
+      "1:the demo could not finish (a wave did not settle within 2 minutes)",
+      "2:usage error (unknown option, --events out of range)",
+    })
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -65,12 +80,12 @@ public final class DemoCommand implements Callable<Integer> {
    */
   public static final Instant DEMO_START = Instant.parse("2026-03-02T09:00:00Z");
 
-  /** The demo on in-process fakes and the demo clock. */
+  /** The demo on the real Twilio and Segment adapters against in-process fake servers, on the demo clock. */
   public DemoCommand() {
-    this(DemoDestinations.fakes(), Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), DEMO_START)));
+    this(DemoDestinations.adapters(), Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), DEMO_START)));
   }
 
-  /** The demo on other destinations (e.g. real adapters against in-process fake servers). */
+  /** The demo on other destinations (e.g. {@link DemoDestinations#fakes()}, in-process only). */
   public DemoCommand(DemoDestinations destinations, Clock clock) {
     this.destinations = destinations;
     this.clock = clock;
@@ -80,7 +95,19 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    DemoReport report = run(err);
+    if (events < 100 || events > 30_000) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--events: must be 100–30000, was " + events);
+    }
+    DemoReport report;
+    try {
+      report = run(err);
+    } catch (IllegalStateException e) {
+      err.println();
+      err.println("outlane demo: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
     out.print(report.render());
     out.flush();
     return 0;
@@ -114,20 +141,42 @@ public final class DemoCommand implements Callable<Integer> {
           return bought != null && bought.isAfter(event.eventTime());
         })
         .route(Route.builder().event(DemoData.CART_ABANDONED).window(Duration.ZERO, Duration.ofHours(24))
-            .to(DemoDestinations.SMS, null, Map.of("template", "cart_recovery"))
-            .to(DemoDestinations.AUDIENCE_0_24H, "cart_recovery_0_24h").build())
+            .to(DemoDestinations.SMS, null, Map.of("template", AdapterDemoSetup.CART_TEMPLATE))
+            .to(DemoDestinations.AUDIENCE_0_24H, DemoDestinations.AUDIENCE_0_24H_ID).build())
         .route(Route.builder().event(DemoData.CART_ABANDONED).window(Duration.ofHours(24), Duration.ofHours(72))
-            .to(DemoDestinations.AUDIENCE_24_72H, "cart_recovery_24_72h").build())
+            .to(DemoDestinations.AUDIENCE_24_72H, DemoDestinations.AUDIENCE_24_72H_ID).build())
+        // A purchase carries audience cart_recovery / remove: the buyer leaves both recovery audiences.
+        .route(Route.builder().event(DemoData.ORDER_COMPLETED)
+            .to(DemoDestinations.AUDIENCE_0_24H, DemoDestinations.AUDIENCE_0_24H_ID)
+            .to(DemoDestinations.AUDIENCE_24_72H, DemoDestinations.AUDIENCE_24_72H_ID).build())
         .route(Route.builder().event(DemoData.CART_ABANDONED).to(DemoDestinations.EVENTS).build())
         .route(Route.builder().event(DemoData.BACK_IN_STOCK)
-            .to(DemoDestinations.SMS, null, Map.of("template", "back_in_stock")).build())
+            .to(DemoDestinations.SMS, null, Map.of("template", AdapterDemoSetup.STOCK_TEMPLATE)).build())
         .route(Route.builder().event(DemoData.PREFERENCES_UPDATED).to(DemoDestinations.EVENTS).build());
     List<String> names = new ArrayList<>();
-    for (DemoDestinations.Registration reg : destinations.create(data)) {
-      builder.destination(reg.destination(), reg.options());
-      names.add(reg.destination().name());
+    try (DemoDestinations.Setup setup = destinations.create(data)) {
+      for (DemoDestinations.Registration reg : setup.registrations()) {
+        builder.destination(reg.destination(), reg.options());
+        names.add(reg.destination().name());
+      }
+      DemoReport report = new DemoReport(names);
+      deliver(builder, data, err, report);
+      report.requests(setup.requestCounts());
+      report.audienceSizes(setup.audienceSizes());
+      report.duration(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      Map<String, Integer> byReason = new TreeMap<>();
+      for (DeadLetter d : deadLetters.list(DeadLetterQuery.unresolved())) {
+        byReason.merge(d.reason().wireName(), 1, Integer::sum);
+      }
+      report.deadLetters(byReason);
+      report.retried(metrics.total("retried"));
+      return report;
     }
+  }
 
+  /** Submits both waves through a client built from {@code builder}, closes it, and fills {@code report}. */
+  private void deliver(Outlane.Builder builder, DemoData data, PrintWriter err, DemoReport report)
+      throws InterruptedException {
     AtomicInteger done = new AtomicInteger();
     int total = data.size();
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -141,7 +190,7 @@ public final class DemoCommand implements Callable<Integer> {
     List<CompletableFuture<SubmitResult>> stages = new ArrayList<>(total);
     int[] refused = new int[2]; // invalid, queue-full retries
     try (Outlane outlane = builder.build()) {
-      for (List<RetentionEvent> wave : List.of(data.wave1(), data.wave2())) {
+      for (List<RetentionEvent> wave : List.of(data.wave1(), data.wave2(), data.wave3())) {
         for (RetentionEvent e : wave) {
           submit(outlane, e, stages, done, refused);
         }
@@ -160,19 +209,10 @@ public final class DemoCommand implements Callable<Integer> {
       err.flush();
     }
 
-    DemoReport report = new DemoReport(names);
     for (CompletableFuture<SubmitResult> s : stages) {
       report.add(s.join());
     }
-    report.totals(total, stages.size(), refused[0], refused[1],
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    Map<String, Integer> byReason = new TreeMap<>();
-    for (DeadLetter d : deadLetters.list(DeadLetterQuery.unresolved())) {
-      byReason.merge(d.reason().wireName(), 1, Integer::sum);
-    }
-    report.deadLetters(byReason);
-    report.retried(metrics.total("retried"));
-    return report;
+    report.totals(total, stages.size(), refused[0], refused[1]);
   }
 
   private static void submit(Outlane outlane, RetentionEvent e, List<CompletableFuture<SubmitResult>> stages,

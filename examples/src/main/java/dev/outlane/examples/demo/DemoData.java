@@ -20,23 +20,31 @@ import java.util.Set;
  * derives from one seed, and event times are relative to {@code now}, so a given seed always yields the
  * same report. Immutable once generated.
  *
- * <p>Signals arrive in two waves. Wave 1 ("yesterday") carries the STOP replies and consent changes,
- * so that wave 2 ("today") sees their effect deterministically regardless of thread timing.
+ * <p>Signals arrive in three waves. Wave 1 ("yesterday") carries the STOP replies and consent changes,
+ * so that wave 2 ("today": the abandoned carts) sees their effect deterministically regardless of
+ * thread timing. Wave 3 brings the purchases that arrived after their cart's recovery went out: each
+ * removes the buyer from the cart-recovery audiences.
  *
  * @param wave1 the first wave of events
  * @param wave2 the second wave of events, including duplicates and invalid ones
+ * @param wave3 purchase events ({@code order_completed} with audience {@code cart_recovery} / {@code
+ *     remove}) that arrive after the carts they complete
  * @param optedOutPhones E.164 phones that the SMS provider reports as opted out (Twilio 21610)
  * @param landlinePhones E.164 phones the SMS provider rejects as not mobile (Twilio 21614)
  * @param timeoutPhones E.164 phones whose send times out after the request was written
+ * @param invalidPhones well-formed E.164 phones the SMS provider refuses as invalid (Twilio 21211)
  * @param suppressedCustomers customer ids on the operator's suppression list before the run
- * @param purchases customer id → time of their latest purchase (the orders database)
+ * @param purchases customer id → time of their latest purchase that the orders database knew before
+ *     the cart's recovery went out (the purchase won the race: the activation is skipped)
  */
 public record DemoData(
     List<RetentionEvent> wave1,
     List<RetentionEvent> wave2,
+    List<RetentionEvent> wave3,
     Set<String> optedOutPhones,
     Set<String> landlinePhones,
     Set<String> timeoutPhones,
+    Set<String> invalidPhones,
     Set<String> suppressedCustomers,
     Map<String, Instant> purchases) {
 
@@ -44,6 +52,9 @@ public record DemoData(
   public static final String CART_ABANDONED = "cart_abandoned";
   public static final String BACK_IN_STOCK = "back_in_stock";
   public static final String PREFERENCES_UPDATED = "preferences_updated";
+  public static final String ORDER_COMPLETED = "order_completed";
+  /** The audience name purchase events remove the buyer from. */
+  public static final String CART_RECOVERY = "cart_recovery";
 
   /**
    * Generates about {@code events} signals for {@code events / 4} people.
@@ -60,6 +71,7 @@ public record DemoData(
     Set<String> optedOut = new HashSet<>();
     Set<String> landline = new HashSet<>();
     Set<String> timeout = new HashSet<>();
+    Set<String> invalid = new HashSet<>();
     Set<String> suppressed = new HashSet<>();
     for (int i = 0; i < people; i++) {
       // 415-555-1000 … 415-555-8999: valid for libphonenumber's US metadata.
@@ -78,6 +90,9 @@ public record DemoData(
         landline.add(phone);
       } else if (kind < 0.12) {
         timeout.add(phone);
+      } else if (kind < 0.13) {
+        // Same draw as before, so adding this kind left every other person's fate unchanged.
+        invalid.add(phone);
       }
       persons.add(p);
     }
@@ -95,8 +110,11 @@ public record DemoData(
     }
 
     List<RetentionEvent> wave2 = new ArrayList<>();
+    List<RetentionEvent> wave3 = new ArrayList<>();
     Map<String, Instant> purchases = new HashMap<>();
-    while (wave1.size() + wave2.size() < events) {
+    // Its own generator, so deciding which purchases arrive late leaves every other draw unchanged.
+    Random orders = new Random(seed ^ 0x6F72646572734CL);
+    while (wave1.size() + wave2.size() + wave3.size() < events) {
       Person p = persons.get(r.nextInt(people));
       double roll = r.nextDouble();
       String id = "w2-" + seq++;
@@ -119,22 +137,29 @@ public record DemoData(
       RetentionEvent e = p.event(id, CART_ABANDONED, at).build();
       wave2.add(e);
       if (r.nextDouble() < 0.06) {
-        // The customer buys 10 minutes after abandoning: the recovery must not go out.
-        purchases.merge(p.customerId, at.plus(Duration.ofMinutes(10)), (a, b) -> a.isAfter(b) ? a : b);
+        Instant bought = at.plus(Duration.ofMinutes(10));
+        if (orders.nextBoolean()) {
+          // The purchase signal arrives after the recovery went out: it removes the buyer from the audiences.
+          wave3.add(p.event("w3-" + seq++, ORDER_COMPLETED, bought)
+              .audience(CART_RECOVERY, dev.outlane.contract.AudienceAction.Action.REMOVE).build());
+        } else {
+          // The orders database knows the purchase when the recovery is due: it must not go out.
+          purchases.merge(p.customerId, bought, (a, b) -> a.isAfter(b) ? a : b);
+        }
       }
-      if (r.nextDouble() < 0.10 && wave1.size() + wave2.size() < events) {
+      if (r.nextDouble() < 0.10 && wave1.size() + wave2.size() + wave3.size() < events) {
         // Customer.io retried its webhook: same signal, new delivery id.
         wave2.add(e.toBuilder().eventId("w2-" + seq++).build());
       }
     }
     Collections.shuffle(wave2, r);
-    return new DemoData(List.copyOf(wave1), List.copyOf(wave2), Set.copyOf(optedOut), Set.copyOf(landline),
-        Set.copyOf(timeout), Set.copyOf(suppressed), Map.copyOf(purchases));
+    return new DemoData(List.copyOf(wave1), List.copyOf(wave2), List.copyOf(wave3), Set.copyOf(optedOut), Set.copyOf(landline),
+        Set.copyOf(timeout), Set.copyOf(invalid), Set.copyOf(suppressed), Map.copyOf(purchases));
   }
 
-  /** Every event, wave 1 first. */
+  /** Every event, in all three waves. */
   public int size() {
-    return wave1.size() + wave2.size();
+    return wave1.size() + wave2.size() + wave3.size();
   }
 
   private static final class Person {

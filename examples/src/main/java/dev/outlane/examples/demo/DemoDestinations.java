@@ -10,12 +10,15 @@ import dev.outlane.hashing.HashingProfile;
 import dev.outlane.testing.FakeDestination;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Makes the demo's four destinations. The demo routes by these names, so a replacement (the real
- * Twilio, Segment and Meta adapters against in-process fake servers) only has to return destinations
- * with the same names and script its servers from the same {@link DemoData} facts.
+ * Makes the demo's four destinations. The demo routes by these names, so a replacement only has to
+ * return destinations with the same names and script them from the same {@link DemoData} facts.
+ *
+ * <p>{@link #adapters()} (the demo's default) uses the real Twilio SMS and Segment adapters against
+ * in-process fake servers on 127.0.0.1; {@link #fakes()} uses in-process {@link FakeDestination}s only.
  */
 @FunctionalInterface
 public interface DemoDestinations {
@@ -27,13 +30,62 @@ public interface DemoDestinations {
   String AUDIENCE_0_24H = "meta-cart-0-24h";
   /** The 24–72 h cart-recovery ad audience (Meta-like). */
   String AUDIENCE_24_72H = "meta-cart-24-72h";
+  /** The Meta Custom Audience ids the two audience destinations are routed to (made up). */
+  String AUDIENCE_0_24H_ID = "120210000000000024";
+  String AUDIENCE_24_72H_ID = "120210000000000072";
 
   /**
-   * The destinations, each with how the client should drive it.
+   * Creates the destinations (starting any servers they talk to), each with how the client should
+   * drive it. The caller closes the returned setup after the client is closed.
    *
    * @param data the generated world, for scripting the destinations' behaviour
    */
-  List<Registration> create(DemoData data);
+  Setup create(DemoData data);
+
+  /**
+   * The destinations of one run and whatever they run against. Closing stops the servers; the
+   * destinations themselves are closed by the client they were registered with.
+   */
+  interface Setup extends AutoCloseable {
+    /** The destinations, in report order. */
+    List<Registration> registrations();
+
+    /**
+     * How many HTTP requests each destination's server received, by destination name; destinations
+     * without a server are absent. Read after the run.
+     */
+    default Map<String, Integer> requestCounts() {
+      return Map.of();
+    }
+
+    /**
+     * How many people each audience destination's server holds at the end, by destination name;
+     * destinations without a server are absent. Read after the run.
+     */
+    default Map<String, Integer> audienceSizes() {
+      return Map.of();
+    }
+
+    /** Stops the servers, if any. */
+    @Override
+    default void close() {}
+
+    /** A setup of in-process destinations only. */
+    static Setup of(List<Registration> registrations) {
+      List<Registration> copy = List.copyOf(registrations);
+      return () -> copy;
+    }
+  }
+
+  /**
+   * The real {@code TwilioSmsDestination}, {@code SegmentDestination} and {@code
+   * MetaCustomAudienceDestination} against {@code FakeTwilioServer}, {@code FakeSegmentServer} and
+   * {@code FakeMetaServer} started on 127.0.0.1. See {@link AdapterDemoSetup} for how the servers
+   * are scripted.
+   */
+  static DemoDestinations adapters() {
+    return AdapterDemoSetup::start;
+  }
 
   /**
    * One destination and its driving options.
@@ -69,15 +121,16 @@ public interface DemoDestinations {
       FakeDestination late = audience(AUDIENCE_24_72H);
       Outlane.DestinationOptions batched =
           Outlane.DestinationOptions.defaults().withLinger(Duration.ofMillis(50));
-      return List.of(
+      return Setup.of(List.of(
           new Registration(sms, Outlane.DestinationOptions.defaults().withConcurrency(4)),
           new Registration(events, batched),
           new Registration(early, batched),
-          new Registration(late, batched));
+          new Registration(late, batched)));
     };
   }
 
-  private static FakeDestination audience(String name) {
+  /** An in-process ad audience, batched like Meta Custom Audiences. */
+  static FakeDestination audience(String name) {
     return FakeDestination.builder(name)
         .channel(Channel.ADS)
         .hashingProfile(HashingProfile.META)
@@ -93,6 +146,9 @@ public interface DemoDestinations {
     }
     if (data.optedOutPhones().contains(phone)) {
       return Outcome.optedOut("21610", "attempt to send to unsubscribed recipient");
+    }
+    if (data.invalidPhones().contains(phone)) {
+      return Outcome.rejected("21211", "'To' number is not a valid phone number");
     }
     if (data.landlinePhones().contains(phone)) {
       return Outcome.rejected("21614", "'To' number is not a valid mobile number");

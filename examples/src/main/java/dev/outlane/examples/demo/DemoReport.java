@@ -8,9 +8,11 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Counts of final states per destination, built from the client's own {@link SubmitResult}s, and
+ * Counts of final states per destination, built from the client's own {@link SubmitResult}s, with the
+ * HTTP requests each destination's server received and the error codes the destinations reported,
  * rendered as a fixed-width table. Not thread-safe: fill it from one thread, after the run.
  */
 public final class DemoReport {
@@ -21,6 +23,9 @@ public final class DemoReport {
 
   private final Map<String, EnumMap<FinalState, Integer>> counts = new LinkedHashMap<>();
   private final Map<String, Integer> removes = new LinkedHashMap<>();
+  private final Map<String, Map<String, Integer>> codes = new LinkedHashMap<>();
+  private Map<String, Integer> requests = Map.of();
+  private Map<String, Integer> audienceSizes = Map.of();
   private int generated;
   private int accepted;
   private int invalid;
@@ -33,6 +38,7 @@ public final class DemoReport {
     for (String d : destinations) {
       counts.put(d, new EnumMap<>(FinalState.class));
       removes.put(d, 0);
+      codes.put(d, new TreeMap<>());
     }
   }
 
@@ -46,15 +52,46 @@ public final class DemoReport {
       }
       counts.computeIfAbsent(r.destination(), k -> new EnumMap<>(FinalState.class))
           .merge(r.state(), 1, Integer::sum);
+      if (r.code() != null && r.state() != FinalState.DELIVERED) {
+        codes.computeIfAbsent(r.destination(), k -> new TreeMap<>()).merge(r.code(), 1, Integer::sum);
+      }
     }
   }
 
-  void totals(int generated, int accepted, int invalid, int queueFullRetries, long millis) {
+  void totals(int generated, int accepted, int invalid, int queueFullRetries) {
     this.generated = generated;
     this.accepted = accepted;
     this.invalid = invalid;
     this.queueFullRetries = queueFullRetries;
+  }
+
+  void duration(long millis) {
     this.millis = millis;
+  }
+
+  /** HTTP requests each destination's server received; destinations without a server are absent. */
+  void requests(Map<String, Integer> byDestination) {
+    this.requests = Map.copyOf(byDestination);
+  }
+
+  /** How many people each audience destination's server holds at the end. */
+  void audienceSizes(Map<String, Integer> byDestination) {
+    this.audienceSizes = new LinkedHashMap<>(byDestination);
+  }
+
+  /** How many people {@code destination}'s audience holds at the end, or -1 if unknown. */
+  public int audienceSize(String destination) {
+    return audienceSizes.getOrDefault(destination, -1);
+  }
+
+  /** HTTP requests {@code destination}'s server received, or -1 if it has no server. */
+  public int requests(String destination) {
+    return requests.getOrDefault(destination, -1);
+  }
+
+  /** The error codes {@code destination} reported for activations that were not delivered, with counts. */
+  public Map<String, Integer> errorCodes(String destination) {
+    return Map.copyOf(codes.getOrDefault(destination, Map.of()));
   }
 
   void deadLetters(Map<String, Integer> byReason) {
@@ -76,7 +113,7 @@ public final class DemoReport {
     return m == null ? 0 : m.getOrDefault(state, 0);
   }
 
-  /** How many audience removes (after opt-outs) {@code destination} received. */
+  /** How many audience removes (after opt-outs and purchases) {@code destination} accepted. */
   public int removes(String destination) {
     return removes.getOrDefault(destination, 0);
   }
@@ -100,13 +137,25 @@ public final class DemoReport {
     for (FinalState s : COLUMNS) {
       b.append(String.format("%14s", s.metricName().replace('_', '-')));
     }
-    b.append(String.format("%10s%n", "removes"));
+    b.append(String.format("%10s%10s%n", "removes", "requests"));
     for (Map.Entry<String, EnumMap<FinalState, Integer>> e : counts.entrySet()) {
       b.append(String.format("%-18s", e.getKey()));
       for (FinalState s : COLUMNS) {
         b.append(String.format("%14d", e.getValue().getOrDefault(s, 0)));
       }
-      b.append(String.format("%10d%n", removes.getOrDefault(e.getKey(), 0)));
+      Integer sent = requests.get(e.getKey());
+      b.append(String.format("%10d%10s%n", removes.getOrDefault(e.getKey(), 0), sent == null ? "-" : sent));
+    }
+    b.append(String.format("%nerror codes:%n"));
+    for (Map.Entry<String, Map<String, Integer>> e : codes.entrySet()) {
+      List<String> parts = new java.util.ArrayList<>();
+      e.getValue().forEach((code, n) -> parts.add(code + " ×" + n));
+      b.append(String.format("  %-18s%s%n", e.getKey(), parts.isEmpty() ? "none" : String.join(", ", parts)));
+    }
+    if (!audienceSizes.isEmpty()) {
+      List<String> parts = new java.util.ArrayList<>();
+      audienceSizes.forEach((d, n) -> parts.add(d + " " + n));
+      b.append(String.format("final audience sizes: %s%n", String.join(", ", parts)));
     }
     b.append(String.format("%nevents generated: %d, accepted: %d, refused as invalid: %d, queue-full retries: %d%n",
         generated, accepted, invalid, queueFullRetries));

@@ -22,18 +22,69 @@ class DemoCommandTest {
 
     assertThat(exit).isZero();
     List<String> lines = Arrays.asList(out.toString().split("\n"));
-    assertThat(lines.subList(0, 8)).containsExactly(
-        "destination            delivered  deduplicated    suppressed         stale      rejected     opted-out       skipped dead-lettered   removes",
-        "twilio-sms                   764           517           116           566            31            21           141             6         0",
-        "segment-events              1883           947            58             0             0             0             0             0         0",
-        "meta-cart-0-24h              814           538            69           566             0             0           153             0        21",
-        "meta-cart-24-72h             430           142            34           566             0             0           120             0        21",
+    assertThat(lines.subList(0, 2)).containsExactly(
+        "destination            delivered  deduplicated    suppressed         stale      rejected     opted-out       skipped dead-lettered   removes  requests",
+        // 849 requests: 847 sends (771 + 49 + 21 + 6), each exactly once, and 2 answered 429 then retried.
+        "twilio-sms                   771           514           115           554            49            21            71             6         0       849");
+    // Segment's and Meta's request counts depend on how batches formed while requests were in flight.
+    assertThat(lines.get(2)).matches(
+        "segment-events              1842           904            58             0             0             0             0             0         0 +\\d+");
+    assertThat(lines.get(3)).matches(
+        "meta-cart-0-24h              833           543            69           554             0             0            80             0       106 +\\d+");
+    assertThat(lines.get(4)).matches(
+        "meta-cart-24-72h             462           153            34           554             0             0            54             0       106 +\\d+");
+    assertThat(lines.subList(5, 15)).containsExactly(
         "",
-        "events generated: 3000, accepted: 2910, refused as invalid: 90, queue-full retries: 0",
-        "dead-letter store: needs-reconciliation 6, opted-out 21, rejected 31");
-    assertThat(lines.get(8)).startsWith("transient failures retried: ");
-    assertThat(lines.get(9)).matches("took \\d+ ms");
+        "error codes:",
+        "  twilio-sms        21211 ×18, 21610 ×21, 21614 ×31",
+        "  segment-events    none",
+        "  meta-cart-0-24h   none",
+        "  meta-cart-24-72h  none",
+        // Abandoners joined, buyers and opted-out people left: what the fake Meta audiences hold at the end.
+        "final audience sizes: meta-cart-0-24h 525, meta-cart-24-72h 328",
+        "",
+        "events generated: 3000, accepted: 2912, refused as invalid: 88, queue-full retries: 0",
+        "dead-letter store: needs-reconciliation 6, opted-out 21, rejected 49");
+    assertThat(lines.get(15)).startsWith("transient failures retried: ");
+    assertThat(lines.get(16)).matches("took \\d+ ms");
+    assertThat(lines).hasSize(17);
     assertThat(err.toString()).contains("[########################################] 3000/3000 events");
+  }
+
+  @Test
+  void outOfRangeEventCountsAreAUsageError() {
+    StringWriter err = new StringWriter();
+
+    int exit = new CommandLine(new DemoCommand()).setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err)).execute("--events", "99");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).startsWith("--events: must be 100–30000, was 99");
+  }
+
+  @Test
+  void theInProcessFakesGiveTheSameFinalStatesAsTheAdaptersAgainstFakeServers() throws Exception {
+    DemoCommand adapters = new DemoCommand();
+    DemoCommand fakes = new DemoCommand(DemoDestinations.fakes(),
+        java.time.Clock.offset(java.time.Clock.systemUTC(),
+            java.time.Duration.between(java.time.Instant.now(), DemoCommand.DEMO_START)));
+    for (DemoCommand demo : List.of(adapters, fakes)) {
+      demo.events = 1000;
+      demo.seed = 7;
+      demo.noProgress = true;
+    }
+
+    DemoReport real = adapters.run(new PrintWriter(new StringWriter()));
+    DemoReport inProcess = fakes.run(new PrintWriter(new StringWriter()));
+
+    for (String d : List.of(DemoDestinations.SMS, DemoDestinations.EVENTS, DemoDestinations.AUDIENCE_0_24H,
+        DemoDestinations.AUDIENCE_24_72H)) {
+      for (FinalState s : DemoReport.COLUMNS) {
+        assertThat(real.count(d, s)).as(d + " " + s).isEqualTo(inProcess.count(d, s));
+      }
+    }
+    assertThat(real.errorCodes(DemoDestinations.SMS)).isEqualTo(inProcess.errorCodes(DemoDestinations.SMS));
+    assertThat(inProcess.requests(DemoDestinations.SMS)).isEqualTo(-1);
   }
 
   @Test
@@ -58,9 +109,19 @@ class DemoCommandTest {
     assertThat(dl.getOrDefault("opted-out", 0)).isEqualTo(report.count(DemoDestinations.SMS, FinalState.OPTED_OUT));
     assertThat(dl.getOrDefault("needs-reconciliation", 0))
         .isEqualTo(report.count(DemoDestinations.SMS, FinalState.DEAD_LETTERED));
+    // Both audiences lose every opted-out person and every late buyer.
     assertThat(report.removes(DemoDestinations.AUDIENCE_0_24H))
-        .isEqualTo(report.count(DemoDestinations.SMS, FinalState.OPTED_OUT));
-    assertThat(report.removes(DemoDestinations.AUDIENCE_24_72H))
-        .isEqualTo(report.count(DemoDestinations.SMS, FinalState.OPTED_OUT));
+        .isGreaterThan(report.count(DemoDestinations.SMS, FinalState.OPTED_OUT))
+        .isEqualTo(report.removes(DemoDestinations.AUDIENCE_24_72H));
+    assertThat(report.audienceSize(DemoDestinations.AUDIENCE_0_24H))
+        .isPositive().isLessThan(report.count(DemoDestinations.AUDIENCE_0_24H, FinalState.DELIVERED));
+    // Every SMS attempt is one request to the fake Twilio: nothing sent twice, plus the two 429s.
+    int smsSends = report.count(DemoDestinations.SMS, FinalState.DELIVERED)
+        + report.count(DemoDestinations.SMS, FinalState.REJECTED)
+        + report.count(DemoDestinations.SMS, FinalState.OPTED_OUT)
+        + report.count(DemoDestinations.SMS, FinalState.DEAD_LETTERED);
+    assertThat(report.requests(DemoDestinations.SMS)).isEqualTo(smsSends + AdapterDemoSetup.TWILIO_RATE_LIMITED);
+    assertThat(report.errorCodes(DemoDestinations.SMS)).containsOnlyKeys("21211", "21610", "21614");
+    assertThat(report.requests(DemoDestinations.EVENTS)).isPositive();
   }
 }

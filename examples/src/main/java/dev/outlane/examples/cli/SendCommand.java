@@ -1,0 +1,510 @@
+package dev.outlane.examples.cli;
+
+import dev.outlane.DestinationResult;
+import dev.outlane.FinalState;
+import dev.outlane.Outlane;
+import dev.outlane.Problem;
+import dev.outlane.QueueFullException;
+import dev.outlane.SubmitResult;
+import dev.outlane.ValidationException;
+import dev.outlane.contract.AudienceAction;
+import dev.outlane.contract.EventCodec;
+import dev.outlane.contract.RetentionEvent;
+import dev.outlane.destination.Channel;
+import dev.outlane.destination.DeliveryItem;
+import dev.outlane.destination.Destination;
+import dev.outlane.destination.DestinationLimits;
+import dev.outlane.destination.Outcome;
+import dev.outlane.examples.cli.SendConfig.ConfigException;
+import dev.outlane.hashing.HashingProfile;
+import dev.outlane.identity.IdentityNormalizer;
+import dev.outlane.routing.Route;
+import dev.outlane.testing.ManualScheduler;
+import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code outlane send --config FILE EVENTS.ndjson [--dry-run]}: delivers a file of v1 events to the
+ * destinations configured in {@code FILE} (see {@link SendConfig} for the schema), through a real
+ * {@link Outlane} client: routing, windows, dedupe, suppression after an opt-out, batching, retries
+ * and dead-lettering all apply.
+ *
+ * <p>Reads the file line by line ({@link EventCodec}); an invalid line is printed as {@code line N:
+ * <path>: <reason>}, counted, and skipped. The progress bar (stderr) follows the bytes read. At the
+ * end, a per-destination table of final states, the destinations' error codes, and the line counts.
+ *
+ * <p>{@code --dry-run} sends nothing: each destination prints what it would have sent, one line per
+ * activation, in file order ({@code sms: To=+1******0123 Body="…"}), with phones masked and
+ * credentials never shown. The configuration is checked as fully as for a real run, so the
+ * environment variables it names must be set.
+ *
+ * <p>Exit codes: 0 every activation reached a final state and none was rejected or dead-lettered
+ * (suppressed, stale, deduplicated and opted-out are the guardrails working, not failures); 1 some
+ * line was invalid, or some activation was rejected or dead-lettered, or the run did not finish in
+ * {@code --timeout}; 2 usage or configuration errors, or an unreadable file.
+ */
+@Command(
+    name = "send",
+    mixinStandardHelpOptions = true,
+    versionProvider = OutlaneCli.Version.class,
+    description = {
+      "Delivers NDJSON v1 events to the destinations a .properties file configures.",
+      "Credentials come from environment variables ($${NAME} in the file) and are never printed.",
+      "Types: twilio-sms, segment, meta-audience, meta-capi, tiktok-audience, google-audience.",
+      "See examples/config/send.example.properties for the schema.",
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:everything reached a final state; nothing rejected or dead-lettered",
+      "1:an invalid line, a rejected or dead-lettered activation, or --timeout reached",
+      "2:usage or configuration error (the message names the key), unreadable file",
+    })
+public final class SendCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @ParentCommand @Nullable OutlaneCli parent;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "The .properties configuration.")
+  Path config = Path.of("send.properties");
+
+  @Parameters(paramLabel = "EVENTS", description = "NDJSON file, one v1 event per line; - reads stdin.")
+  String events = "-";
+
+  @Option(names = "--dry-run", description = "Print what each destination would receive; send nothing.")
+  boolean dryRun;
+
+  @Option(names = "--no-progress", description = "Do not draw the progress bar.")
+  boolean noProgress;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description = {
+        "Durable mode: journal, dead letters and delivered keys in DIR (as Outlane.builder().durable).",
+        "Sending the same file again then sends nothing twice; list failures with",
+        "'outlane dead-letters list --dir DIR'. A --dry-run never writes to DIR.",
+      })
+  @Nullable Path dir;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "PT10M",
+      description = "How long to wait for deliveries after the last line, ISO-8601 (default ${DEFAULT-VALUE}).")
+  Duration timeout = Duration.ofMinutes(10);
+
+  private final Function<String, @Nullable String> env;
+  private final Clock clock;
+
+  /** Reads credentials from the process environment. */
+  public SendCommand() {
+    this(System::getenv, Clock.systemUTC());
+  }
+
+  /** For tests: a given environment and clock. */
+  SendCommand(Function<String, @Nullable String> env, Clock clock) {
+    this.env = env;
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    SendConfig cfg;
+    IdentityNormalizer normalizer;
+    try {
+      cfg = SendConfig.load(config, env);
+      try {
+        normalizer = IdentityNormalizer.builder().defaultRegion(cfg.region()).build();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("region: not a supported region: \"" + cfg.region() + "\"");
+      }
+    } catch (ConfigException e) {
+      return usage(err, config + ": " + e.getMessage());
+    }
+    List<SendDestinationType.Built> built = new ArrayList<>();
+    try {
+      for (SendConfig.DestinationConfig d : cfg.destinations()) {
+        built.add(d.type().build(d.name(), d.values()));
+      }
+    } catch (ConfigException e) {
+      built.forEach(b -> b.destination().close());
+      return usage(err, config + ": " + e.getMessage());
+    }
+
+    InputStream raw;
+    long size;
+    try {
+      raw = open();
+      size = events.equals("-") ? 0 : Files.size(Path.of(events));
+    } catch (IOException e) {
+      built.forEach(b -> b.destination().close());
+      return usage(err, "cannot read " + events + ": " + describe(e));
+    }
+
+    Report report = new Report(cfg.destinations().stream().map(SendConfig.DestinationConfig::name).toList());
+    ManualScheduler virtual = dryRun ? new ManualScheduler(clock.instant()) : null;
+    Outlane.Builder builder = Outlane.builder().clock(clock).identityNormalizer(normalizer)
+        .closeTimeout(Duration.ofSeconds(5));
+    if (virtual != null) {
+      // One thread, in file order: the preview reads like the file. Event age still uses the real clock.
+      builder.scheduler(virtual);
+    } else if (dir != null) {
+      builder.durable(dir);
+    }
+    for (SendDestinationType.Built b : built) {
+      Destination d = dryRun ? new Preview(b.destination(), b.preview(), out) : b.destination();
+      builder.destination(d, b.options());
+    }
+    for (Route r : cfg.routes()) {
+      builder.route(r);
+    }
+    EventCodec codec = EventCodec.builder().identityNormalizer(normalizer).build();
+    AtomicLong bytes = new AtomicLong();
+    boolean finished;
+    try (CountingInput in = new CountingInput(raw, bytes);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        ProgressBar progress = new ProgressBar(err, !noProgress, bytes::get, size, report::lines, "lines");
+        Outlane outlane = builder.build()) {
+      BoundedLineReader lines = new BoundedLineReader(reader, codec.maxEventBytes());
+      BoundedLineReader.Line line;
+      while ((line = lines.next()) != null) {
+        if (line.text() != null && line.text().isBlank()) {
+          continue;
+        }
+        report.line();
+        List<Problem> problems = line.text() == null
+            ? List.of(codec.sizeProblem(line.utf8Bytes()))
+            : codec.parse(line.text()).problems();
+        if (problems.isEmpty()) {
+          problems = submit(outlane, codec.read(line.text()), report);
+        }
+        if (!problems.isEmpty()) {
+          report.invalid();
+          synchronized (out) {
+            for (Problem p : problems) {
+              out.println("line " + line.number() + ": " + p);
+            }
+          }
+        }
+      }
+      finished = outlane.flush(timeout);
+    } catch (IOException e) {
+      return usage(err, "cannot read " + events + ": " + describe(e));
+    } catch (dev.outlane.OutlaneException e) {
+      // Durable mode could not open or write DIR (locked by another process, disk full…).
+      return usage(err, "--dir " + dir + ": " + e.getMessage());
+    }
+    // A stage's callbacks may still be running on a delivery thread when flush returns.
+    finished &= report.awaitResults(Duration.ofSeconds(5));
+    out.print(report.render(dryRun));
+    long deadLettered = report.deadLettered();
+    if (!dryRun && deadLettered > 0) {
+      out.println(dir != null
+          ? "dead letters are kept in " + dir + ": outlane dead-letters list --dir " + dir
+          : "dead letters were kept in memory only and are gone: use --dir DIR to keep them");
+    }
+    if (!finished) {
+      out.println("not finished within " + timeout + ": what was still queued is dead-lettered");
+    }
+    out.flush();
+    return finished && report.clean() ? 0 : 1;
+  }
+
+  /** Submits, waiting for room when the client's queue is full; returns the engine's problems if any. */
+  private List<Problem> submit(Outlane outlane, RetentionEvent event, Report report) {
+    while (true) {
+      try {
+        outlane.submit(event).thenAccept(report::add);
+        report.submitted();
+        return List.of();
+      } catch (ValidationException e) {
+        return e.problems();
+      } catch (QueueFullException e) {
+        outlane.flush(Duration.ofSeconds(1));
+      }
+    }
+  }
+
+  private InputStream open() throws IOException {
+    if (events.equals("-")) {
+      InputStream stdin = parent != null ? parent.stdin() : System.in;
+      return new FilterInputStream(stdin) {
+        @Override
+        public void close() {
+          // Not ours to close.
+        }
+      };
+    }
+    Path path = Path.of(events);
+    if (Files.isDirectory(path)) {
+      throw new IOException("is a directory");
+    }
+    return Files.newInputStream(path);
+  }
+
+  private static int usage(PrintWriter err, String message) {
+    err.println("outlane send: " + message);
+    err.flush();
+    return 2;
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Counts bytes read, for the progress bar. */
+  private static final class CountingInput extends FilterInputStream {
+    private final AtomicLong count;
+
+    CountingInput(InputStream in, AtomicLong count) {
+      super(in);
+      this.count = count;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count.incrementAndGet();
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count.addAndGet(n);
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Stands in for a destination in a dry run: same name, channel, limits and hashing (so routing,
+   * batching and the hashed identifiers are exactly those of a real run), but {@code deliver} prints
+   * each item's preview and answers delivered, or rejected if the adapter would refuse the item
+   * without sending it (no phone, a template value missing). Runs on the dry run's single thread.
+   */
+  private static final class Preview implements Destination {
+    private final Destination real;
+    private final Function<DeliveryItem, String> preview;
+    private final PrintWriter out;
+
+    Preview(Destination real, Function<DeliveryItem, String> preview, PrintWriter out) {
+      this.real = real;
+      this.preview = preview;
+      this.out = out;
+    }
+
+    @Override
+    public String name() {
+      return real.name();
+    }
+
+    @Override
+    public Channel channel() {
+      return real.channel();
+    }
+
+    @Override
+    public DestinationLimits limits() {
+      return real.limits();
+    }
+
+    @Override
+    public boolean idempotent() {
+      return real.idempotent();
+    }
+
+    @Override
+    public @Nullable HashingProfile hashingProfile() {
+      return real.hashingProfile();
+    }
+
+    @Override
+    public long sizeOf(DeliveryItem item) {
+      return real.sizeOf(item);
+    }
+
+    @Override
+    public List<Outcome> deliver(List<DeliveryItem> batch) {
+      List<Outcome> outcomes = new ArrayList<>(batch.size());
+      synchronized (out) {
+        for (DeliveryItem item : batch) {
+          String line = preview.apply(item);
+          out.println(real.name() + ": " + line);
+          outcomes.add(line.startsWith(SendDestinationType.WOULD_BE_REJECTED)
+              ? Outcome.rejected(null, line.substring(SendDestinationType.WOULD_BE_REJECTED.length()))
+              : Outcome.delivered("dry-run"));
+        }
+      }
+      return outcomes;
+    }
+
+    @Override
+    public void close() {
+      real.close();
+    }
+  }
+
+  /** Final states per destination, filled from delivery threads. Thread-safe. */
+  static final class Report {
+    static final List<FinalState> COLUMNS = List.of(FinalState.DELIVERED, FinalState.DEDUPLICATED,
+        FinalState.SUPPRESSED, FinalState.STALE, FinalState.REJECTED, FinalState.OPTED_OUT,
+        FinalState.DEAD_LETTERED);
+
+    private final Map<String, EnumMap<FinalState, Integer>> counts = new LinkedHashMap<>();
+    private final Map<String, Map<String, Integer>> codes = new LinkedHashMap<>();
+    private final Map<String, Integer> removes = new LinkedHashMap<>();
+    private long lines;
+    private long invalid;
+    private long submitted;
+    private long accepted;
+    private long unrouted;
+
+    Report(List<String> destinations) {
+      for (String d : destinations) {
+        counts.put(d, new EnumMap<>(FinalState.class));
+        codes.put(d, new TreeMap<>());
+        removes.put(d, 0);
+      }
+    }
+
+    synchronized void line() {
+      lines++;
+    }
+
+    synchronized long lines() {
+      return lines;
+    }
+
+    synchronized void invalid() {
+      invalid++;
+    }
+
+    synchronized void submitted() {
+      submitted++;
+    }
+
+    /** Waits until every submitted event's result was added; false if {@code timeout} passed first. */
+    synchronized boolean awaitResults(Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (accepted < submitted) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
+
+    synchronized void add(SubmitResult result) {
+      accepted++;
+      notifyAll();
+      if (result.results().isEmpty()) {
+        unrouted++;
+      }
+      for (DestinationResult r : result.results()) {
+        if (r.action() == AudienceAction.Action.REMOVE && r.state() == FinalState.DELIVERED) {
+          // An audience remove (asked for by the event, or after an opt-out): its own column.
+          removes.merge(r.destination(), 1, Integer::sum);
+          continue;
+        }
+        counts.computeIfAbsent(r.destination(), k -> new EnumMap<>(FinalState.class)).merge(r.state(), 1, Integer::sum);
+        if (r.code() != null && r.state() != FinalState.DELIVERED) {
+          codes.computeIfAbsent(r.destination(), k -> new TreeMap<>()).merge(r.code(), 1, Integer::sum);
+        }
+      }
+    }
+
+    synchronized int count(String destination, FinalState state) {
+      return counts.getOrDefault(destination, new EnumMap<>(FinalState.class)).getOrDefault(state, 0);
+    }
+
+    /** Activations that ended rejected, opted out or dead-lettered: what the dead-letter store got. */
+    synchronized long deadLettered() {
+      long n = 0;
+      for (EnumMap<FinalState, Integer> m : counts.values()) {
+        n += m.getOrDefault(FinalState.REJECTED, 0) + m.getOrDefault(FinalState.OPTED_OUT, 0)
+            + m.getOrDefault(FinalState.DEAD_LETTERED, 0);
+      }
+      return n;
+    }
+
+    /** No invalid line, nothing rejected or dead-lettered. */
+    synchronized boolean clean() {
+      if (invalid > 0) {
+        return false;
+      }
+      for (EnumMap<FinalState, Integer> m : counts.values()) {
+        if (m.getOrDefault(FinalState.REJECTED, 0) > 0 || m.getOrDefault(FinalState.DEAD_LETTERED, 0) > 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    synchronized String render(boolean dryRun) {
+      StringBuilder b = new StringBuilder();
+      b.append(String.format("%-18s", "destination"));
+      for (FinalState s : COLUMNS) {
+        String name = s == FinalState.DELIVERED && dryRun ? "would-send" : s.metricName().replace('_', '-');
+        b.append(String.format("%14s", name));
+      }
+      b.append(String.format("%10s%n", "removes"));
+      for (Map.Entry<String, EnumMap<FinalState, Integer>> e : counts.entrySet()) {
+        b.append(String.format("%-18s", e.getKey()));
+        for (FinalState s : COLUMNS) {
+          b.append(String.format("%14d", e.getValue().getOrDefault(s, 0)));
+        }
+        b.append(String.format("%10d%n", removes.getOrDefault(e.getKey(), 0)));
+      }
+      List<String> errorParts = new ArrayList<>();
+      for (Map.Entry<String, Map<String, Integer>> e : codes.entrySet()) {
+        e.getValue().forEach((code, n) -> errorParts.add(e.getKey() + " " + code + " ×" + n));
+      }
+      if (!errorParts.isEmpty()) {
+        b.append("error codes: ").append(String.join(", ", errorParts)).append(String.format("%n"));
+      }
+      b.append(String.format("lines: %d read, %d invalid; events: %d accepted, %d not routed%n",
+          lines, invalid, accepted, unrouted));
+      if (dryRun) {
+        b.append(String.format("dry run: nothing was sent%n"));
+      }
+      return b.toString();
+    }
+  }
+}

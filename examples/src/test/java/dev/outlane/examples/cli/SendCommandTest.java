@@ -1,0 +1,385 @@
+package dev.outlane.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.outlane.ads.testing.FakeMetaServer;
+import dev.outlane.hashing.HashingProfile;
+import dev.outlane.twilio.testing.FakeSegmentServer;
+import dev.outlane.twilio.testing.FakeTwilioServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SendCommandTest {
+  private static final Instant NOW = Instant.parse("2026-11-29T18:00:00Z");
+  private static final String WRITE_KEY = "seg-write-key-s3cret";
+  private static final String STOPPED = "+14155550188";
+
+  @TempDir Path dir;
+
+  private FakeTwilioServer twilio;
+  private FakeSegmentServer segment;
+  private final Map<String, String> env = new HashMap<>();
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void startFakes() {
+    twilio = FakeTwilioServer.start();
+    twilio.optOut(STOPPED);
+    segment = FakeSegmentServer.start(WRITE_KEY);
+    env.put("TWILIO_ACCOUNT_SID", FakeTwilioServer.ACCOUNT_SID);
+    env.put("TWILIO_AUTH_TOKEN", FakeTwilioServer.AUTH_TOKEN);
+    env.put("SEGMENT_WRITE_KEY", WRITE_KEY);
+  }
+
+  @AfterEach
+  void stopFakes() {
+    twilio.close();
+    segment.close();
+  }
+
+  private Path config(String... extra) throws IOException {
+    StringBuilder b = new StringBuilder();
+    b.append("destinations = sms, segment\n");
+    b.append("destination.sms.type = twilio-sms\n");
+    b.append("destination.sms.account-sid = ${TWILIO_ACCOUNT_SID}\n");
+    b.append("destination.sms.auth-token = ${TWILIO_AUTH_TOKEN}\n");
+    b.append("destination.sms.from = +14155550000\n");
+    b.append("destination.sms.base-url = ").append(twilio.url()).append('\n');
+    b.append("destination.sms.concurrency = 1\n");
+    b.append("destination.segment.type = segment\n");
+    b.append("destination.segment.write-key = ${SEGMENT_WRITE_KEY}\n");
+    b.append("destination.segment.endpoint = ").append(segment.url()).append('\n');
+    b.append("route.1.event = cart_abandoned\n");
+    b.append("route.1.window = 0h-24h\n");
+    b.append("route.1.to = sms\n");
+    b.append("route.1.option.template = Hi {{first_name}}, your {{commerce.currency}} {{commerce.cart_value}} cart is waiting\n");
+    b.append("route.2.event = cart_abandoned\n");
+    b.append("route.2.to = segment\n");
+    b.append("region = US\n");
+    for (String line : extra) {
+      b.append(line).append('\n');
+    }
+    Path file = dir.resolve("send.properties");
+    Files.writeString(file, b.toString());
+    return file;
+  }
+
+  private static String event(String id, String customer, String phone, String time) {
+    return "{\"schema_version\":\"1.0\",\"event_id\":\"" + id + "\",\"event_name\":\"cart_abandoned\","
+        + "\"source\":\"customerio\",\"customer_id\":\"" + customer + "\",\"event_time\":\"" + time + "\","
+        + "\"phone\":\"" + phone + "\",\"commerce\":{\"cart_value\":\"129.90\",\"currency\":\"EUR\"},"
+        + "\"properties\":{\"first_name\":\"Ada\"}}";
+  }
+
+  /** Five lines: a send, its webhook retry, an opted-out person, an invalid line, a stale event. */
+  private Path events() throws IOException {
+    Path file = dir.resolve("events.ndjson");
+    Files.write(file, List.of(
+        event("e1", "cust-1", "(415) 555-0123", "2026-11-29T17:00:00Z"),
+        event("e2", "cust-1", "(415) 555-0123", "2026-11-29T17:00:00Z"),
+        event("e3", "cust-2", STOPPED, "2026-11-29T16:00:00Z"),
+        "{\"schema_version\":\"1.0\",\"event_id\":\"e4\",\"event_name\":\"cart_abandoned\",\"source\":\"customerio\",\"event_time\":\"2026-11-29T16:00:00Z\"}",
+        "",
+        event("e5", "cust-3", "+14155550177", "2026-11-26T16:00:00Z")));
+    return file;
+  }
+
+  private int run(String... args) {
+    // The registered command reads the process environment; this one reads the test's.
+    SendCommand send = new SendCommand(env::get, Clock.fixed(NOW, ZoneOffset.UTC));
+    CommandLine command = new CommandLine(send);
+    return command.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+  }
+
+  @Test
+  void sendsEachEventThroughTheConfiguredAdaptersAndReportsPerDestination() throws IOException {
+    int exit = run("--config", config().toString(), "--no-progress", events().toString());
+
+    // One POST per person that may be texted: cust-1 once (e2 is deduplicated), cust-2 answered 21610.
+    assertThat(twilio.requestCount()).isEqualTo(2);
+    assertThat(twilio.messages()).singleElement().satisfies(m -> {
+      assertThat(m.to()).isEqualTo("+14155550123");
+      assertThat(m.from()).isEqualTo("+14155550000");
+      assertThat(m.body()).isEqualTo("Hi Ada, your EUR 129.90 cart is waiting");
+    });
+    // Segment gets every valid event once (including the stale one: its route has no window).
+    assertThat(segment.events()).extracting(e -> e.get("userId")).containsExactly("cust-1", "cust-2", "cust-3");
+    assertThat(segment.duplicateCount()).isZero();
+
+    assertThat(out.toString()).isEqualTo(String.join("\n",
+        "line 4: $.customer_id: is required",
+        "destination            delivered  deduplicated    suppressed         stale      rejected     opted-out dead-lettered   removes",
+        "sms                            1             1             0             1             0             1             0         0",
+        "segment                        3             1             0             0             0             0             0         0",
+        "error codes: sms 21610 ×1",
+        "lines: 5 read, 1 invalid; events: 4 accepted, 0 not routed",
+        "dead letters were kept in memory only and are gone: use --dir DIR to keep them",
+        ""));
+    assertThat(exit).isEqualTo(1); // the invalid line
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void inDurableModeSendingTheSameFileAgainSendsNothingTwice() throws IOException {
+    Path data = dir.resolve("outlane-data");
+    Path config = config();
+    Path events = events();
+
+    run("--config", config.toString(), "--no-progress", "--dir", data.toString(), events.toString());
+    assertThat(out.toString()).contains("dead letters are kept in " + data + ": outlane dead-letters list --dir " + data);
+    int twilioRequests = twilio.requestCount();
+    long segmentEvents = segment.acceptedCount();
+    out.getBuffer().setLength(0);
+
+    run("--config", config.toString(), "--no-progress", "--dir", data.toString(), events.toString());
+
+    // cust-1's SMS is deduplicated from the durable store: no second message. The suppression after
+    // cust-2's STOP is not part of durable mode (kept in memory), so Twilio is asked again and
+    // answers 21610 again: one more request, still no message.
+    assertThat(twilio.messages()).hasSize(1);
+    assertThat(twilio.requestCount()).isEqualTo(twilioRequests + 1);
+    assertThat(segment.acceptedCount()).isEqualTo(segmentEvents);
+    assertThat(out.toString()).contains(
+        "sms                            0             2             0             1             0             1             0         0\n",
+        "segment                        0             4             0             0             0             0             0         0\n");
+  }
+
+  @Test
+  void aCleanFileExitsZero() throws IOException {
+    Path file = dir.resolve("clean.ndjson");
+    Files.write(file, List.of(event("e1", "cust-1", "+14155550123", "2026-11-29T17:00:00Z")));
+
+    int exit = run("--config", config().toString(), "--no-progress", file.toString());
+
+    assertThat(exit).isZero();
+    assertThat(twilio.requestCount()).isEqualTo(1);
+    assertThat(segment.acceptedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aDryRunPrintsWhatEachDestinationWouldReceiveAndSendsNothing() throws IOException {
+    int exit = run("--config", config().toString(), "--dry-run", "--no-progress", events().toString());
+
+    assertThat(twilio.requestCount()).isZero();
+    assertThat(segment.requestCount()).isZero();
+    String text = out.toString();
+    assertThat(text.lines().filter(l -> l.startsWith("sms: ")).toList()).containsExactly(
+        "sms: To=+1******0123 Body=\"Hi Ada, your EUR 129.90 cart is waiting\"",
+        "sms: To=+1******0188 Body=\"Hi Ada, your EUR 129.90 cart is waiting\"");
+    assertThat(text.lines().filter(l -> l.startsWith("segment: ")).toList())
+        .hasSize(3)
+        .allMatch(l -> l.matches("segment: track \"cart_abandoned\" userId=cust-\\d messageId=ol1-[0-9a-f]{64} timestamp=2026-11-2\\dT16:00:00Z|"
+            + "segment: track \"cart_abandoned\" userId=cust-1 messageId=ol1-[0-9a-f]{64} timestamp=2026-11-29T17:00:00Z"));
+    assertThat(text).contains("line 4: $.customer_id: is required");
+    assertThat(text).contains(
+        "destination           would-send  deduplicated    suppressed         stale      rejected     opted-out dead-lettered   removes\n"
+            + "sms                            2             1             0             1             0             0             0         0\n");
+    assertThat(text).endsWith("dry run: nothing was sent\n");
+    assertThat(text).doesNotContain("+14155550123", FakeTwilioServer.AUTH_TOKEN, WRITE_KEY);
+    assertThat(exit).isEqualTo(1);
+  }
+
+  @Test
+  void anUnsetEnvironmentVariableIsAUsageErrorNamingItAndNoSecretIsPrinted() throws IOException {
+    env.remove("TWILIO_AUTH_TOKEN");
+    Path config = config();
+
+    int exit = run("--config", config.toString(), "--dry-run", events().toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("outlane send: " + config
+        + ": destination.sms.auth-token: environment variable TWILIO_AUTH_TOKEN is not set\n");
+    assertThat(out.toString()).isEmpty();
+    assertThat(twilio.requestCount()).isZero();
+  }
+
+  @Test
+  void aSecretTheAdapterRefusesIsNamedByKeyNotByValue() throws IOException {
+    env.put("SEGMENT_WRITE_KEY", "top:secret");
+    Path config = config();
+
+    int exit = run("--config", config.toString(), events().toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("outlane send: " + config
+        + ": destination.segment.write-key: must not contain ':' or surrounding whitespace\n");
+    assertThat(err.toString() + out).doesNotContain("top:secret");
+  }
+
+  @Test
+  void anUnknownKeyIsAUsageErrorNamingIt() throws IOException {
+    Path config = config("destination.sms.acount-sid = AC1");
+
+    int exit = run("--config", config.toString(), events().toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("outlane send: " + config
+        + ": destination.sms.acount-sid: unknown key for type twilio-sms (known: account-sid, auth-token,"
+        + " api-key-sid, api-key-secret, from, messaging-service-sid, template, status-callback, region, edge,"
+        + " base-url, concurrency)\n");
+  }
+
+  @Test
+  void aMissingRequiredKeyIsAUsageErrorNamingIt() throws IOException {
+    Path config = dir.resolve("min.properties");
+    Files.writeString(config, "destinations = segment\ndestination.segment.type = segment\n"
+        + "route.1.event = cart_abandoned\nroute.1.to = segment\n");
+
+    int exit = run("--config", config.toString(), events().toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("outlane send: " + config
+        + ": destination.segment.write-key: required for type segment\n");
+  }
+
+  @Test
+  void aKeyGivenTwiceIsAUsageError() throws IOException {
+    Path config = config("region = DE");
+
+    int exit = run("--config", config.toString(), events().toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("outlane send: " + config + ": region: given more than once\n");
+  }
+
+  @Test
+  void theExampleConfigurationIsValid() throws IOException {
+    env.put("TWILIO_MESSAGING_SERVICE_SID", "MG" + "0".repeat(32));
+    Path example = Path.of("config/send.example.properties");
+    Path file = dir.resolve("clean.ndjson");
+    Files.write(file, List.of(event("e1", "cust-1", "+14155550123", "2026-11-29T17:00:00Z")));
+
+    int exit = run("--config", example.toString(), "--dry-run", "--no-progress", file.toString());
+
+    assertThat(err.toString()).isEmpty();
+    assertThat(exit).isZero();
+    assertThat(out.toString()).startsWith(
+        "sms: To=+1******0123 Body=\"Your EUR 129.90 cart is waiting. Reply STOP to opt out.\"\n");
+  }
+
+  private Path metaConfig(String baseUrl) throws IOException {
+    Path file = dir.resolve("meta.properties");
+    Files.writeString(file, String.join("\n",
+        "destinations = meta",
+        "destination.meta.type = meta-audience",
+        "destination.meta.access-token = ${META_ACCESS_TOKEN}",
+        "destination.meta.base-url = " + baseUrl,
+        "route.1.event = cart_abandoned",
+        "route.1.window = 0h-24h",
+        "route.1.to = meta",
+        "route.1.target = " + AUDIENCE,
+        "route.2.event = order_completed",
+        "route.2.to = meta",
+        "route.2.target = " + AUDIENCE,
+        ""));
+    return file;
+  }
+
+  private static final String AUDIENCE = "23850000000000001";
+  private static final String META_TOKEN = "meta-token-s3cret";
+
+  /** An abandoned cart, then the purchase that takes the buyer out of the recovery audience. */
+  private Path cartThenPurchase() throws IOException {
+    Path file = dir.resolve("meta.ndjson");
+    Files.write(file, List.of(
+        "{\"schema_version\":\"1.0\",\"event_id\":\"e1\",\"event_name\":\"cart_abandoned\",\"source\":\"customerio\","
+            + "\"customer_id\":\"cust-1\",\"event_time\":\"2026-11-29T17:00:00Z\",\"email\":\" Ada@Example.com\","
+            + "\"phone\":\"(415) 555-0123\"}",
+        "{\"schema_version\":\"1.0\",\"event_id\":\"e2\",\"event_name\":\"order_completed\",\"source\":\"customerio\","
+            + "\"customer_id\":\"cust-1\",\"event_time\":\"2026-11-29T17:30:00Z\",\"email\":\" Ada@Example.com\","
+            + "\"phone\":\"(415) 555-0123\",\"audience\":{\"name\":\"cart_recovery\",\"action\":\"remove\"}}"));
+    return file;
+  }
+
+  @Test
+  void anAdAudienceGainsTheAbandonerAndLosesThemWhenThePurchaseArrives() throws IOException {
+    env.put("META_ACCESS_TOKEN", META_TOKEN);
+    FakeMetaServer meta = FakeMetaServer.create(META_TOKEN);
+    try (MockWebServer server = new MockWebServer()) {
+      server.setDispatcher(meta);
+      server.start(InetAddress.getLoopbackAddress(), 0);
+
+      int exit = run("--config", metaConfig(server.url("/").toString()).toString(), "--no-progress",
+          cartThenPurchase().toString());
+
+      assertThat(exit).isZero();
+      assertThat(meta.rowsAdded(AUDIENCE)).isEqualTo(1);
+      assertThat(meta.rowsRemoved(AUDIENCE)).isEqualTo(1);
+      assertThat(meta.audience(AUDIENCE)).isEmpty();
+      assertThat(out.toString()).contains(
+          "meta                           1             0             0             0             0             0             0         1\n");
+      assertThat(out.toString() + err).doesNotContain(META_TOKEN);
+    }
+  }
+
+  @Test
+  void aDryRunShowsTheHashedIdentifiersAsTheAdDestinationWouldReceiveThem() throws IOException {
+    env.put("META_ACCESS_TOKEN", META_TOKEN);
+
+    int exit = run("--config", metaConfig("http://127.0.0.1:9/").toString(), "--dry-run", "--no-progress",
+        cartThenPurchase().toString());
+
+    String email = HashingProfile.META.hashEmail("ada@example.com");
+    String phone = HashingProfile.META.hashPhone("+14155550123");
+    assertThat(exit).isZero();
+    assertThat(out.toString()).startsWith(
+        "meta: add audience=" + AUDIENCE + " EMAIL=" + email + " PHONE=" + phone + " EXTERN_ID=cust-1\n"
+            + "meta: remove audience=" + AUDIENCE + " EMAIL=" + email + " PHONE=" + phone + " EXTERN_ID=cust-1\n");
+    assertThat(out.toString()).doesNotContain(META_TOKEN, "Ada@Example.com", "ada@example.com");
+  }
+
+  @Test
+  void aDryRunCountsWhatTheDestinationWouldRejectAsRejected() throws IOException {
+    Path file = dir.resolve("no-name.ndjson");
+    Files.write(file, List.of(event("e1", "cust-1", "+14155550123", "2026-11-29T17:00:00Z")
+        .replace(",\"properties\":{\"first_name\":\"Ada\"}", "")));
+
+    int exit = run("--config", config().toString(), "--dry-run", "--no-progress", file.toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(out.toString()).startsWith("sms: would be rejected: template: no value for {{first_name}}\n")
+        .contains("sms                            0             0             0             0             1");
+  }
+
+  @Test
+  void theProgressBarDrawsOnStderrAndEndsFull() throws IOException {
+    int exit = run("--config", config().toString(), "--dry-run", events().toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).endsWith("\r[########################################] 100% 5 lines\n");
+  }
+
+  @Test
+  void helpDocumentsTheExitCodes() {
+    StringWriter help = new StringWriter();
+    CommandLine cli = OutlaneCli.newCommandLine(new ByteArrayInputStream(new byte[0]));
+    cli.setOut(new PrintWriter(help, true));
+
+    int exit = cli.execute("send", "--help");
+
+    assertThat(exit).isZero();
+    assertThat(help.toString()).contains("Exit codes:",
+        "0   everything reached a final state; nothing rejected or dead-lettered",
+        "2   usage or configuration error (the message names the key), unreadable file");
+    Objects.requireNonNull(cli.getSubcommands().get("send"));
+  }
+}
