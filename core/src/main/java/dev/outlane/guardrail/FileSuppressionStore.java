@@ -157,6 +157,11 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
     return durable.size();
   }
 
+  /** Records waiting for the writer: for tests that stage a group commit. */
+  int queuedForTesting() {
+    return log.queued();
+  }
+
   /** Flushes and releases the directory; later {@link #suppress} calls throw. Idempotent. */
   @Override
   public void close() {
