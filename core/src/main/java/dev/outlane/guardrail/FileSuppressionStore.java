@@ -56,9 +56,10 @@ import org.slf4j.LoggerFactory;
  *
  * Deliberately <em>not</em> bounded by count: evicting an entry would contact someone who must not
  * be contacted. Memory: about 100 bytes per suppressed identifier, up to three per person (roughly
- * 300 MB per million people suppressed by customer id, email and phone). Disk: about 140 bytes per
- * record plus the reason; nothing is compacted or deleted, so the directory grows with the number of
- * suppressions that added something new.
+ * 300 MB per million people suppressed by customer id, email and phone). Disk: about 130 bytes per
+ * record for a person with all three identifiers, plus the reason; nothing is compacted or deleted,
+ * so the directory grows with the number of suppressions that added something new, not with the
+ * number of events.
  *
  * <p>Thread-safe. {@link #suppress} blocks its caller until the flush (and while the writer's
  * bounded queue is full); {@link #isSuppressed} never touches the disk.
@@ -109,7 +110,8 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
   }
 
   /**
-   * Suppresses {@code identity} on {@code channels} and returns once that is on disk.
+   * Suppresses {@code identity} on {@code channels} and returns once that is on disk; {@link
+   * #isSuppressed} reports it from then on (or, if storing failed, from the throw on).
    *
    * @throws JournalException if it could not be made durable (disk full, store closed); the
    *     suppression is then honoured by this store until the process ends

@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Memory.</b> One entry per distinct key, never evicted: about 100 bytes on a 64-bit JVM
  * with compressed pointers (a {@link Key} object of 48 bytes, a {@link ConcurrentHashMap} node of
- * 32 bytes, the table slot; the channel mask is a cached {@link Integer}), so about 300 bytes per
- * person suppressed with all three identifiers — roughly 300 MB per million people.
+ * 32 bytes, its table slot; the channel mask is a cached {@link Integer}), so about 300 bytes per
+ * person suppressed by customer id, email and phone: roughly 300 MB per million people.
  *
  * <p>Thread-safe (a {@link ConcurrentHashMap}; merging channels is atomic per key).
  */
@@ -65,7 +65,7 @@ final class SuppressionIndex {
   /** The keys of {@code identity}: customer id always, email and phone when present. */
   static List<Key> keysOf(Identity identity) {
     List<Key> keys = new ArrayList<>(3);
-    keys.add(customerKey(identity.customerId()));
+    keys.add(Key.of(CUSTOMER, identity.customerId())); // already trimmed by the normalizer
     String email = identity.email();
     if (email != null) {
       keys.add(Key.of(EMAIL, email));
@@ -77,7 +77,7 @@ final class SuppressionIndex {
     return keys;
   }
 
-  /** The key of a customer id, stripped like {@link Identity}'s own customer id. */
+  /** The key of a customer id given outside an {@link Identity} (a loaded list): stripped first. */
   static Key customerKey(String customerId) {
     return Key.of(CUSTOMER, customerId.strip());
   }
