@@ -7,10 +7,12 @@ import java.util.Objects;
 
 /**
  * Where and how a durable {@link Outlane} keeps its state: {@code Outlane.builder().durable(options)}
- * opens three stores in subdirectories of {@code directory} — {@code journal/} (the write-ahead
+ * opens four stores in subdirectories of {@code directory} — {@code journal/} (the write-ahead
  * {@link FileEventJournal}), {@code dead-letters/} (a {@link
- * dev.outlane.deadletter.FileDeadLetterStore}) and {@code idempotency/} (a {@link
- * dev.outlane.guardrail.FileIdempotencyStore}) — and closes them with the client. Immutable.
+ * dev.outlane.deadletter.FileDeadLetterStore}), {@code idempotency/} (a {@link
+ * dev.outlane.guardrail.FileIdempotencyStore}) and {@code suppression/} (a {@link
+ * dev.outlane.guardrail.FileSuppressionStore}, unless the builder was given a suppression store of
+ * its own) — and closes them with the client. Immutable.
  *
  * @param directory the parent directory; created if missing. One client at a time may use it
  * @param fsync whether every store flushes to the device (true; false survives a process crash but
@@ -66,5 +68,10 @@ public record DurableOptions(
   /** {@code directory/idempotency}. */
   public Path idempotencyDirectory() {
     return directory.resolve("idempotency");
+  }
+
+  /** {@code directory/suppression}. */
+  public Path suppressionDirectory() {
+    return directory.resolve("suppression");
   }
 }

@@ -9,6 +9,7 @@ import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.deadletter.InMemoryDeadLetterStore;
 import dev.outlane.destination.Destination;
 import dev.outlane.guardrail.FileIdempotencyStore;
+import dev.outlane.guardrail.FileSuppressionStore;
 import dev.outlane.guardrail.FrequencyCap;
 import dev.outlane.guardrail.IdempotencyStore;
 import dev.outlane.guardrail.InMemoryIdempotencyStore;
@@ -75,9 +76,10 @@ import org.jspecify.annotations.Nullable;
  * per-destination queue is bounded by it (plus the audience removes an opt-out triggers).
  *
  * <p><b>Durable mode.</b> {@code Outlane.builder().durable(Path.of("/var/lib/outlane"))} keeps the
- * write-ahead journal, the dead letters and the delivered idempotency keys on disk (see {@link
- * DurableOptions}). {@link #submit} then returns only once the event is on disk, so acknowledge
- * Customer.io after it returns: an accepted event is delivered or dead-lettered even if the JVM dies.
+ * write-ahead journal, the dead letters, the delivered idempotency keys and the suppressions
+ * (opt-outs, denied consent) on disk (see {@link DurableOptions}). {@link #submit} then returns
+ * only once the event is on disk, so acknowledge Customer.io after it returns: an accepted event is
+ * delivered or dead-lettered even if the JVM dies.
  * On {@link Builder#build()} the client re-delivers what the journal holds as unfinished. Resuming
  * is safe: keys delivered before the crash are deduplicated; for a non-idempotent destination (SMS)
  * the client records each send attempt durably before the request, and a key found attempted
@@ -281,6 +283,7 @@ public final class Outlane implements AutoCloseable {
     private Duration closeTimeout = Duration.ofSeconds(30);
     private @Nullable DurableOptions durable;
     private boolean storesSet;
+    private boolean suppressionSet;
 
     private Builder() {}
 
@@ -293,12 +296,14 @@ public final class Outlane implements AutoCloseable {
     }
 
     /**
-     * Durable mode: {@link #build()} opens a {@link FileEventJournal}, a {@link FileDeadLetterStore}
-     * and a {@link FileIdempotencyStore} in {@code options.directory()} (subdirectories {@code
-     * journal}, {@code dead-letters}, {@code idempotency}), writing events as the contract's JSON
-     * with this client's identity rules, and the client closes them on {@link Outlane#close()}.
-     * Cannot be combined with {@link #journal}, {@link #deadLetterStore} or {@link
-     * #idempotencyStore}.
+     * Durable mode: {@link #build()} opens a {@link FileEventJournal}, a {@link FileDeadLetterStore},
+     * a {@link FileIdempotencyStore} and a {@link FileSuppressionStore} in {@code
+     * options.directory()} (subdirectories {@code journal}, {@code dead-letters}, {@code
+     * idempotency}, {@code suppression}), writing events as the contract's JSON with this client's
+     * identity rules, and the client closes them on {@link Outlane#close()}. Cannot be combined with
+     * {@link #journal}, {@link #deadLetterStore} or {@link #idempotencyStore}. It can be combined
+     * with {@link #suppressionStore}: your store (e.g. backed by your own suppression database) is
+     * then used instead of {@code suppression/}, and you keep it durable and close it.
      */
     public Builder durable(DurableOptions options) {
       this.durable = Objects.requireNonNull(options, "durable");
@@ -349,8 +354,14 @@ public final class Outlane implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Who must not be activated (default: in memory; in {@link #durable(Path) durable mode}: a {@link
+     * FileSuppressionStore} in {@code suppression/}). A store set here is used in durable mode too,
+     * and is not closed by the client.
+     */
     public Builder suppressionStore(SuppressionStore store) {
       this.suppression = Objects.requireNonNull(store, "suppressionStore");
+      this.suppressionSet = true;
       return this;
     }
 
@@ -509,12 +520,21 @@ public final class Outlane implements AutoCloseable {
       EventCodec codec = EventCodec.builder().identityNormalizer(normalizer).build();
       IdempotencyStore store = idempotencyStore;
       DeadLetterStore deadLetterStore = deadLetters;
+      SuppressionStore suppressionStore = suppression;
       EventJournal eventJournal = journal;
       RecoveryReport recovery = null;
       List<AutoCloseable> owned = new ArrayList<>();
       if (durable != null) {
         try {
           EventSerializer serializer = EventSerializer.json(codec);
+          if (!suppressionSet) {
+            FileSuppressionStore fss = FileSuppressionStore.builder()
+                .directory(durable.suppressionDirectory())
+                .fsync(durable.fsync())
+                .open();
+            owned.add(fss);
+            suppressionStore = fss;
+          }
           FileIdempotencyStore idem = FileIdempotencyStore.builder()
               .directory(durable.idempotencyDirectory())
               .ttl(keys.window())
@@ -557,7 +577,7 @@ public final class Outlane implements AutoCloseable {
         store = new InMemoryIdempotencyStore(keys.window(), InMemoryIdempotencyStore.DEFAULT_MAX_ENTRIES);
       }
       EngineConfig config = new EngineConfig(new LinkedHashMap<>(lanes), List.copyOf(routes),
-          normalizer, keys, suppression, frequencyCap, frequencyCapMaxPeople, preActivationCheck,
+          normalizer, keys, suppressionStore, frequencyCap, frequencyCapMaxPeople, preActivationCheck,
           store, retry, metrics, deadLetterStore, eventJournal, optOut, queueCapacity,
           splitRejectedBatches, clock, s, owns, closeTimeout, codec::validateExceptIdentity);
       Engine engine = new Engine(config);

@@ -1,0 +1,287 @@
+package dev.outlane.guardrail;
+
+import dev.outlane.destination.Channel;
+import dev.outlane.identity.Identity;
+import dev.outlane.journal.JournalException;
+import dev.outlane.journal.RecoveryReport;
+import dev.outlane.journal.internal.LogIo;
+import dev.outlane.journal.internal.SegmentedLog;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable {@link SuppressionStore}: opt-outs and denied consent survive a restart, so a person who
+ * replied STOP is not texted again after a deploy.
+ *
+ * <pre>{@code
+ * try (FileSuppressionStore store = FileSuppressionStore.builder()
+ *     .directory(Path.of("/var/lib/outlane/suppression"))
+ *     .open()) {
+ *   Outlane.builder().suppressionStore(store)...
+ * }
+ * }</pre>
+ * (or let {@code Outlane.builder().durable(dir)} open one in {@code dir/suppression}).
+ *
+ * <p>People are keyed exactly as in {@link InMemorySuppressionStore}: by the SHA-256 of the customer
+ * id, of the normalized email and of the E.164 phone. Only those hashes reach the disk, never a raw
+ * email or phone.
+ *
+ * <h2>Format</h2>
+ *
+ * An append-only log in the journal's checksummed segment format ({@code SegmentedLog}) with one
+ * record type, SUPPRESS, one record per call that added something: {@code key count (1) | keys
+ * (kind 1 + SHA-256 32, each) | channels length (1) | channels as comma-separated wire names |
+ * reason (UTF-8, at most 255 chars)}. Channels are stored by name so a later release may add
+ * channels without misreading old records. Opening replays every record into memory; a torn tail is
+ * truncated as in the journal (see {@link #recoveryReport()}).
+ *
+ * <h2>Durability and cost</h2>
+ *
+ * {@link #suppress} returns only once its record is flushed (one flush shared by concurrent
+ * callers). A call that adds nothing new (every key already suppressed on every channel asked for,
+ * e.g. the same {@code consent.sms = denied} on every event of a person) writes nothing and does not
+ * wait. If the record cannot be written, the suppression is still honoured by this store until the
+ * process ends and {@link #suppress} throws.
+ *
+ * <h2>Bounds</h2>
+ *
+ * Deliberately <em>not</em> bounded by count: evicting an entry would contact someone who must not
+ * be contacted. Memory: about 100 bytes per suppressed identifier, up to three per person (roughly
+ * 300 MB per million people suppressed by customer id, email and phone). Disk: about 130 bytes per
+ * record for a person with all three identifiers, plus the reason; nothing is compacted or deleted,
+ * so the directory grows with the number of suppressions that added something new, not with the
+ * number of events.
+ *
+ * <p>Thread-safe. {@link #suppress} blocks its caller until the flush (and while the writer's
+ * bounded queue is full); {@link #isSuppressed} never touches the disk.
+ */
+public final class FileSuppressionStore implements SuppressionStore, AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(FileSuppressionStore.class);
+
+  static final byte SUPPRESS = 1;
+  /** The longest reason kept; reasons are short codes such as {@code opted-out}. */
+  static final int MAX_REASON_CHARS = 255;
+  /** 8 MiB: about 60,000 suppressions per segment. */
+  public static final long DEFAULT_SEGMENT_SIZE = 8L * 1024 * 1024;
+
+  private final Path directory;
+  private final SegmentedLog log;
+  private final RecoveryReport report;
+  /** What is on disk (replayed, or flushed by this process). */
+  private final SuppressionIndex durable = new SuppressionIndex();
+  /** Suppressions whose record could not be written: honoured until the process ends. */
+  private final SuppressionIndex unsaved = new SuppressionIndex();
+
+  private FileSuppressionStore(Builder b) {
+    this.directory = Objects.requireNonNull(b.directory);
+    SegmentedLog.Config config = new SegmentedLog.Config(directory, "suppression store",
+        b.segmentSize, 0, 1024, 8192, b.fsync, b.io);
+    int[] unreadable = {0};
+    this.log = SegmentedLog.open(config, (segment, type, lsn, payload) -> {
+      if (!replay(type, payload)) {
+        unreadable[0]++;
+      }
+    }, SegmentedLog.Retention.keepAll());
+    this.report = log.recoveryReport();
+    if (unreadable[0] > 0) {
+      logger.warn("suppression store {}: {} records not understood by this release were ignored",
+          directory, unreadable[0]);
+    }
+  }
+
+  /** A builder; {@code directory} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public boolean isSuppressed(Identity identity, Channel channel) {
+    List<SuppressionIndex.Key> keys = SuppressionIndex.keysOf(identity);
+    return durable.matches(keys, channel) || unsaved.matches(keys, channel);
+  }
+
+  /**
+   * Suppresses {@code identity} on {@code channels} and returns once that is on disk; {@link
+   * #isSuppressed} reports it from then on (or, if storing failed, from the throw on).
+   *
+   * @throws JournalException if it could not be made durable (disk full, store closed); the
+   *     suppression is then honoured by this store until the process ends
+   */
+  @Override
+  public void suppress(Identity identity, Set<Channel> channels, String reason) {
+    write(SuppressionIndex.keysOf(identity), channels, reason);
+  }
+
+  /**
+   * Suppresses a customer id on {@code channels} (e.g. loading a suppression list at start-up) and
+   * returns once that is on disk.
+   *
+   * @throws JournalException as {@link #suppress}
+   */
+  public void suppressCustomer(String customerId, Set<Channel> channels, String reason) {
+    Objects.requireNonNull(customerId, "customerId");
+    write(List.of(SuppressionIndex.customerKey(customerId)), channels, reason);
+  }
+
+  private void write(List<SuppressionIndex.Key> keys, Set<Channel> channels, String reason) {
+    Objects.requireNonNull(channels, "channels");
+    Objects.requireNonNull(reason, "reason");
+    int mask = SuppressionIndex.mask(channels);
+    if (mask == 0 || durable.covers(keys, mask)) {
+      return; // already on disk: nothing to wait for
+    }
+    try {
+      log.submit(SUPPRESS, encode(keys, channels, reason), true, null).await();
+    } catch (JournalException e) {
+      unsaved.add(keys, mask);
+      throw new JournalException("suppression store " + directory + ": suppression not stored ("
+          + e.getMessage() + "); honoured until this process ends", e);
+    }
+    durable.add(keys, mask);
+  }
+
+  /** What opening the directory found. */
+  public RecoveryReport recoveryReport() {
+    return report;
+  }
+
+  /** How many identifiers (customer ids, email hashes, phone hashes) carry a stored suppression. */
+  public int size() {
+    return durable.size();
+  }
+
+  /** Records waiting for the writer: for tests that stage a group commit. */
+  int queuedForTesting() {
+    return log.queued();
+  }
+
+  /** Flushes and releases the directory; later {@link #suppress} calls throw. Idempotent. */
+  @Override
+  public void close() {
+    log.close();
+  }
+
+  @Override
+  public String toString() {
+    return "FileSuppressionStore{directory=" + directory + "}";
+  }
+
+  static byte[] encode(List<SuppressionIndex.Key> keys, Set<Channel> channels, String reason) {
+    StringJoiner names = new StringJoiner(",");
+    for (Channel c : EnumSet.copyOf(channels)) {
+      names.add(c.wireName());
+    }
+    byte[] channelBytes = names.toString().getBytes(StandardCharsets.US_ASCII);
+    String kept = reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason;
+    byte[] reasonBytes = kept.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(1 + keys.size() * SuppressionIndex.KEY_BYTES + 1
+        + channelBytes.length + reasonBytes.length);
+    b.put((byte) keys.size());
+    for (SuppressionIndex.Key k : keys) {
+      k.writeTo(b);
+    }
+    b.put((byte) channelBytes.length).put(channelBytes).put(reasonBytes);
+    return b.array();
+  }
+
+  /** Applies one replayed record; false if this release does not understand it. */
+  private boolean replay(byte type, byte[] payload) {
+    if (type != SUPPRESS || payload.length < 2) {
+      return false;
+    }
+    ByteBuffer in = ByteBuffer.wrap(payload);
+    int count = Byte.toUnsignedInt(in.get());
+    if (in.remaining() < count * SuppressionIndex.KEY_BYTES + 1) {
+      return false;
+    }
+    SuppressionIndex.Key[] keys = new SuppressionIndex.Key[count];
+    for (int i = 0; i < count; i++) {
+      keys[i] = SuppressionIndex.Key.readFrom(in);
+    }
+    int length = Byte.toUnsignedInt(in.get());
+    if (in.remaining() < length) {
+      return false;
+    }
+    String names = new String(payload, in.position(), length, StandardCharsets.US_ASCII);
+    EnumSet<Channel> channels = EnumSet.noneOf(Channel.class);
+    boolean understood = true;
+    for (String name : names.split(",")) {
+      @Nullable Channel c = channel(name);
+      if (c == null) {
+        understood = false; // a channel of a later release; keep the ones this release knows
+      } else {
+        channels.add(c);
+      }
+    }
+    durable.add(List.of(keys), SuppressionIndex.mask(channels));
+    return understood;
+  }
+
+  private static @Nullable Channel channel(String name) {
+    for (Channel c : Channel.values()) {
+      if (c.wireName().equals(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Configures and opens a {@link FileSuppressionStore}. Not thread-safe; one per store. */
+  public static final class Builder {
+    private @Nullable Path directory;
+    private long segmentSize = DEFAULT_SEGMENT_SIZE;
+    private boolean fsync = true;
+    private LogIo io = LogIo.standard();
+
+    private Builder() {}
+
+    /** Where the log lives; created if missing. Required. One open store per directory. */
+    public Builder directory(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** The size at which a segment is closed; at least 4 KiB (default 8 MiB). */
+    public Builder segmentSize(long bytes) {
+      if (bytes < 4096) {
+        throw new IllegalArgumentException("segmentSize: must be at least 4096 bytes, was " + bytes);
+      }
+      this.segmentSize = bytes;
+      return this;
+    }
+
+    /** Whether to flush to the device (default true; false survives a process crash only). */
+    public Builder fsync(boolean fsync) {
+      this.fsync = fsync;
+      return this;
+    }
+
+    /** The file operations, so tests can inject a full disk. */
+    Builder io(LogIo io) {
+      this.io = Objects.requireNonNull(io, "io");
+      return this;
+    }
+
+    /**
+     * Opens the store, replaying what the directory holds.
+     *
+     * @throws IllegalStateException if {@code directory} was not set
+     * @throws JournalException if the directory cannot be created or is in use
+     */
+    public FileSuppressionStore open() {
+      if (directory == null) {
+        throw new IllegalStateException("directory is required");
+      }
+      return new FileSuppressionStore(this);
+    }
+  }
+}
