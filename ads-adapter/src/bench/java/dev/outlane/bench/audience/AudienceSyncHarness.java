@@ -27,7 +27,7 @@ import okhttp3.OkHttpClient;
  * alone, no HTTP).
  *
  * <pre>
- * java -Xmx512m -cp … dev.outlane.bench.audience.AudienceSyncHarness [members=10000000] [stateDir]
+ * java -Xmx512m -cp … dev.outlane.bench.audience.AudienceSyncHarness [members=10000000] [stateDir] [dry [runs=3]]
  * </pre>
  *
  * <p>Churn: every 200th member leaves, every 200th (offset 100) changes email, and N/200 new members
@@ -72,7 +72,8 @@ public final class AudienceSyncHarness {
 
       if (args.length > 2 && args[2].equals("dry")) {
         // Diff-only mode against an existing state directory: repeated dry runs (JIT warm after the first).
-        for (int k = 0; k < 3; k++) {
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        for (int k = 0; k < runs; k++) {
           boolean churn = k % 2 == 0;
           measure("dry run " + (k + 1) + " (diff only)", () -> sync.dryRun(MemberSource.of(new Synthetic(members, churn))));
         }

@@ -16,8 +16,14 @@ import java.nio.file.StandardOpenOption;
  */
 public final class SnapshotIndex implements Closeable {
   static final int STRIDE = 128;
-  /** Records per mapped segment: a whole number of records under 1 GiB. */
-  private static final long SEGMENT_RECORDS = (1L << 30) / Records.SIZE;
+  /**
+   * Records per mapped segment: 2^23 records (747 MB) stays under the 2 GiB limit of one mapping,
+   * and a power of two turns the record → segment arithmetic of every probe into a shift and a mask
+   * instead of two long divisions.
+   */
+  private static final int SEGMENT_SHIFT = 23;
+  private static final long SEGMENT_RECORDS = 1L << SEGMENT_SHIFT;
+  private static final long SEGMENT_MASK = SEGMENT_RECORDS - 1;
 
   private final FileChannel channel;
   private final MappedByteBuffer[] segments;
@@ -60,11 +66,11 @@ public final class SnapshotIndex implements Closeable {
   }
 
   private MappedByteBuffer segment(long record) {
-    return segments[(int) (record / SEGMENT_RECORDS)];
+    return segments[(int) (record >>> SEGMENT_SHIFT)];
   }
 
   private int offset(long record) {
-    return (int) ((record % SEGMENT_RECORDS) * Records.SIZE);
+    return (int) (record & SEGMENT_MASK) * Records.SIZE;
   }
 
   private long hi(long record) {
@@ -116,6 +122,50 @@ public final class SnapshotIndex implements Closeable {
       }
     }
     return -1;
+  }
+
+  /**
+   * Finds a key at or after record {@code from}, for callers that look up keys in ascending order:
+   * it gallops forward from the previous position (probes at from, from+1, from+3, from+7, …) and
+   * then binary-searches the last step, so a sorted batch of lookups walks the file forward, close
+   * to where the previous lookup ended, instead of starting over.
+   *
+   * @param from a record index such that every record before it has a smaller key
+   * @return the record's index, or {@code -(insertion point) - 1} if no record has this key; the
+   *     next, larger key of the batch may start from the index (+1) or the insertion point
+   */
+  public long findFrom(long from, long keyHi, long keyLo) {
+    long low = from;
+    long high = count - 1;
+    long step = 1;
+    while (true) {
+      long probe = low + step - 1;
+      if (probe >= count) {
+        break;
+      }
+      int c = compare(hi(probe), lo(probe), keyHi, keyLo);
+      if (c == 0) {
+        return probe;
+      }
+      if (c > 0) {
+        high = probe - 1;
+        break;
+      }
+      low = probe + 1;
+      step <<= 1;
+    }
+    while (low <= high) {
+      long mid = (low + high) >>> 1;
+      int c = compare(hi(mid), lo(mid), keyHi, keyLo);
+      if (c == 0) {
+        return mid;
+      } else if (c < 0) {
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return -low - 1;
   }
 
   static int compare(long aHi, long aLo, long bHi, long bLo) {
