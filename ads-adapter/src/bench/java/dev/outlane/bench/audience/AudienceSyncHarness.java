@@ -27,7 +27,7 @@ import okhttp3.OkHttpClient;
  * alone, no HTTP).
  *
  * <pre>
- * java -Xmx512m -cp … dev.outlane.bench.audience.AudienceSyncHarness [members=10000000] [stateDir] [dry [runs=3]]
+ * java -Xmx512m -cp … dev.outlane.bench.audience.AudienceSyncHarness [members=10000000] [stateDir] [dry [runs=3] | source]
  * </pre>
  *
  * <p>Churn: every 200th member leaves, every 200th (offset 100) changes email, and N/200 new members
@@ -70,6 +70,25 @@ public final class AudienceSyncHarness {
       AudienceSync sync = AudienceSync.builder().stateDirectory(state).audience("harness")
           .destination(destination.name()).hashingProfile(HashingProfile.META).build();
 
+      if (args.length > 2 && args[2].equals("source")) {
+        // The synthetic source alone (string building, no sync): subtract it from the figures above
+        // to get the sync's own cost per member.
+        for (int k = 0; k < 3; k++) {
+          com.sun.management.OperatingSystemMXBean os =
+              (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+          long cpu = os.getProcessCpuTime();
+          long start = System.nanoTime();
+          long chars = 0;
+          for (Synthetic s = new Synthetic(members, true); s.hasNext(); ) {
+            RawMember m = s.next();
+            chars += m.customerId().length() + m.email().length() + m.phone().length();
+          }
+          double seconds = (System.nanoTime() - start) / 1e9;
+          System.out.printf(Locale.ROOT, "source only %d: %.2f s wall, %.3f µs CPU per member (%,d chars)%n", k + 1,
+              seconds, (os.getProcessCpuTime() - cpu) / 1e3 / members, chars);
+        }
+        return;
+      }
       if (args.length > 2 && args[2].equals("dry")) {
         // Diff-only mode against an existing state directory: repeated dry runs (JIT warm after the first).
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
@@ -128,9 +147,9 @@ public final class AudienceSyncHarness {
     double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
     sampler.interrupt();
     System.out.printf(Locale.ROOT, "%s: %.1f s wall, %.1f s CPU (all threads, incl. the fake server), %,.0f members/s,"
-        + " peak heap used %,d MB (max after a GC %,d MB), load average %.1f%n", String.format(Locale.ROOT, label),
-        seconds, cpuSeconds, report.members() / seconds, peakUsed[0] >> 20, peakAfterGc[0] >> 20,
-        os.getSystemLoadAverage());
+        + " %.2f µs CPU/member, peak heap used %,d MB (max after a GC %,d MB), load average %.1f%n",
+        String.format(Locale.ROOT, label), seconds, cpuSeconds, report.members() / seconds,
+        cpuSeconds * 1e6 / report.members(), peakUsed[0] >> 20, peakAfterGc[0] >> 20, os.getSystemLoadAverage());
     System.out.printf(Locale.ROOT, "  members %,d normalized %,d adds %,d removes %,d unchanged %,d changed %,d invalid %,d size %,d → %,d%n",
         report.members(), report.normalized(), report.adds(), report.removes(), report.unchanged(), report.changed(),
         report.invalid(), report.previousSize(), report.targetSize());
