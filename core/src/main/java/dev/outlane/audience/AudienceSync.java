@@ -418,6 +418,7 @@ public final class AudienceSync {
     final long[] fps;
     final long[] fpIn;
     final long[] found;
+    final int[] todo;
     final KeySort sort;
     final Object[] results;
     int n;
@@ -433,6 +434,7 @@ public final class AudienceSync {
       fpIn = new long[size];
       sort = new KeySort(size);
       found = new long[size];
+      todo = new int[size];
       results = new Object[size];
       hi = new long[size];
       lo = new long[size];
@@ -579,7 +581,7 @@ public final class AudienceSync {
       }
     });
     t = lap(counts, 2, t);
-    int[] todo = new int[c.n];
+    int[] todo = c.todo; // reused: a fresh 1 MB array per chunk was a humongous allocation each time
     int todoCount = 0;
     for (int j = 0; j < c.n; j++) {
       if (c.found[j] != -2 && (c.found[j] < 0 || suppression != null)) {
@@ -869,7 +871,7 @@ public final class AudienceSync {
     CursorHeap heap = new CursorHeap(runs.size());
     List<Records.Reader> readers = new ArrayList<>();
     Records.Reader old = null;
-    int bufferSize = Math.max(1 << 16, Math.min(1 << 20, MERGE_BUFFERS / Math.max(1, runs.size())));
+    int bufferSize = Math.max(1 << 16, Math.min(Records.BUFFER, MERGE_BUFFERS / Math.max(1, runs.size())));
     // Durable: the manifest written next makes these files the resumable state of the sync. A dry
     // run only counts: nobody reads its files.
     try (Records.Writer next = dry ? Records.Writer.counting() : new Records.Writer(out.resolve(NEXT), true, config, true);

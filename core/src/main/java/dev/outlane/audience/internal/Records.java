@@ -41,8 +41,12 @@ public final class Records {
 
   static final int MAGIC = 0x4F4C4153; // "OLAS"
   static final int VERSION = 1;
-  /** 1 MiB per open file: a 40-run merge holds ~40 MiB of buffers, and reads/writes are few and large. */
-  private static final int BUFFER = 1 << 20;
+  /**
+   * 256 KiB per open file: reads and writes are few and large, and the buffer stays under half a
+   * G1 region (1 MiB at small heaps), so it is not a "humongous" allocation, each of which can
+   * start a concurrent marking cycle (one per run file was hundreds per 10 M-member sync).
+   */
+  public static final int BUFFER = 1 << 18;
 
   private Records() {}
 
