@@ -617,7 +617,10 @@ public final class AudienceSync {
         Normalized r = (Normalized) c.results[j];
         c.results[j] = null;
         if (c.found[j] >= 0) {
-          prev.read(c.found[j], rec); // raw values unchanged: reuse the stored hashes
+          // Raw values unchanged: the merge takes the stored hashes from the previous snapshot as
+          // it streams past them, instead of a second random read of the mapping here.
+          java.util.Arrays.fill(rec, (byte) 0);
+          rec[Records.FLAGS] = Records.REUSE;
         } else {
           counts.normalized++;
           if (r == null || r.identity == null) {
@@ -917,7 +920,11 @@ public final class AudienceSync {
         if (!hasNew) {
           break;
         }
+        boolean reuse = (cur[Records.FLAGS] & Records.REUSE) != 0;
         if (oldOff >= 0 && Records.compareKeys(oldBuf, oldOff, cur, 0) == 0) {
+          if (reuse) {
+            System.arraycopy(oldBuf, oldOff, cur, 0, Records.SIZE);
+          }
           if (Records.sameIdentifiers(oldBuf, oldOff, cur, 0)) {
             counts.unchanged++;
           } else {
@@ -926,6 +933,9 @@ public final class AudienceSync {
             adds.write(cur, 0);
           }
           oldOff = old.next();
+        } else if (reuse) {
+          // found in the snapshot when the run was written; the lock keeps other writers out
+          throw new IOException(SNAPSHOT + " changed while this sync was reading it");
         } else {
           adds.write(cur, 0);
         }

@@ -38,6 +38,11 @@ public final class Records {
   public static final int HASH_BYTES = 32;
   public static final byte HAS_EMAIL = 1;
   public static final byte HAS_PHONE = 2;
+  /**
+   * In sorted run files only, never in a snapshot or an add/remove file: the member's raw values are
+   * unchanged, and the merge copies its record from the previous snapshot (hashes left zero here).
+   */
+  public static final byte REUSE = (byte) 0x80;
 
   static final int MAGIC = 0x4F4C4153; // "OLAS"
   static final int VERSION = 1;
