@@ -68,4 +68,43 @@ class SnapshotIndexTest {
       }
     }
   }
+
+  @Test
+  void uniformKeysLikeSha256PrefixesAreFoundByInterpolationExactlyAsByBinarySearch() throws IOException {
+    int n = 30_000;
+    Random random = new Random(11);
+    long[][] keys = new long[n][];
+    for (int i = 0; i < n; i++) {
+      keys[i] = new long[] {random.nextLong(), random.nextLong()};
+    }
+    java.util.Arrays.sort(keys, (a, b) -> SnapshotIndex.compare(a[0], a[1], b[0], b[1]));
+    Path file = dir.resolve("uniform.bin");
+    byte[] rec = new byte[Records.SIZE];
+    try (Records.Writer w = new Records.Writer(file, true, "c", false)) {
+      for (long[] k : keys) {
+        Records.putLong(rec, Records.KEY, k[0]);
+        Records.putLong(rec, Records.KEY + 8, k[1]);
+        w.write(rec, 0);
+      }
+    }
+    try (SnapshotIndex index = SnapshotIndex.open(file)) {
+      long pos = 0;
+      for (int i = 0; i < n; i++) {
+        if (random.nextInt(4) == 0) {
+          long[] k = keys[i];
+          // a key just below record i: absent, inserted at i
+          long at = index.findFrom(pos, k[0], k[1] - 1);
+          assertThat(at).isEqualTo(i > 0 && keys[i - 1][0] == k[0] && keys[i - 1][1] == k[1] - 1 ? i - 1 : -i - 1L);
+          pos = at >= 0 ? at + 1 : -at - 1;
+        }
+        if (random.nextInt(3) != 0) {
+          long at = index.findFrom(pos, keys[i][0], keys[i][1]);
+          assertThat(at).isEqualTo(i);
+          assertThat(index.find(keys[i][0], keys[i][1])).isEqualTo(i);
+          pos = at + 1;
+        }
+      }
+      assertThat(index.findFrom(0, 0, 0)).isEqualTo(keys[0][0] == 0 && keys[0][1] == 0 ? 0 : -1L);
+    }
+  }
 }
