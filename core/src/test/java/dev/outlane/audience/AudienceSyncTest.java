@@ -310,6 +310,53 @@ class AudienceSyncTest {
   }
 
   @Test
+  void thousandsOfMembersOverSeveralChunksAndThreadsDiffExactly() {
+    AudienceSync sync = builder().chunkSize(3_000).batchSize(10_000).threads(2).build();
+    RecordingSink sink = new RecordingSink();
+    List<RawMember> first = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      first.add(member(i));
+    }
+    assertThat(sync.run(MemberSource.of(first), sink).adds()).isEqualTo(10_000);
+
+    // every 10th leaves, every 10th (offset 5) changes email, 500 join, and one id is listed twice
+    List<RawMember> second = new ArrayList<>();
+    Set<String> expected = new HashSet<>();
+    for (int i = 0; i < 10_500; i++) {
+      if (i < 10_000 && i % 10 == 0) {
+        continue;
+      }
+      String email = i % 10 == 5 && i < 10_000 ? "changed" + i + "@example.com" : "user" + i + "@example.com";
+      second.add(new RawMember("c" + i, email, null));
+      expected.add(Sha256.hex(email));
+    }
+    second.add(2, new RawMember("c9999", "stale@example.com", null)); // the later row (user9999) wins
+    SyncReport report = sync.run(MemberSource.of(second), sink);
+
+    assertThat(report.members()).isEqualTo(9_501);
+    assertThat(report.duplicates()).isEqualTo(1);
+    assertThat(report.unchanged()).isEqualTo(8_000);
+    assertThat(report.changed()).isEqualTo(1_000);
+    assertThat(report.adds()).isEqualTo(1_500);
+    assertThat(report.removes()).isEqualTo(2_000);
+    // the changed and new members, and the stale row: it is in another chunk than the row that wins
+    assertThat(report.normalized()).isEqualTo(1_501);
+    assertThat(report.targetSize()).isEqualTo(9_500);
+    assertThat(sink.audienceEmails).isEqualTo(expected);
+  }
+
+  @Test
+  void aCustomerIdThatIsNotAsciiIsKeyedByTheSha256OfItsUtf8Bytes() {
+    AudienceSync sync = builder().build();
+    RecordingSink sink = new RecordingSink();
+    sync.run(MemberSource.of(List.of(new RawMember("kunde-jürgen-😀", "j@example.com", null),
+        new RawMember(" c1 ", "user1@example.com", null))), sink);
+
+    assertThat(sink.sentMembers).extracting(HashedMember::key).containsExactlyInAnyOrder(
+        Sha256.hex("kunde-jürgen-😀").substring(0, 32), Sha256.hex("c1").substring(0, 32));
+  }
+
+  @Test
   void theBuilderNamesTheFieldAndTheReason() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> AudienceSync.builder().batchSize(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("batchSize: must be 1–100000, was 0");

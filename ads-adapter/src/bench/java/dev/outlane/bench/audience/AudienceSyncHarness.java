@@ -27,7 +27,7 @@ import okhttp3.OkHttpClient;
  * alone, no HTTP).
  *
  * <pre>
- * java -Xmx512m -cp … dev.outlane.bench.audience.AudienceSyncHarness [members=10000000] [stateDir]
+ * java -Xmx512m -cp … dev.outlane.bench.audience.AudienceSyncHarness [members=10000000] [stateDir] [dry [runs=3] | resync [runs=2] | source]
  * </pre>
  *
  * <p>Churn: every 200th member leaves, every 200th (offset 100) changes email, and N/200 new members
@@ -70,9 +70,47 @@ public final class AudienceSyncHarness {
       AudienceSync sync = AudienceSync.builder().stateDirectory(state).audience("harness")
           .destination(destination.name()).hashingProfile(HashingProfile.META).build();
 
+      if (args.length > 2 && args[2].equals("source")) {
+        // The synthetic source alone (string building, no sync): subtract it from the figures above
+        // to get the sync's own cost per member.
+        for (int k = 0; k < 3; k++) {
+          com.sun.management.OperatingSystemMXBean os =
+              (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+          long cpu = os.getProcessCpuTime();
+          long start = System.nanoTime();
+          long chars = 0;
+          RawMember[] ring = new RawMember[4096]; // the members escape, so the JIT cannot skip building them
+          int i = 0;
+          for (Synthetic s = new Synthetic(members, true); s.hasNext(); i++) {
+            RawMember m = s.next();
+            ring[i & (ring.length - 1)] = m;
+            chars += m.customerId().charAt(m.customerId().length() - 1) + m.email().length() + m.phone().length();
+          }
+          double seconds = (System.nanoTime() - start) / 1e9;
+          System.out.printf(Locale.ROOT, "source only %d: %.2f s wall, %.3f µs CPU per member (%,d chars)%n", k + 1,
+              seconds, (os.getProcessCpuTime() - cpu) / 1e3 / members, chars);
+        }
+        return;
+      }
+      if (args.length > 2 && args[2].equals("resync")) {
+        // Real 1 %-churn syncs against an existing state (left by a full run, i.e. the churned
+        // snapshot): back to the base snapshot, then to the churned one again.
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        for (int k = 0; k < runs; k++) {
+          boolean churn = k % 2 == 1;
+          SyncReport r = measure("1%% churn, sync " + (k + 1), () -> sync.run(MemberSource.of(new Synthetic(members, churn)), sink));
+          if (!r.complete()) {
+            throw new IllegalStateException("harness sync did not complete");
+          }
+        }
+        System.out.printf(Locale.ROOT, "  fake received: %,d rows added, %,d removed in total%n",
+            meta.rowsAdded("harness-audience"), meta.rowsRemoved("harness-audience"));
+        return;
+      }
       if (args.length > 2 && args[2].equals("dry")) {
         // Diff-only mode against an existing state directory: repeated dry runs (JIT warm after the first).
-        for (int k = 0; k < 3; k++) {
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        for (int k = 0; k < runs; k++) {
           boolean churn = k % 2 == 0;
           measure("dry run " + (k + 1) + " (diff only)", () -> sync.dryRun(MemberSource.of(new Synthetic(members, churn))));
         }
@@ -127,9 +165,9 @@ public final class AudienceSyncHarness {
     double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
     sampler.interrupt();
     System.out.printf(Locale.ROOT, "%s: %.1f s wall, %.1f s CPU (all threads, incl. the fake server), %,.0f members/s,"
-        + " peak heap used %,d MB (max after a GC %,d MB), load average %.1f%n", String.format(Locale.ROOT, label),
-        seconds, cpuSeconds, report.members() / seconds, peakUsed[0] >> 20, peakAfterGc[0] >> 20,
-        os.getSystemLoadAverage());
+        + " %.2f µs CPU/member, peak heap used %,d MB (max after a GC %,d MB), load average %.1f%n",
+        String.format(Locale.ROOT, label), seconds, cpuSeconds, report.members() / seconds,
+        cpuSeconds * 1e6 / report.members(), peakUsed[0] >> 20, peakAfterGc[0] >> 20, os.getSystemLoadAverage());
     System.out.printf(Locale.ROOT, "  members %,d normalized %,d adds %,d removes %,d unchanged %,d changed %,d invalid %,d size %,d → %,d%n",
         report.members(), report.normalized(), report.adds(), report.removes(), report.unchanged(), report.changed(),
         report.invalid(), report.previousSize(), report.targetSize());

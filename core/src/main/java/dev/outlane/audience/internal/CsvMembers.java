@@ -103,6 +103,17 @@ public final class CsvMembers implements MemberSource {
       }
       line++;
       List<String> cells = new ArrayList<>(4);
+      if (first.indexOf('"') < 0) {
+        // No quotes (the usual export): the cells are what lies between commas, found without a
+        // per-char copy through a StringBuilder.
+        int from = 0;
+        for (int comma = first.indexOf(','); comma >= 0; comma = first.indexOf(',', from)) {
+          cells.add(first.substring(from, comma));
+          from = comma + 1;
+        }
+        cells.add(first.substring(from));
+        return cells;
+      }
       StringBuilder cell = new StringBuilder();
       String current = first;
       int i = 0;

@@ -22,6 +22,28 @@ public final class Fingerprint {
     return fmix64(h);
   }
 
+  /**
+   * The same fingerprint as {@link #of(String, String)} for values held in a char array: the email
+   * at {@code a[emailOff..emailOff+emailLen)}, the phone likewise; a length of -1 is an absent value.
+   */
+  public static long of(char[] a, int emailOff, int emailLen, int phoneOff, int phoneLen) {
+    long h = OFFSET;
+    h = add(h, a, emailOff, emailLen);
+    h = (h ^ 0x1F) * PRIME;
+    h = add(h, a, phoneOff, phoneLen);
+    return fmix64(h);
+  }
+
+  private static long add(long h, char[] a, int off, int len) {
+    if (len < 0) {
+      return (h ^ 0x10000) * PRIME;
+    }
+    for (int i = off, end = off + len; i < end; i++) {
+      h = (h ^ a[i]) * PRIME;
+    }
+    return h;
+  }
+
   private static long add(long h, @Nullable String s) {
     if (s == null) {
       return (h ^ 0x10000) * PRIME; // distinct from "" and from any char

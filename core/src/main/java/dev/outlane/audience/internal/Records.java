@@ -1,16 +1,21 @@
 package dev.outlane.audience.internal;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.RandomAccessFile;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fixed-size member record every sync file uses, and readers/writers for it.
@@ -33,25 +38,32 @@ public final class Records {
   public static final int HASH_BYTES = 32;
   public static final byte HAS_EMAIL = 1;
   public static final byte HAS_PHONE = 2;
+  /**
+   * In sorted run files only, never in a snapshot or an add/remove file: the member's raw values are
+   * unchanged, and the merge copies its record from the previous snapshot (hashes left zero here).
+   */
+  public static final byte REUSE = (byte) 0x80;
 
   static final int MAGIC = 0x4F4C4153; // "OLAS"
   static final int VERSION = 1;
-  private static final int BUFFER = 1 << 16;
+  /**
+   * 256 KiB per open file: reads and writes are few and large, and the buffer stays under half a
+   * G1 region (1 MiB at small heaps), so it is not a "humongous" allocation, each of which can
+   * start a concurrent marking cycle (one per run file was hundreds per 10 M-member sync).
+   */
+  public static final int BUFFER = 1 << 18;
 
   private Records() {}
 
+  /** Big-endian longs straight from a byte array: one bounds check and one load, not eight. */
+  private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   public static long getLong(byte[] b, int off) {
-    return ((long) (b[off] & 0xff) << 56) | ((long) (b[off + 1] & 0xff) << 48)
-        | ((long) (b[off + 2] & 0xff) << 40) | ((long) (b[off + 3] & 0xff) << 32)
-        | ((long) (b[off + 4] & 0xff) << 24) | ((long) (b[off + 5] & 0xff) << 16)
-        | ((long) (b[off + 6] & 0xff) << 8) | ((long) (b[off + 7] & 0xff));
+    return (long) LONG_BE.get(b, off);
   }
 
   public static void putLong(byte[] b, int off, long v) {
-    for (int i = 7; i >= 0; i--) {
-      b[off + i] = (byte) v;
-      v >>>= 8;
-    }
+    LONG_BE.set(b, off, v);
   }
 
   /** Compares the keys of two records at the given offsets, unsigned. */
@@ -62,7 +74,12 @@ public final class Records {
 
   /** Whether two records carry the same identifiers (flags and both hashes). */
   public static boolean sameIdentifiers(byte[] a, byte[] b) {
-    return java.util.Arrays.equals(a, FLAGS, SIZE, b, FLAGS, SIZE);
+    return sameIdentifiers(a, 0, b, 0);
+  }
+
+  /** Whether the records at {@code a[aOff..]} and {@code b[bOff..]} carry the same identifiers. */
+  public static boolean sameIdentifiers(byte[] a, int aOff, byte[] b, int bOff) {
+    return java.util.Arrays.equals(a, aOff + FLAGS, aOff + SIZE, b, bOff + FLAGS, bOff + SIZE);
   }
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -84,11 +101,14 @@ public final class Records {
     }
   }
 
-  /** Writes records, with or without a snapshot header. Not thread-safe. */
+  /**
+   * Writes records, with or without a snapshot header, through one large buffer straight to the
+   * file (no stream stack: a record costs one array copy). Not thread-safe.
+   */
   public static final class Writer implements Closeable {
-    private final Path file;
-    private final java.io.FileOutputStream raw;
-    private final DataOutputStream out;
+    private final @Nullable Path file;
+    private final @Nullable FileChannel channel;
+    private final ByteBuffer buffer;
     private final boolean header;
     private final boolean durable;
     private long count;
@@ -100,19 +120,51 @@ public final class Records {
       this.file = file;
       this.header = header;
       this.durable = durable;
-      this.raw = new java.io.FileOutputStream(file.toFile());
-      this.out = new DataOutputStream(new BufferedOutputStream(raw, BUFFER));
+      this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+      this.buffer = ByteBuffer.allocate(BUFFER);
       if (header) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
         out.writeLong(0);
         out.writeUTF(config);
+        out.flush();
+        buffer.put(bytes.toByteArray());
       }
     }
 
+    private Writer() {
+      this.file = null;
+      this.channel = null;
+      this.buffer = ByteBuffer.allocate(0);
+      this.header = false;
+      this.durable = false;
+    }
+
+    /** A writer that only counts: what a dry run uses for files nobody will read. */
+    public static Writer counting() {
+      return new Writer();
+    }
+
     public void write(byte[] rec, int off) throws IOException {
-      out.write(rec, off, SIZE);
       count++;
+      if (channel == null) {
+        return;
+      }
+      if (buffer.remaining() < SIZE) {
+        flush();
+      }
+      buffer.put(rec, off, SIZE);
+    }
+
+    private void flush() throws IOException {
+      buffer.flip();
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      buffer.clear();
     }
 
     public long count() {
@@ -121,39 +173,60 @@ public final class Records {
 
     @Override
     public void close() throws IOException {
-      out.flush();
-      if (durable && !header) {
-        raw.getFD().sync();
+      if (channel == null) {
+        return;
       }
-      out.close();
-      if (header) {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-          raf.seek(8);
-          raf.writeLong(count);
-          if (durable) {
-            raf.getFD().sync(); // syncs the whole file, records included
+      try (FileChannel ch = channel) {
+        flush();
+        if (header) {
+          ByteBuffer n = ByteBuffer.allocate(8).putLong(0, count);
+          while (n.hasRemaining()) {
+            ch.write(n, 8 + n.position());
           }
+        }
+        if (durable) {
+          ch.force(true); // the whole file, records and header count
         }
       }
     }
   }
 
-  /** Reads records sequentially. Not thread-safe. */
+  /**
+   * Reads records sequentially through one large buffer; {@link #next()} returns the buffer and the
+   * record's offset in it, so merging copies nothing. Not thread-safe.
+   */
   public static final class Reader implements Closeable {
-    private final DataInputStream in;
+    private final FileChannel channel;
+    private final ByteBuffer buffer;
+    private final byte[] bytes;
     private final long count;
     private final String config;
+    private int pos;
+    private int limit;
+    private boolean eof;
 
     public Reader(Path file, boolean header) throws IOException {
-      InputStream raw = Files.newInputStream(file);
-      this.in = new DataInputStream(new BufferedInputStream(raw, BUFFER));
-      if (header) {
-        Header h = readHeader(in, file);
-        this.count = h.count;
-        this.config = h.config;
-      } else {
-        this.count = -1;
-        this.config = "";
+      this(file, header, BUFFER);
+    }
+
+    /** @param bufferSize bytes read from the file at once; rounded up to at least one record */
+    public Reader(Path file, boolean header, int bufferSize) throws IOException {
+      this.channel = FileChannel.open(file, StandardOpenOption.READ);
+      this.bytes = new byte[Math.max(bufferSize, 2 * SIZE)];
+      this.buffer = ByteBuffer.wrap(bytes);
+      try {
+        if (header) {
+          Header h = header(file);
+          channel.position(h.length());
+          this.count = h.count;
+          this.config = h.config;
+        } else {
+          this.count = -1;
+          this.config = "";
+        }
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
       }
     }
 
@@ -167,11 +240,57 @@ public final class Records {
 
     /** Reads the next record into {@code rec}; false at the end. */
     public boolean next(byte[] rec) throws IOException {
-      int n = in.readNBytes(rec, 0, SIZE);
-      if (n == 0) {
+      int off = next();
+      if (off < 0) {
         return false;
       }
-      if (n != SIZE) {
+      System.arraycopy(bytes, off, rec, 0, SIZE);
+      return true;
+    }
+
+    /**
+     * Advances to the next record: its offset in {@link #buffer()}, valid until the next call, or -1
+     * at the end.
+     */
+    public int next() throws IOException {
+      if (limit - pos < SIZE && !fill()) {
+        return -1;
+      }
+      int off = pos;
+      pos += SIZE;
+      return off;
+    }
+
+    /** The array {@link #next()} offsets point into. */
+    public byte[] buffer() {
+      return bytes;
+    }
+
+    private boolean fill() throws IOException {
+      int rest = limit - pos;
+      System.arraycopy(bytes, pos, bytes, 0, rest);
+      pos = 0;
+      limit = rest;
+      buffer.clear().position(rest);
+      while (!eof && limit < SIZE) {
+        int n = channel.read(buffer);
+        if (n < 0) {
+          eof = true;
+        } else {
+          limit += n;
+          // keep reading until the buffer is full or the file ends: fewer, larger reads
+          while (buffer.hasRemaining() && (n = channel.read(buffer)) > 0) {
+            limit += n;
+          }
+          if (n < 0) {
+            eof = true;
+          }
+        }
+      }
+      if (limit == 0) {
+        return false;
+      }
+      if (limit < SIZE) {
         throw new EOFException("truncated record file");
       }
       return true;
@@ -179,7 +298,7 @@ public final class Records {
 
     @Override
     public void close() throws IOException {
-      in.close();
+      channel.close();
     }
   }
 

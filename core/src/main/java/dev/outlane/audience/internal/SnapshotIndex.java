@@ -16,8 +16,14 @@ import java.nio.file.StandardOpenOption;
  */
 public final class SnapshotIndex implements Closeable {
   static final int STRIDE = 128;
-  /** Records per mapped segment: a whole number of records under 1 GiB. */
-  private static final long SEGMENT_RECORDS = (1L << 30) / Records.SIZE;
+  /**
+   * Records per mapped segment: 2^23 records (747 MB) stays under the 2 GiB limit of one mapping,
+   * and a power of two turns the record → segment arithmetic of every probe into a shift and a mask
+   * instead of two long divisions.
+   */
+  private static final int SEGMENT_SHIFT = 23;
+  private static final long SEGMENT_RECORDS = 1L << SEGMENT_SHIFT;
+  private static final long SEGMENT_MASK = SEGMENT_RECORDS - 1;
 
   private final FileChannel channel;
   private final MappedByteBuffer[] segments;
@@ -60,11 +66,11 @@ public final class SnapshotIndex implements Closeable {
   }
 
   private MappedByteBuffer segment(long record) {
-    return segments[(int) (record / SEGMENT_RECORDS)];
+    return segments[(int) (record >>> SEGMENT_SHIFT)];
   }
 
   private int offset(long record) {
-    return (int) ((record % SEGMENT_RECORDS) * Records.SIZE);
+    return (int) (record & SEGMENT_MASK) * Records.SIZE;
   }
 
   private long hi(long record) {
@@ -116,6 +122,85 @@ public final class SnapshotIndex implements Closeable {
       }
     }
     return -1;
+  }
+
+  /**
+   * Finds a key at or after record {@code from}, for callers that look up keys in ascending order.
+   * The in-heap sparse index is searched forward from {@code from}'s block (galloping, then
+   * binary), so the mapping is touched only inside the one block that can hold the key. There the
+   * position is interpolated from the block's bounding keys (the keys are SHA-256 prefixes, so
+   * uniform) and the records next to the estimate are scanned: a few adjacent records instead of a
+   * binary search's seven far-apart probes, each of which may miss the TLB and the cache in a
+   * snapshot of hundreds of megabytes.
+   *
+   * @param from a record index such that every record before it has a smaller key
+   * @return the record's index, or {@code -(insertion point) - 1} if no record has this key; the
+   *     next, larger key of the batch may start from the index (+1) or the insertion point
+   */
+  public long findFrom(long from, long keyHi, long keyLo) {
+    if (from >= count) {
+      return -count - 1;
+    }
+    int len = sparseHi.length;
+    int lowB = (int) (from / STRIDE);
+    if (compare(sparseHi[lowB], sparseLo[lowB], keyHi, keyLo) > 0) {
+      return -from - 1; // smaller than the record at from (its block's first), larger than all before
+    }
+    int highB;
+    int step = 1;
+    while (true) {
+      int probe = lowB + step;
+      if (probe >= len) {
+        highB = len - 1;
+        break;
+      }
+      if (compare(sparseHi[probe], sparseLo[probe], keyHi, keyLo) <= 0) {
+        lowB = probe;
+        step <<= 1;
+      } else {
+        highB = probe - 1;
+        break;
+      }
+    }
+    while (lowB < highB) {
+      int mid = (lowB + highB + 1) >>> 1;
+      if (compare(sparseHi[mid], sparseLo[mid], keyHi, keyLo) <= 0) {
+        lowB = mid;
+      } else {
+        highB = mid - 1;
+      }
+    }
+    long blockStart = (long) lowB * STRIDE;
+    long first = Math.max(from, blockStart);
+    long last = Math.min(count, blockStart + STRIDE) - 1;
+    long est = (first + last) >>> 1;
+    if (lowB + 1 < len) {
+      double span = (double) ((sparseHi[lowB + 1] - sparseHi[lowB]) >>> 11);
+      if (span > 0) {
+        double at = (double) ((keyHi - sparseHi[lowB]) >>> 11) / span;
+        est = Math.max(first, Math.min(last, blockStart + (long) (at * STRIDE)));
+      }
+    }
+    int c = compare(hi(est), lo(est), keyHi, keyLo);
+    if (c == 0) {
+      return est;
+    }
+    if (c < 0) {
+      for (long i = est + 1; i <= last; i++) {
+        c = compare(hi(i), lo(i), keyHi, keyLo);
+        if (c >= 0) {
+          return c == 0 ? i : -i - 1;
+        }
+      }
+      return -(last + 1) - 1;
+    }
+    for (long i = est - 1; i >= first; i--) {
+      c = compare(hi(i), lo(i), keyHi, keyLo);
+      if (c <= 0) {
+        return c == 0 ? i : -(i + 1) - 1;
+      }
+    }
+    return -first - 1;
   }
 
   static int compare(long aHi, long aLo, long bHi, long bLo) {
