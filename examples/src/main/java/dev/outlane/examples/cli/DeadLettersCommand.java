@@ -42,9 +42,14 @@ import picocli.CommandLine.Spec;
  *
  * <p>{@code list} reads a snapshot without taking the store's lock, so it works while the service
  * that owns {@code --dir} runs. {@code replay} writes (resolutions), so it opens the store and needs
- * the service stopped (or call {@code Outlane.replayDeadLetters} from inside the service). The
- * journal in {@code <dir>/journal} is never opened, so no pending event is delivered by these
- * commands.
+ * the service stopped (or call {@code Outlane.replayDeadLetters} from inside the service).
+ *
+ * <p>{@code replay --config FILE} reads the {@code outlane send} configuration ({@link
+ * ConfiguredDestinations}: the same parser, the same adapters, credentials from environment
+ * variables and never printed) and replays through those real destinations on a client opened
+ * durable on {@code --dir}, as {@code send --dir} opens it; events its journal holds as unfinished
+ * are therefore delivered too. {@code --dry-run} and {@code --fake-destinations} never open the
+ * journal, so they deliver no pending event.
  *
  * <p>Exit codes: {@code 0} done (every replayed record resolved; a listing or dry run printed),
  * {@code 1} records remain failing or were skipped, {@code 2} usage errors and a directory that
