@@ -12,6 +12,7 @@ import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.deadletter.internal.DeadLetterLines;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DestinationLimits;
+import dev.outlane.examples.cli.SendConfig.ConfigException;
 import dev.outlane.examples.demo.DemoDestinations;
 import dev.outlane.guardrail.FileIdempotencyStore;
 import dev.outlane.hashing.HashingProfile;
@@ -21,10 +22,12 @@ import dev.outlane.testing.FakeDestination;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -39,9 +42,14 @@ import picocli.CommandLine.Spec;
  *
  * <p>{@code list} reads a snapshot without taking the store's lock, so it works while the service
  * that owns {@code --dir} runs. {@code replay} writes (resolutions), so it opens the store and needs
- * the service stopped (or call {@code Outlane.replayDeadLetters} from inside the service). The
- * journal in {@code <dir>/journal} is never opened, so no pending event is delivered by these
- * commands.
+ * the service stopped (or call {@code Outlane.replayDeadLetters} from inside the service).
+ *
+ * <p>{@code replay --config FILE} reads the {@code outlane send} configuration ({@link
+ * ConfiguredDestinations}: the same parser, the same adapters, credentials from environment
+ * variables and never printed) and replays through those real destinations on a client opened
+ * durable on {@code --dir}, as {@code send --dir} opens it; events its journal holds as unfinished
+ * are therefore delivered too. {@code --dry-run} and {@code --fake-destinations} never open the
+ * journal, so they deliver no pending event.
  *
  * <p>Exit codes: {@code 0} done (every replayed record resolved; a listing or dry run printed),
  * {@code 1} records remain failing or were skipped, {@code 2} usage errors and a directory that
@@ -167,21 +175,30 @@ final class DeadLettersCommand implements Runnable {
             + " idempotency key, through the normal pipeline (suppression and dedupe apply). A record"
             + " is marked resolved once its replay is delivered or deduplicated; resolved records are"
             + " never replayed. Safe to run twice and to interrupt.",
+        "--config FILE replays through the real destinations FILE configures: the same file, read"
+            + " the same way, as 'outlane send --config FILE --dir DIR' (credentials from environment"
+            + " variables, never printed). Its routes give each record its target's options (the SMS"
+            + " template). A record whose destination FILE does not name is skipped. The client is"
+            + " opened durable on DIR, so events the journal still holds as unfinished are delivered"
+            + " too, exactly as the next 'send --dir DIR' would.",
         "needs-reconciliation records (an SMS that may have been sent) are skipped unless"
             + " --resend-unknown: resending them is your decision, after checking the destination.",
-        "LIMITATION: this build has no destination configuration, so it cannot reach Twilio,"
-            + " Segment or the ad platforms. --dry-run prints what would be sent. Replaying for real"
-            + " needs --fake-destinations, which replays into in-process fakes that accept everything"
-            + " (as the demo does) and therefore marks records resolved without contacting any real"
-            + " service: for demos and rehearsals only. In production, call"
-            + " Outlane.replayDeadLetters(query, dryRun, resendUnknown) from your own service, where"
-            + " the real destinations are configured.",
+        "--dry-run prints what would be replayed and sends, resolves and delivers nothing (the"
+            + " journal is not opened). --fake-destinations replays into in-process fakes that accept"
+            + " everything and so resolves records without contacting any real service: for demos and"
+            + " rehearsals only. Neither opens the journal.",
+        "Needs the service that owns DIR stopped (or call Outlane.replayDeadLetters(query, dryRun,"
+            + " resendUnknown) from inside it).",
         "Exit codes: 0 every replayed record resolved (or dry run), 1 records still failing or"
-            + " skipped, 2 usage or an unusable directory."})
+            + " skipped, or --timeout reached, 2 usage, configuration or an unusable directory."})
   static final class ReplayCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @picocli.CommandLine.Mixin Selection selection = new Selection();
+
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "Replay through the destinations this send configuration (.properties) names.")
+    @Nullable Path config;
 
     @Option(names = "--dry-run", description = "Print what would be sent; send and change nothing.")
     boolean dryRun;
@@ -191,55 +208,76 @@ final class DeadLettersCommand implements Runnable {
     boolean resendUnknown;
 
     @Option(names = "--fake-destinations",
-        description = "Replay into in-process fakes (see LIMITATION above).")
+        description = "Replay into in-process fakes that accept everything (demos only).")
     boolean fakes;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT10M",
+        description = "With --config: how long to wait for unfinished journal events after the"
+            + " replay, ISO-8601 (default ${DEFAULT-VALUE}).")
+    Duration timeout = Duration.ofMinutes(10);
+
+    // No injectable clock: the replay client uses the system clock, because batching lanes
+    // (Segment, ads) send a lingering batch when that clock says so, and a replay never flushes.
+    private final Function<String, @Nullable String> env;
+
+    /** Reads credentials from the process environment. */
+    ReplayCommand() {
+      this(System::getenv);
+    }
+
+    /** For tests: a given environment. */
+    ReplayCommand(Function<String, @Nullable String> env) {
+      this.env = env;
+    }
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      if (!dryRun && !fakes) {
-        throw new ParameterException(spec.commandLine(), "replay: this build has no destination"
-            + " configuration; use --dry-run to see what would be sent, or --fake-destinations to"
-            + " replay into in-process fakes (records are then resolved without contacting any real"
-            + " service)");
+      if (config == null && !dryRun && !fakes) {
+        throw new ParameterException(spec.commandLine(), "replay: say where to replay: --config FILE"
+            + " (the destinations 'outlane send --config FILE' uses), --dry-run to see what would be"
+            + " sent, or --fake-destinations to replay into in-process fakes (records are then"
+            + " resolved without contacting any real service)");
       }
-      DurableOptions options = selection.options();
-      FileDeadLetterStore store = selection.open(err, "dead-letters replay");
-      if (store == null) {
-        err.flush();
-        return 2;
+      if (config != null && fakes) {
+        throw new ParameterException(spec.commandLine(),
+            "replay: --config and --fake-destinations exclude each other");
       }
+      ConfiguredDestinations configured = null;
+      if (config != null) {
+        try {
+          configured = ConfiguredDestinations.load(config, env);
+        } catch (ConfigException e) {
+          err.println("dead-letters replay: " + config + ": " + e.getMessage());
+          err.flush();
+          return 2;
+        }
+      }
+      DeadLetterQuery query = new DeadLetterQuery(selection.destination, selection.reason, false);
       ReplayReport report;
-      FileIdempotencyStore keys = null;
+      boolean finished = true;
       try {
-        keys = FileIdempotencyStore.builder().directory(options.idempotencyDirectory()).open();
-        Outlane.Builder builder = Outlane.builder().deadLetterStore(store).idempotencyStore(keys);
-        Set<String> names = new LinkedHashSet<>();
-        for (DeadLetter d : store.list(new DeadLetterQuery(selection.destination, selection.reason,
-            false))) {
-          names.add(d.destination());
+        if (configured != null && !dryRun) {
+          ConfiguredDestinations real = configured;
+          configured = null; // the client owns the adapters from here, even if build() fails
+          Replayed r = replayDurable(real, query, err);
+          if (r == null) {
+            return 2;
+          }
+          report = r.report();
+          finished = r.finished();
+        } else {
+          report = replayWithoutJournal(configured, query, err);
+          configured = null;
+          if (report == null) {
+            return 2;
+          }
         }
-        if (names.isEmpty()) {
-          names.add(DemoDestinations.SMS); // a client needs one destination; nothing will be sent
-        }
-        for (String name : names) {
-          builder.destination(fake(name));
-        }
-        try (Outlane outlane = builder.build()) {
-          report = outlane.replayDeadLetters(
-              new DeadLetterQuery(selection.destination, selection.reason, false), dryRun,
-              resendUnknown);
-        }
-      } catch (OutlaneException e) {
-        err.println("dead-letters replay: " + e.getMessage());
-        err.flush();
-        return 2;
       } finally {
-        if (keys != null) {
-          keys.close();
+        if (configured != null) {
+          configured.close();
         }
-        store.close();
       }
       for (ReplayReport.Item item : report.items()) {
         out.println(item.outcome() + " " + item.line());
@@ -249,8 +287,135 @@ final class DeadLettersCommand implements Runnable {
           + report.skippedResolved() + " already resolved, " + report.skipped() + " skipped, "
           + report.replayed() + (dryRun ? " would be replayed" : " replayed, " + report.resolved()
           + " resolved, " + report.stillFailing() + " still failing"));
+      if (!finished) {
+        err.println("not finished within " + timeout + ": events still pending stay in the journal"
+            + " of " + selection.dir);
+      }
       err.flush();
-      return report.stillFailing() > 0 || report.skipped() > 0 ? 1 : 0;
+      return report.stillFailing() > 0 || report.skipped() > 0 || !finished ? 1 : 0;
+    }
+
+    /** What a real replay did, and whether the journal's unfinished events finished in time. */
+    private record Replayed(ReplayReport report, boolean finished) {}
+
+    /**
+     * Replays through the configured destinations on a client opened durable on DIR, as {@code send
+     * --dir} opens it: the same journal, dead letters and delivered keys. Null (the reason printed)
+     * if DIR cannot be used.
+     */
+    private @Nullable Replayed replayDurable(ConfiguredDestinations configured,
+        DeadLetterQuery query, PrintWriter err) {
+      Path store = selection.options().deadLetterDirectory();
+      if (!Files.isDirectory(store)) {
+        configured.close();
+        err.println("dead-letters replay: no dead-letter store in " + selection.dir + " (expected "
+            + store + ")");
+        err.flush();
+        return null;
+      }
+      Outlane.Builder builder = configured.register(Outlane.builder()
+          .durable(selection.options()).closeTimeout(Duration.ofSeconds(5)));
+      Outlane client;
+      try {
+        client = builder.build();
+      } catch (OutlaneException e) {
+        configured.close(); // no client was built to own them
+        err.println("dead-letters replay: " + e.getMessage());
+        err.flush();
+        return null;
+      }
+      try (Outlane outlane = client) {
+        int pending = outlane.outstanding();
+        if (pending > 0) {
+          err.println("the journal of " + selection.dir + " held " + pending + " unfinished events:"
+              + " delivering them too, as 'send --dir' would");
+        }
+        warnUnconfigured(outlane, configured, query, err);
+        ReplayReport report = outlane.replayDeadLetters(query, false, resendUnknown);
+        return new Replayed(report, outlane.flush(timeout));
+      } catch (OutlaneException e) {
+        err.println("dead-letters replay: " + e.getMessage());
+        err.flush();
+        return null;
+      }
+    }
+
+    /** Names the destinations that have records to replay but are not in the file: they are skipped. */
+    private void warnUnconfigured(Outlane outlane, ConfiguredDestinations configured,
+        DeadLetterQuery query, PrintWriter err) {
+      Set<String> missing = new LinkedHashSet<>();
+      for (DeadLetter d : outlane.deadLetters().list(query)) {
+        if (!configured.names().contains(d.destination())) {
+          missing.add(d.destination());
+        }
+      }
+      if (!missing.isEmpty()) {
+        err.println("not in " + config + ", skipped: " + String.join(", ", missing));
+      }
+    }
+
+    /**
+     * A dry run (with or without {@code --config}) or a replay into fakes: the dead-letter and
+     * delivered-key stores only, never the journal, so nothing pending is delivered. Closes {@code
+     * configured}. Null (the reason printed) if DIR cannot be used.
+     */
+    private @Nullable ReplayReport replayWithoutJournal(@Nullable ConfiguredDestinations configured,
+        DeadLetterQuery query, PrintWriter err) {
+      DurableOptions options = selection.options();
+      FileDeadLetterStore store = selection.open(err, "dead-letters replay");
+      if (store == null) {
+        if (configured != null) {
+          configured.close();
+        }
+        err.flush();
+        return null;
+      }
+      FileIdempotencyStore keys = null;
+      try {
+        keys = FileIdempotencyStore.builder().directory(options.idempotencyDirectory()).open();
+        Outlane.Builder builder = Outlane.builder().deadLetterStore(store)
+            .idempotencyStore(keys);
+        ConfiguredDestinations real = configured;
+        configured = null; // the client owns the adapters from here (closed below if not built)
+        if (real != null) {
+          real.register(builder);
+        } else {
+          Set<String> names = new LinkedHashSet<>();
+          for (DeadLetter d : store.list(query)) {
+            names.add(d.destination());
+          }
+          if (names.isEmpty()) {
+            names.add(DemoDestinations.SMS); // a client needs one destination; nothing will be sent
+          }
+          for (String name : names) {
+            builder.destination(fake(name));
+          }
+        }
+        Outlane client;
+        try {
+          client = builder.build();
+        } catch (OutlaneException e) {
+          if (real != null) {
+            real.close(); // no client was built to own them
+          }
+          throw e;
+        }
+        try (Outlane outlane = client) {
+          return outlane.replayDeadLetters(query, dryRun, resendUnknown);
+        }
+      } catch (OutlaneException e) {
+        err.println("dead-letters replay: " + e.getMessage());
+        err.flush();
+        return null;
+      } finally {
+        if (configured != null) {
+          configured.close();
+        }
+        if (keys != null) {
+          keys.close();
+        }
+        store.close();
+      }
     }
 
     /** An in-process fake shaped like the demo's destination of that name; accepts everything. */

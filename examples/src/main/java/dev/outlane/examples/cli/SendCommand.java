@@ -137,27 +137,15 @@ public final class SendCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SendConfig cfg;
-    IdentityNormalizer normalizer;
+    ConfiguredDestinations configured;
     try {
-      cfg = SendConfig.load(config, env);
-      try {
-        normalizer = IdentityNormalizer.builder().defaultRegion(cfg.region()).build();
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("region: not a supported region: \"" + cfg.region() + "\"");
-      }
+      configured = ConfiguredDestinations.load(config, env);
     } catch (ConfigException e) {
       return usage(err, config + ": " + e.getMessage());
     }
-    List<SendDestinationType.Built> built = new ArrayList<>();
-    try {
-      for (SendConfig.DestinationConfig d : cfg.destinations()) {
-        built.add(d.type().build(d.name(), d.values()));
-      }
-    } catch (ConfigException e) {
-      built.forEach(b -> b.destination().close());
-      return usage(err, config + ": " + e.getMessage());
-    }
+    SendConfig cfg = configured.config();
+    IdentityNormalizer normalizer = configured.normalizer();
+    List<SendDestinationType.Built> built = configured.built();
 
     InputStream raw;
     long size;
@@ -165,11 +153,11 @@ public final class SendCommand implements Callable<Integer> {
       raw = open();
       size = events.equals("-") ? 0 : Files.size(Path.of(events));
     } catch (IOException e) {
-      built.forEach(b -> b.destination().close());
+      configured.close();
       return usage(err, "cannot read " + events + ": " + describe(e));
     }
 
-    Report report = new Report(cfg.destinations().stream().map(SendConfig.DestinationConfig::name).toList());
+    Report report = new Report(configured.names());
     ManualScheduler virtual = dryRun ? new ManualScheduler(clock.instant()) : null;
     Outlane.Builder builder = Outlane.builder().clock(clock).identityNormalizer(normalizer)
         .closeTimeout(Duration.ofSeconds(5));

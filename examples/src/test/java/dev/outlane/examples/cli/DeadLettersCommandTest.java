@@ -98,11 +98,22 @@ class DeadLettersCommandTest {
   }
 
   @Test
-  void replayWithoutDryRunOrFakesIsAUsageError() {
+  void replayWithoutConfigDryRunOrFakesIsAUsageErrorNamingConfig() {
     Run r = run("dead-letters", "replay", "--dir", dir.toString());
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).startsWith("replay: this build has no destination configuration; use"
-        + " --dry-run to see what would be sent");
+    assertThat(r.err()).startsWith("replay: say where to replay: --config FILE (the destinations"
+        + " 'outlane send --config FILE' uses), --dry-run to see what would be sent, or"
+        + " --fake-destinations to replay into in-process fakes");
+    assertThat(run("dead-letters", "list", "--dir", dir.toString()).err())
+        .isEqualTo("3 records, 3 unresolved\n");
+  }
+
+  @Test
+  void configAndFakeDestinationsTogetherIsAUsageError() {
+    Run r = run("dead-letters", "replay", "--dir", dir.toString(), "--config", "send.properties",
+        "--fake-destinations");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).startsWith("replay: --config and --fake-destinations exclude each other");
   }
 
   @Test
@@ -153,6 +164,7 @@ class DeadLettersCommandTest {
       assertThat(help.exitCode()).isZero();
       assertThat(help.out()).contains("--dir=DIR", "--destination=NAME", "--reason=REASON");
     }
-    assertThat(run("dead-letters", "replay", "--help").out()).contains("LIMITATION");
+    assertThat(run("dead-letters", "replay", "--help").out())
+        .contains("--config=FILE", "--fake-destinations", "--resend-unknown", "--timeout=DURATION");
   }
 }
