@@ -5,6 +5,7 @@ import dev.outlane.journal.EventSerializer;
 import dev.outlane.journal.JournalException;
 import dev.outlane.journal.RecoveryReport;
 import dev.outlane.journal.internal.LogIo;
+import dev.outlane.journal.internal.LogSettings;
 import dev.outlane.journal.internal.SegmentedLog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,10 +61,9 @@ public final class FileDeadLetterStore implements DeadLetterStore {
   private final Map<String, DeadLetter> index = new LinkedHashMap<>();
 
   private FileDeadLetterStore(Builder b) {
-    this.directory = Objects.requireNonNull(b.directory);
-    this.codec = new DeadLetterCodec(Objects.requireNonNull(b.serializer));
-    SegmentedLog.Config config = new SegmentedLog.Config(directory, "dead-letter store",
-        b.segmentSize, 0, 1024, 1024, b.fsync, b.io);
+    this.directory = b.settings.directory();
+    this.codec = new DeadLetterCodec(LogSettings.required(b.serializer, "serializer"));
+    SegmentedLog.Config config = b.settings.config("dead-letter store", 0, 1024, 1024);
     this.log = SegmentedLog.open(config, this::replay, SegmentedLog.Retention.keepAll());
     RecoveryReport found = log.recoveryReport();
     List<String> problems = new ArrayList<>(found.problems());
@@ -216,17 +216,14 @@ public final class FileDeadLetterStore implements DeadLetterStore {
    * thread-safe.
    */
   public static final class Builder {
-    private @Nullable Path directory;
+    private final LogSettings settings = new LogSettings(DEFAULT_SEGMENT_SIZE, "segmentSize");
     private @Nullable EventSerializer serializer;
-    private long segmentSize = DEFAULT_SEGMENT_SIZE;
-    private boolean fsync = true;
-    private LogIo io = LogIo.standard();
 
     private Builder() {}
 
     /** The directory to keep dead letters in; created if missing. Required. */
     public Builder directory(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory");
+      settings.directory(directory);
       return this;
     }
 
@@ -238,22 +235,19 @@ public final class FileDeadLetterStore implements DeadLetterStore {
 
     /** The size at which a segment is closed and a new one started; at least 4 KiB. */
     public Builder segmentSize(long bytes) {
-      if (bytes < 4096) {
-        throw new IllegalArgumentException("segmentSize must be at least 4096 bytes, was " + bytes);
-      }
-      this.segmentSize = bytes;
+      settings.segmentSize(bytes);
       return this;
     }
 
     /** Whether to flush to the device; true by default, false only for tests. */
     public Builder fsync(boolean fsync) {
-      this.fsync = fsync;
+      settings.fsync(fsync);
       return this;
     }
 
     /** The file operations, so tests can inject a full disk. */
     Builder io(LogIo io) {
-      this.io = Objects.requireNonNull(io, "io");
+      settings.io(io);
       return this;
     }
 
@@ -264,12 +258,6 @@ public final class FileDeadLetterStore implements DeadLetterStore {
      * @throws JournalException if the directory cannot be created or is in use
      */
     public FileDeadLetterStore open() {
-      if (directory == null) {
-        throw new IllegalStateException("directory is required");
-      }
-      if (serializer == null) {
-        throw new IllegalStateException("serializer is required");
-      }
       return new FileDeadLetterStore(this);
     }
   }

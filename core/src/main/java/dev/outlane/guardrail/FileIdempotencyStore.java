@@ -3,6 +3,7 @@ package dev.outlane.guardrail;
 import dev.outlane.journal.JournalException;
 import dev.outlane.journal.RecoveryReport;
 import dev.outlane.journal.internal.LogIo;
+import dev.outlane.journal.internal.LogSettings;
 import dev.outlane.journal.internal.SegmentedLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -93,12 +94,11 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
   private final TreeMap<Long, Long> segmentExpiry = new TreeMap<>();
 
   private FileIdempotencyStore(Builder b) {
-    this.directory = Objects.requireNonNull(b.directory);
+    this.directory = b.settings.directory();
     this.ttlMillis = b.ttl.toMillis();
     this.maxEntries = b.maxEntries;
     this.clock = b.clock;
-    SegmentedLog.Config config = new SegmentedLog.Config(directory, "idempotency store",
-        b.segmentSize, 0, 1024, 8192, b.fsync, b.io);
+    SegmentedLog.Config config = b.settings.config("idempotency store", 0, 1024, 8192);
     long now = clock.millis();
     this.log = SegmentedLog.open(config, (segment, type, lsn, payload) -> replay(segment, type,
         payload, now), this::canDelete);
@@ -311,19 +311,16 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
    * thread-safe.
    */
   public static final class Builder {
-    private @Nullable Path directory;
+    private final LogSettings settings = new LogSettings(DEFAULT_SEGMENT_SIZE, "segmentSize:");
     private Duration ttl = Duration.ofHours(24);
     private int maxEntries = InMemoryIdempotencyStore.DEFAULT_MAX_ENTRIES;
-    private long segmentSize = DEFAULT_SEGMENT_SIZE;
-    private boolean fsync = true;
     private Clock clock = Clock.systemUTC();
-    private LogIo io = LogIo.standard();
 
     private Builder() {}
 
     /** The directory; created if missing. Required. */
     public Builder directory(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory");
+      settings.directory(directory);
       return this;
     }
 
@@ -348,16 +345,13 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
 
     /** The size at which a segment is closed; at least 4 KiB (default 8 MiB). */
     public Builder segmentSize(long bytes) {
-      if (bytes < 4096) {
-        throw new IllegalArgumentException("segmentSize: must be at least 4096 bytes, was " + bytes);
-      }
-      this.segmentSize = bytes;
+      settings.segmentSize(bytes);
       return this;
     }
 
     /** Whether to flush to the device (default true; false survives a process crash only). */
     public Builder fsync(boolean fsync) {
-      this.fsync = fsync;
+      settings.fsync(fsync);
       return this;
     }
 
@@ -369,7 +363,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
 
     /** The file operations, so tests can inject a full disk. */
     Builder io(LogIo io) {
-      this.io = Objects.requireNonNull(io, "io");
+      settings.io(io);
       return this;
     }
 
@@ -380,9 +374,6 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
      * @throws JournalException if the directory cannot be created or is in use
      */
     public FileIdempotencyStore open() {
-      if (directory == null) {
-        throw new IllegalStateException("directory is required");
-      }
       return new FileIdempotencyStore(this);
     }
   }

@@ -5,6 +5,7 @@ import dev.outlane.identity.Identity;
 import dev.outlane.journal.JournalException;
 import dev.outlane.journal.RecoveryReport;
 import dev.outlane.journal.internal.LogIo;
+import dev.outlane.journal.internal.LogSettings;
 import dev.outlane.journal.internal.SegmentedLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -82,9 +83,8 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
   private final SuppressionIndex unsaved = new SuppressionIndex();
 
   private FileSuppressionStore(Builder b) {
-    this.directory = Objects.requireNonNull(b.directory);
-    SegmentedLog.Config config = new SegmentedLog.Config(directory, "suppression store",
-        b.segmentSize, 0, 1024, 8192, b.fsync, b.io);
+    this.directory = b.settings.directory();
+    SegmentedLog.Config config = b.settings.config("suppression store", 0, 1024, 8192);
     int[] unreadable = {0};
     this.log = SegmentedLog.open(config, (segment, type, lsn, payload) -> {
       if (!replay(type, payload)) {
@@ -237,37 +237,31 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
 
   /** Configures and opens a {@link FileSuppressionStore}. Not thread-safe; one per store. */
   public static final class Builder {
-    private @Nullable Path directory;
-    private long segmentSize = DEFAULT_SEGMENT_SIZE;
-    private boolean fsync = true;
-    private LogIo io = LogIo.standard();
+    private final LogSettings settings = new LogSettings(DEFAULT_SEGMENT_SIZE, "segmentSize:");
 
     private Builder() {}
 
     /** Where the log lives; created if missing. Required. One open store per directory. */
     public Builder directory(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory");
+      settings.directory(directory);
       return this;
     }
 
     /** The size at which a segment is closed; at least 4 KiB (default 8 MiB). */
     public Builder segmentSize(long bytes) {
-      if (bytes < 4096) {
-        throw new IllegalArgumentException("segmentSize: must be at least 4096 bytes, was " + bytes);
-      }
-      this.segmentSize = bytes;
+      settings.segmentSize(bytes);
       return this;
     }
 
     /** Whether to flush to the device (default true; false survives a process crash only). */
     public Builder fsync(boolean fsync) {
-      this.fsync = fsync;
+      settings.fsync(fsync);
       return this;
     }
 
     /** The file operations, so tests can inject a full disk. */
     Builder io(LogIo io) {
-      this.io = Objects.requireNonNull(io, "io");
+      settings.io(io);
       return this;
     }
 
@@ -278,9 +272,6 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
      * @throws JournalException if the directory cannot be created or is in use
      */
     public FileSuppressionStore open() {
-      if (directory == null) {
-        throw new IllegalStateException("directory is required");
-      }
       return new FileSuppressionStore(this);
     }
   }

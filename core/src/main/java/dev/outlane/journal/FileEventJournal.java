@@ -3,6 +3,7 @@ package dev.outlane.journal;
 import dev.outlane.OutlaneException;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.journal.internal.LogIo;
+import dev.outlane.journal.internal.LogSettings;
 import dev.outlane.journal.internal.SegmentedLog;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -100,10 +101,10 @@ public final class FileEventJournal implements EventJournal {
   private long unknownRecords;
 
   private FileEventJournal(Builder b) {
-    this.directory = Objects.requireNonNull(b.directory);
-    this.serializer = Objects.requireNonNull(b.serializer);
-    SegmentedLog.Config config = new SegmentedLog.Config(directory, "journal", b.segmentSize,
-        b.groupCommitMaxWait.toNanos(), b.groupCommitMaxBatch, b.queueCapacity, b.fsync, b.io);
+    this.directory = b.settings.directory();
+    this.serializer = LogSettings.required(b.serializer, "serializer");
+    SegmentedLog.Config config = b.settings.config("journal", b.groupCommitMaxWait.toNanos(),
+        b.groupCommitMaxBatch, b.queueCapacity);
     this.log = SegmentedLog.open(config, this::replay, this::canDelete);
     this.pending = new ArrayList<>(replayed.size());
     replayed.forEach((seq, event) -> pending.add(new Pending(seq, event)));
@@ -242,20 +243,17 @@ public final class FileEventJournal implements EventJournal {
    * field in its message. Not thread-safe.
    */
   public static final class Builder {
-    private @Nullable Path directory;
+    private final LogSettings settings = new LogSettings(DEFAULT_SEGMENT_SIZE, "segmentSize");
     private @Nullable EventSerializer serializer;
-    private long segmentSize = DEFAULT_SEGMENT_SIZE;
     private Duration groupCommitMaxWait = DEFAULT_GROUP_COMMIT_MAX_WAIT;
     private int groupCommitMaxBatch = DEFAULT_GROUP_COMMIT_MAX_BATCH;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
-    private boolean fsync = true;
-    private LogIo io = LogIo.standard();
 
     private Builder() {}
 
     /** The directory to keep the journal in; created if missing. Required. */
     public Builder directory(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory");
+      settings.directory(directory);
       return this;
     }
 
@@ -270,10 +268,7 @@ public final class FileEventJournal implements EventJournal {
      * larger than this gets a segment of its own.
      */
     public Builder segmentSize(long bytes) {
-      if (bytes < 4096) {
-        throw new IllegalArgumentException("segmentSize must be at least 4096 bytes, was " + bytes);
-      }
-      this.segmentSize = bytes;
+      settings.segmentSize(bytes);
       return this;
     }
 
@@ -316,13 +311,13 @@ public final class FileEventJournal implements EventJournal {
      * for tests and benchmarks.
      */
     public Builder fsync(boolean fsync) {
-      this.fsync = fsync;
+      settings.fsync(fsync);
       return this;
     }
 
     /** The file operations, so tests can count flushes or inject a full disk. */
     Builder io(LogIo io) {
-      this.io = Objects.requireNonNull(io, "io");
+      settings.io(io);
       return this;
     }
 
@@ -333,12 +328,6 @@ public final class FileEventJournal implements EventJournal {
      * @throws JournalException if the directory cannot be created or is in use
      */
     public FileEventJournal open() {
-      if (directory == null) {
-        throw new IllegalStateException("directory is required");
-      }
-      if (serializer == null) {
-        throw new IllegalStateException("serializer is required");
-      }
       return new FileEventJournal(this);
     }
   }

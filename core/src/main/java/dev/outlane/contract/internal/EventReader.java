@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
@@ -159,7 +160,7 @@ public final class EventReader {
           source = requiredString(path, FieldRules::notBlank);
           break;
         case "customer_id":
-          customerId = requiredString(path, this::customerIdProblem);
+          customerId = requiredString(path, normalizes(normalizer::normalizeCustomerId));
           if (customerId != null) {
             customerId = customerId.strip();
           }
@@ -168,10 +169,10 @@ public final class EventReader {
           readEventTime(path);
           break;
         case "email":
-          email = optionalString(path, this::emailProblem);
+          email = optionalString(path, normalizes(normalizer::normalizeEmail));
           break;
         case "phone":
-          phone = optionalString(path, this::phoneProblem);
+          phone = optionalString(path, normalizes(normalizer::normalizePhone));
           break;
         case "audience":
           readAudience(path);
@@ -193,32 +194,20 @@ public final class EventReader {
     reader.endObject();
   }
 
-  private @Nullable String customerIdProblem(String raw) {
-    try {
-      normalizer.normalizeCustomerId(raw);
-      return null;
-    } catch (ValidationException e) {
-      return e.problems().get(0).reason();
-    }
-  }
-
-  private @Nullable String emailProblem(String raw) {
-    try {
-      normalizer.normalizeEmail(raw);
-      return null;
-    } catch (ValidationException e) {
-      // The normalizer's reasons never repeat the raw value.
-      return e.problems().get(0).reason();
-    }
-  }
-
-  private @Nullable String phoneProblem(String raw) {
-    try {
-      normalizer.normalizePhone(raw);
-      return null;
-    } catch (ValidationException e) {
-      return e.problems().get(0).reason();
-    }
+  /**
+   * A rule that passes when {@code normalize} accepts the value and otherwise reports the
+   * normalizer's first reason. The normalizer's reasons never repeat the raw value, so no PII
+   * reaches the problem list.
+   */
+  private static Rule normalizes(Consumer<String> normalize) {
+    return raw -> {
+      try {
+        normalize.accept(raw);
+        return null;
+      } catch (ValidationException e) {
+        return e.problems().get(0).reason();
+      }
+    };
   }
 
   private interface Rule {

@@ -10,15 +10,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.SocketEffect;
 import okhttp3.HttpUrl;
 import okio.Buffer;
 import okio.BufferedSource;
@@ -68,10 +64,9 @@ public final class FakeSegmentServer implements AutoCloseable {
 
   private static final Set<String> TYPES = Set.of("track", "identify", "page", "screen", "group", "alias");
 
-  private final MockWebServer server = new MockWebServer();
+  private final FaultInjectingServer server;
   private final String writeKey;
   private final int maxRecordedEvents;
-  private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final Set<String> messageIds = ConcurrentHashMap.newKeySet();
   private final List<Map<String, @Nullable Object>> events = new CopyOnWriteArrayList<>();
   private final AtomicLong accepted = new AtomicLong();
@@ -81,8 +76,7 @@ public final class FakeSegmentServer implements AutoCloseable {
   private FakeSegmentServer(Builder b) {
     this.writeKey = b.writeKey;
     this.maxRecordedEvents = b.maxRecordedEvents;
-    server.setServerSocketFactory(new NoDelayServerSocketFactory());
-    server.setDispatcher(new SegmentDispatcher());
+    this.server = new FaultInjectingServer("Segment", new SegmentAnswers());
   }
 
   /** Starts a fake on a free loopback port accepting {@code writeKey}. */
@@ -96,17 +90,17 @@ public final class FakeSegmentServer implements AutoCloseable {
 
   /** The API root ({@code http://127.0.0.1:PORT/}); pass it to {@code SegmentDestination.Builder.endpoint}. */
   public HttpUrl url() {
-    return server.url("/");
+    return server.url();
   }
 
   /** The underlying server. */
   public MockWebServer mockWebServer() {
-    return server;
+    return server.mockWebServer();
   }
 
   /** Answers the next request with {@code fault}; faults are used in order. */
   public FakeSegmentServer enqueueFault(Fault fault) {
-    faults.add(Objects.requireNonNull(fault, "fault"));
+    server.enqueueFault(fault);
     return this;
   }
 
@@ -145,7 +139,7 @@ public final class FakeSegmentServer implements AutoCloseable {
 
   /** How many requests reached the fake, including faulted and refused ones. */
   public int requestCount() {
-    return server.getRequestCount();
+    return server.requestCount();
   }
 
   /**
@@ -154,16 +148,7 @@ public final class FakeSegmentServer implements AutoCloseable {
    * @throws IllegalStateException if none arrives in time
    */
   public RecordedRequest takeRequest() {
-    try {
-      RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
-      if (r == null) {
-        throw new IllegalStateException("no request reached the fake Segment within 5 seconds");
-      }
-      return r;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted waiting for a request", e);
-    }
+    return server.takeRequest();
   }
 
   /** The request's body as text, gunzipped if it says {@code Content-Encoding: gzip}. */
@@ -207,43 +192,24 @@ public final class FakeSegmentServer implements AutoCloseable {
 
     public FakeSegmentServer start() {
       FakeSegmentServer fake = new FakeSegmentServer(this);
-      try {
-        fake.server.start();
-      } catch (IOException e) {
-        throw new IllegalStateException("could not start the fake Segment server", e);
-      }
+      fake.server.start();
       return fake;
     }
   }
 
-  private final class SegmentDispatcher extends Dispatcher {
+  private final class SegmentAnswers implements FaultInjectingServer.Answers {
     @Override
-    public MockResponse dispatch(RecordedRequest request) {
-      Fault fault = faults.poll();
-      if (fault instanceof Fault.Status s) {
-        return answer(s.status(), false, "Internal Server Error");
-      }
-      if (fault instanceof Fault.TooManyRequests t) {
-        return new MockResponse.Builder(answer(429, false, "Too Many Requests"))
-            .setHeader("Retry-After", t.retryAfter())
-            .build();
-      }
-      MockResponse normal = handle(request);
-      if (fault instanceof Fault.DropAfterRequest) {
-        return new MockResponse.Builder(normal).onResponseStart(new SocketEffect.CloseSocket()).build();
-      }
-      if (fault instanceof Fault.Stall) {
-        return new MockResponse.Builder(normal).onResponseStart(SocketEffect.Stall.INSTANCE).build();
-      }
-      if (fault instanceof Fault.Slow slow) {
-        return new MockResponse.Builder(normal)
-            .headersDelay(slow.delay().toNanos(), TimeUnit.NANOSECONDS)
-            .build();
-      }
-      return normal;
+    public MockResponse status(int status) {
+      return answer(status, false, "Internal Server Error");
     }
 
-    private MockResponse handle(RecordedRequest request) {
+    @Override
+    public MockResponse tooManyRequests() {
+      return answer(429, false, "Too Many Requests");
+    }
+
+    @Override
+    public MockResponse handle(RecordedRequest request) {
       if (!"/v1/batch".equals(request.getUrl().encodedPath())) {
         return answer(404, false, "Not Found");
       }

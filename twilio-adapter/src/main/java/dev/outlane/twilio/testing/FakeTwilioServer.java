@@ -9,19 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.SocketEffect;
 import okhttp3.HttpUrl;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
@@ -80,13 +75,12 @@ public final class FakeTwilioServer implements AutoCloseable {
   private static final DateTimeFormatter RFC_2822 =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
 
-  private final MockWebServer server = new MockWebServer();
+  private final FaultInjectingServer server;
   private final String accountSid;
   private final String authToken;
   private final Map<String, String> apiKeys;
   private final Clock clock;
   private final Map<String, Integer> numberErrors = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final List<SentMessage> messages = new CopyOnWriteArrayList<>();
 
   private FakeTwilioServer(Builder b) {
@@ -94,8 +88,7 @@ public final class FakeTwilioServer implements AutoCloseable {
     this.authToken = b.authToken;
     this.apiKeys = Map.copyOf(b.apiKeys);
     this.clock = b.clock;
-    server.setServerSocketFactory(new NoDelayServerSocketFactory());
-    server.setDispatcher(new TwilioDispatcher());
+    this.server = new FaultInjectingServer("Twilio", new TwilioAnswers());
   }
 
   /** Starts a fake on a free loopback port that accepts {@link #ACCOUNT_SID} / {@link #AUTH_TOKEN}. */
@@ -109,18 +102,17 @@ public final class FakeTwilioServer implements AutoCloseable {
 
   /** The root URL ({@code http://127.0.0.1:PORT/}); pass it to {@code TwilioSmsDestination.Builder.baseUrl}. */
   public HttpUrl url() {
-    return server.url("/");
+    return server.url();
   }
 
   /** The underlying server, for anything this class does not cover. */
   public MockWebServer mockWebServer() {
-    return server;
+    return server.mockWebServer();
   }
 
   /** {@code e164} replied STOP: sending to it answers 400 with code 21610 until {@link #optIn}. */
   public FakeTwilioServer optOut(String e164) {
-    numberErrors.put(e164, 21610);
-    return this;
+    return answerSendsTo(e164, 21610);
   }
 
   /** {@code e164} replied START: sending to it works again. */
@@ -131,25 +123,28 @@ public final class FakeTwilioServer implements AutoCloseable {
 
   /** Sending to {@code e164} answers 21614, not a mobile number. */
   public FakeTwilioServer notMobile(String e164) {
-    numberErrors.put(e164, 21614);
-    return this;
+    return answerSendsTo(e164, 21614);
   }
 
   /** Sending to {@code e164} answers 21608, unverified number on a trial account. */
   public FakeTwilioServer unverified(String e164) {
-    numberErrors.put(e164, 21608);
-    return this;
+    return answerSendsTo(e164, 21608);
   }
 
   /** Sending to {@code e164} answers 21211, invalid To, though it is well-formed. */
   public FakeTwilioServer invalid(String e164) {
-    numberErrors.put(e164, 21211);
+    return answerSendsTo(e164, 21211);
+  }
+
+  /** From now on, sending to {@code e164} answers 400 with Twilio error {@code code}. */
+  private FakeTwilioServer answerSendsTo(String e164, int code) {
+    numberErrors.put(e164, code);
     return this;
   }
 
   /** Answers the next request that reaches the fake with {@code fault}; faults are used in order. */
   public FakeTwilioServer enqueueFault(Fault fault) {
-    faults.add(Objects.requireNonNull(fault, "fault"));
+    server.enqueueFault(fault);
     return this;
   }
 
@@ -160,7 +155,7 @@ public final class FakeTwilioServer implements AutoCloseable {
 
   /** How many requests reached the fake, including faulted and refused ones. */
   public int requestCount() {
-    return server.getRequestCount();
+    return server.requestCount();
   }
 
   /**
@@ -169,16 +164,7 @@ public final class FakeTwilioServer implements AutoCloseable {
    * @throws IllegalStateException if none arrives in time
    */
   public RecordedRequest takeRequest() {
-    try {
-      RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
-      if (r == null) {
-        throw new IllegalStateException("no request reached the fake Twilio within 5 seconds");
-      }
-      return r;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted waiting for a request", e);
-    }
+    return server.takeRequest();
   }
 
   /** Stops the server; stalled responses are cut off. */
@@ -246,43 +232,24 @@ public final class FakeTwilioServer implements AutoCloseable {
     /** Starts the fake on a free loopback port. */
     public FakeTwilioServer start() {
       FakeTwilioServer fake = new FakeTwilioServer(this);
-      try {
-        fake.server.start();
-      } catch (IOException e) {
-        throw new IllegalStateException("could not start the fake Twilio server", e);
-      }
+      fake.server.start();
       return fake;
     }
   }
 
-  private final class TwilioDispatcher extends Dispatcher {
+  private final class TwilioAnswers implements FaultInjectingServer.Answers {
     @Override
-    public MockResponse dispatch(RecordedRequest request) {
-      Fault fault = faults.poll();
-      if (fault instanceof Fault.Status s) {
-        return error(s.status(), s.status() >= 500 ? 20500 : 20001, "Internal Server Error", null);
-      }
-      if (fault instanceof Fault.TooManyRequests t) {
-        return new MockResponse.Builder(error(429, 20429, "Too Many Requests", null))
-            .setHeader("Retry-After", t.retryAfter())
-            .build();
-      }
-      MockResponse normal = handle(request);
-      if (fault instanceof Fault.DropAfterRequest) {
-        return new MockResponse.Builder(normal).onResponseStart(new SocketEffect.CloseSocket()).build();
-      }
-      if (fault instanceof Fault.Stall) {
-        return new MockResponse.Builder(normal).onResponseStart(SocketEffect.Stall.INSTANCE).build();
-      }
-      if (fault instanceof Fault.Slow slow) {
-        return new MockResponse.Builder(normal)
-            .headersDelay(slow.delay().toNanos(), TimeUnit.NANOSECONDS)
-            .build();
-      }
-      return normal;
+    public MockResponse status(int status) {
+      return error(status, status >= 500 ? 20500 : 20001, "Internal Server Error", null);
     }
 
-    private MockResponse handle(RecordedRequest request) {
+    @Override
+    public MockResponse tooManyRequests() {
+      return error(429, 20429, "Too Many Requests", null);
+    }
+
+    @Override
+    public MockResponse handle(RecordedRequest request) {
       String path = request.getUrl().encodedPath();
       Matcher m = PATH.matcher(path);
       if (!m.matches()) {
