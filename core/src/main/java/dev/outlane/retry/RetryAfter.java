@@ -1,11 +1,11 @@
 package dev.outlane.retry;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,11 +17,27 @@ public final class RetryAfter {
   private RetryAfter() {}
 
   /**
+   * A cap for adapters that want one before the policy applies its own: a typo'd or hostile header
+   * must not park a delivery for days. One hour is far above anything Twilio, Segment or the ad APIs
+   * send.
+   */
+  public static final Duration DEFAULT_MAX = Duration.ofHours(1);
+
+  /**
    * The delay the header asks for, measured from {@code clock}'s now; a date in the past is zero.
    *
-   * @return the delay, or null if the header is absent or malformed (then the policy's backoff applies)
+   * @return the delay, or null if the header is absent or malformed (then the policy's backoff
+   *     applies); a number of seconds too large for a {@code long} counts as malformed
    */
   public static @Nullable Duration parse(@Nullable String header, Clock clock) {
+    return parse(header, clock, null);
+  }
+
+  /**
+   * Like {@link #parse(String, Clock)}, but never more than {@code max}: a delay above it, including
+   * a number of seconds too large for a {@code long}, is {@code max}.
+   */
+  public static @Nullable Duration parse(@Nullable String header, Clock clock, @Nullable Duration max) {
     if (header == null) {
       return null;
     }
@@ -29,19 +45,23 @@ public final class RetryAfter {
     if (v.isEmpty()) {
       return null;
     }
-    if (v.chars().allMatch(Character::isDigit)) {
+    if (v.chars().allMatch(c -> c >= '0' && c <= '9')) {
       try {
-        return Duration.ofSeconds(Long.parseLong(v));
+        return cap(Duration.ofSeconds(Long.parseLong(v)), max);
       } catch (NumberFormatException e) {
-        return null; // more digits than a long: treat as malformed
+        return max; // more digits than a long: malformed without a cap, the cap with one
       }
     }
     try {
       Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
       Duration d = Duration.between(clock.instant(), at);
-      return d.isNegative() ? Duration.ZERO : d;
-    } catch (DateTimeParseException e) {
+      return d.isNegative() ? Duration.ZERO : cap(d, max);
+    } catch (DateTimeException e) {
       return null;
     }
+  }
+
+  private static Duration cap(Duration d, @Nullable Duration max) {
+    return max != null && d.compareTo(max) > 0 ? max : d;
   }
 }

@@ -185,7 +185,7 @@ public final class GoogleDataManagerDestination implements Destination {
     int http = result.status();
     String code = status != null ? status : Integer.toString(http);
     if (http == 429 || "RESOURCE_EXHAUSTED".equals(status)) {
-      Duration after = result.retryAfter(clock.instant());
+      Duration after = result.retryAfter(clock);
       return new Outcome.Retryable("Data Manager API quota exhausted (HTTP " + http + " " + code + "): " + message,
           code, after != null ? after : rateLimitBackoff);
     }
@@ -195,7 +195,7 @@ public final class GoogleDataManagerDestination implements Destination {
     }
     if (http >= 500) {
       return new Outcome.Retryable("Data Manager API HTTP " + http + " " + code + ": " + message
-          + "; audience changes are idempotent, so safe to resend", code, result.retryAfter(clock.instant()));
+          + "; audience changes are idempotent, so safe to resend", code, result.retryAfter(clock));
     }
     return new Outcome.Rejected(code, "Data Manager API HTTP " + http + " " + code + ": " + message, true);
   }

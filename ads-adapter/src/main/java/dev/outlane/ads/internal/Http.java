@@ -1,11 +1,9 @@
 package dev.outlane.ads.internal;
 
+import dev.outlane.retry.RetryAfter;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import okhttp3.Headers;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -20,8 +18,8 @@ public final class Http {
   /** A status, headers and body text. An HTTP error status is a result, not an exception. */
   public record Result(int status, Headers headers, String body) {
     /** The {@code Retry-After} header as a duration (seconds or an HTTP date), or null. */
-    public @Nullable Duration retryAfter(Instant now) {
-      return parseRetryAfter(headers.get("Retry-After"), now);
+    public @Nullable Duration retryAfter(Clock clock) {
+      return RetryAfter.parse(headers.get("Retry-After"), clock);
     }
 
     public boolean successful() {
@@ -38,24 +36,6 @@ public final class Http {
     try (Response response = client.newCall(request).execute()) {
       ResponseBody body = response.body();
       return new Result(response.code(), response.headers(), body == null ? "" : body.string());
-    }
-  }
-
-  public static @Nullable Duration parseRetryAfter(@Nullable String value, Instant now) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      long seconds = Long.parseLong(value.strip());
-      return seconds < 0 ? null : Duration.ofSeconds(seconds);
-    } catch (NumberFormatException e) {
-      try {
-        Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        Duration d = Duration.between(now, at);
-        return d.isNegative() ? Duration.ZERO : d;
-      } catch (DateTimeParseException e2) {
-        return null;
-      }
     }
   }
 

@@ -171,7 +171,7 @@ public final class MetaConversionsDestination implements Destination {
         Map<String, Object> json = Json.object(Json.parse(result.body()));
         outcome = new Outcome.Delivered(Json.string(json, "fbtrace_id"), 1L, null);
       } else {
-        outcome = MetaErrors.classify(result, result.retryAfter(clock.instant()), rateLimitBackoff, accessToken);
+        outcome = MetaErrors.classify(result, result.retryAfter(clock), rateLimitBackoff, accessToken);
       }
     } catch (IOException e) {
       outcome = new Outcome.Retryable("I/O error talking to Meta (" + Http.describe(e)

@@ -181,7 +181,7 @@ public final class MetaCustomAudienceDestination implements Destination {
         }
         return;
       }
-      failure = MetaErrors.classify(result, result.retryAfter(clock.instant()), rateLimitBackoff, accessToken);
+      failure = MetaErrors.classify(result, result.retryAfter(clock), rateLimitBackoff, accessToken);
     } catch (IOException e) {
       failure = new Outcome.Retryable("I/O error talking to Meta (" + Http.describe(e)
           + "); audience changes are idempotent, so safe to resend", null, null);
@@ -270,7 +270,7 @@ public final class MetaCustomAudienceDestination implements Destination {
       try {
         Http.Result result = Http.execute(client, request);
         if (!result.successful()) {
-          Outcome o = MetaErrors.classify(result, result.retryAfter(clock.instant()), rateLimitBackoff, accessToken);
+          Outcome o = MetaErrors.classify(result, result.retryAfter(clock), rateLimitBackoff, accessToken);
           if (o instanceof Outcome.Retryable) {
             Outcome.Retryable r = (Outcome.Retryable) o;
             throw new MetaApiException("usersreplace batch " + seq + " failed: " + r.reason(), r.code(), true);

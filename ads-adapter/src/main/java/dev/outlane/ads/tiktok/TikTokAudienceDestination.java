@@ -170,12 +170,12 @@ public final class TikTokAudienceDestination implements Destination {
       } else if (result.status() >= 500 || result.status() == 429) {
         outcome = new Outcome.Retryable("TikTok HTTP " + result.status() + (code == null ? "" : " code " + code)
             + trace + "; audience changes are idempotent, so safe to resend", Integer.toString(result.status()),
-            result.retryAfter(clock.instant()));
+            result.retryAfter(clock));
       } else if (code == null) {
         outcome = new Outcome.Rejected(Integer.toString(result.status()),
             "TikTok HTTP " + result.status() + " without a Business API body", true);
       } else if (rateLimitCodes.contains(code)) {
-        Duration after = result.retryAfter(clock.instant());
+        Duration after = result.retryAfter(clock);
         outcome = new Outcome.Retryable("TikTok rate limit (code " + code + "): " + message + trace, code.toString(),
             after != null ? after : rateLimitBackoff);
       } else if (serverCodes.contains(code)) {

@@ -12,7 +12,7 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.twilio.internal.Gzip;
 import dev.outlane.twilio.internal.IsoInstant;
 import dev.outlane.twilio.internal.JsonValues;
-import dev.outlane.twilio.internal.RetryAfter;
+import dev.outlane.retry.RetryAfter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -255,7 +255,7 @@ public final class SegmentDestination implements Destination {
         return Outcome.delivered(null);
       }
       String text = response.body().string();
-      Duration retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
+      Duration retryAfter = RetryAfter.parse(response.header("Retry-After"), clock, RetryAfter.DEFAULT_MAX);
       if (code == 429) {
         return new Outcome.Retryable("rate limited by Segment (HTTP 429)", "429", retryAfter);
       }

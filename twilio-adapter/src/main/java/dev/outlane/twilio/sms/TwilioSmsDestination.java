@@ -11,7 +11,7 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.twilio.internal.OkHttpTwilioHttpClient;
-import dev.outlane.twilio.internal.RetryAfter;
+import dev.outlane.retry.RetryAfter;
 import dev.outlane.twilio.internal.TwilioCallException;
 import dev.outlane.twilio.internal.TwilioErrorBody;
 import java.net.URI;
@@ -246,7 +246,7 @@ public final class TwilioSmsDestination implements Destination {
       return new Outcome.Retryable(
           "rate limited: HTTP " + status + ", Twilio did not process the request" + requestId,
           codeText == null ? "429" : codeText,
-          RetryAfter.parse(e.retryAfter(), clock));
+          RetryAfter.parse(e.retryAfter(), clock, RetryAfter.DEFAULT_MAX));
     }
     if (status >= 500) {
       return new Outcome.Unknown(
