@@ -10,6 +10,7 @@ import dev.outlane.identity.IdentityNormalizer;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -198,11 +199,70 @@ public final class EventCodec {
     if (commerce != null) {
       validateCommerce(commerce, problems);
     }
-    Problem size = sizeProblem(JsonValues.utf8Length(toJson(event)));
-    if (size != null) {
-      problems.add(size);
+    // Serializing costs more than every other check here, and the client runs this on each submit:
+    // only write the JSON out when a cheap upper bound of its size could exceed the limit.
+    if (jsonBytesUpperBound(event) > maxEventBytes) {
+      Problem size = sizeProblem(JsonValues.utf8Length(toJson(event)));
+      if (size != null) {
+        problems.add(size);
+      }
     }
     return List.copyOf(problems);
+  }
+
+  /**
+   * At least as many bytes as {@link #toJson} can produce for {@code event}. One char of a string
+   * is at most 6 bytes in JSON ({@code \\u0001}; a non-ASCII char is at most 3 UTF-8 bytes, and a
+   * surrogate pair 4 for two chars); a number at most its digits plus a sign, point, exponent and a
+   * zero-padding of 32 ({@code EventWriter.formatDecimal}); field names, quotes and separators are
+   * covered by a fixed allowance per value and per event.
+   */
+  private static long jsonBytesUpperBound(RetentionEvent e) {
+    long n = 512 + e.eventTime().toString().length();
+    n += bound(e.schemaVersion()) + bound(e.eventId()) + bound(e.eventName()) + bound(e.source())
+        + bound(e.customerId()) + bound(e.email()) + bound(e.phone());
+    AudienceAction audience = e.audience();
+    if (audience != null) {
+      n += bound(audience.name());
+    }
+    Commerce commerce = e.commerce();
+    if (commerce != null) {
+      n += bound(commerce.cartValue()) + bound(commerce.currency()) + bound(commerce.orderId());
+      for (String sku : commerce.skus()) {
+        n += bound(sku);
+      }
+    }
+    return n + bound(e.properties());
+  }
+
+  private static long bound(@Nullable Object value) {
+    if (value == null || value instanceof Boolean) {
+      return 16;
+    }
+    if (value instanceof String) {
+      return 16 + 6L * ((String) value).length();
+    }
+    if (value instanceof BigDecimal) {
+      return 48 + ((BigDecimal) value).precision();
+    }
+    if (value instanceof Number) {
+      return 48 + value.toString().length();
+    }
+    long n = 16;
+    if (value instanceof Map) {
+      for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+        n += bound(String.valueOf(entry.getKey())) + bound(entry.getValue());
+      }
+      return n;
+    }
+    if (value instanceof Iterable) {
+      for (Object element : (Iterable<?>) value) {
+        n += bound(element);
+      }
+      return n;
+    }
+    // Not a JSON value the record admits; fall back to measuring it.
+    return Long.MAX_VALUE;
   }
 
   private static void validateCommerce(Commerce commerce, List<Problem> problems) {

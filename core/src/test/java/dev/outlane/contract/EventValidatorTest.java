@@ -94,4 +94,14 @@ class EventValidatorTest {
         .containsExactly("$: event is " + bytes + " bytes, over the 32768-byte limit");
     assertThat(EventCodec.builder().maxEventBytes(64 * 1024).build().validate(big)).isEmpty();
   }
+
+  @Test
+  void escapedCharactersCountAtTheirEscapedSizeAgainstTheLimit() {
+    // 6,000 control characters are 6,000 chars but 36,000 bytes of JSON (each written as \\u0001).
+    RetentionEvent big = valid().property("pad", "\u0001".repeat(6_000)).build();
+    int bytes = EventCodec.create().toJson(big).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    assertThat(bytes).isGreaterThan(32_768);
+    assertThat(problems(big))
+        .containsExactly("$: event is " + bytes + " bytes, over the 32768-byte limit");
+  }
 }
