@@ -103,6 +103,11 @@ public final class Outlane implements AutoCloseable {
     this.owned = owned;
   }
 
+  /**
+   * Starts configuring a client. Register at least one destination and the routes that lead to it;
+   * everything else has a safe default (in-memory stores, {@link RetryPolicy#defaults()}, region
+   * {@code US}, no pre-activation check). Each call returns a new, independent builder.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -241,14 +246,25 @@ public final class Outlane implements AutoCloseable {
       return new DestinationOptions(1, null, Duration.ZERO);
     }
 
+    /**
+     * A copy allowing {@code concurrency} requests in flight at once.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
     public DestinationOptions withConcurrency(int concurrency) {
       return new DestinationOptions(concurrency, rateLimit, linger);
     }
 
+    /** A copy with {@code rateLimit} on requests; null for none. */
     public DestinationOptions withRateLimit(@Nullable RateLimit rateLimit) {
       return new DestinationOptions(concurrency, rateLimit, linger);
     }
 
+    /**
+     * A copy whose partial batches wait up to {@code linger} for more items.
+     *
+     * @throws IllegalArgumentException if negative
+     */
     public DestinationOptions withLinger(Duration linger) {
       return new DestinationOptions(concurrency, rateLimit, linger);
     }
@@ -343,6 +359,11 @@ public final class Outlane implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How emails and phones are normalized before routing, dedupe, suppression and hashing (default
+     * {@link IdentityNormalizer#create()}: region {@code US}, strict phone validation). Share the same
+     * instance with the code that parses your webhooks, so one region setting holds end to end.
+     */
     public Builder identityNormalizer(IdentityNormalizer normalizer) {
       this.normalizer = Objects.requireNonNull(normalizer, "identityNormalizer");
       return this;
@@ -384,6 +405,12 @@ public final class Outlane implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The last look right before each activation goes out, e.g. "did they buy since
+     * {@code event_time}?" (default: never skips). It runs on a delivery thread, once per item and
+     * attempt, so it must be thread-safe and fast; {@code true} ends the item {@link
+     * FinalState#SKIPPED}, and a throw makes it retryable. See {@link PreActivationCheck}.
+     */
     public Builder preActivationCheck(PreActivationCheck check) {
       this.preActivationCheck = Objects.requireNonNull(check, "preActivationCheck");
       return this;
@@ -399,16 +426,32 @@ public final class Outlane implements AutoCloseable {
       return this;
     }
 
+    /**
+     * When and how often a retryable failure is tried again (default {@link RetryPolicy#defaults()}:
+     * 5 attempts, capped exponential backoff with jitter, {@code Retry-After} honoured). Never
+     * applied to an unknown outcome on a destination that is not idempotent (an SMS): that is
+     * dead-lettered instead.
+     */
     public Builder retryPolicy(RetryPolicy retry) {
       this.retry = Objects.requireNonNull(retry, "retryPolicy");
       return this;
     }
 
+    /**
+     * Where counters and timings go (default {@link MetricsSink#noop()}); called from {@code submit}
+     * and from delivery threads, so it must be thread-safe and fast. {@link
+     * dev.outlane.metrics.MicrometerMetricsSink} binds it to Micrometer.
+     */
     public Builder metrics(MetricsSink metrics) {
       this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 
+    /**
+     * Where rejected, opted-out and undeliverable items are kept for listing and replay (default an
+     * {@link InMemoryDeadLetterStore}; in durable mode a {@link FileDeadLetterStore}, and then this
+     * setter must not be used). A store passed here is not closed by the client.
+     */
     public Builder deadLetterStore(DeadLetterStore store) {
       this.deadLetters = Objects.requireNonNull(store, "deadLetterStore");
       storesSet = true;
@@ -425,6 +468,11 @@ public final class Outlane implements AutoCloseable {
       return this;
     }
 
+    /**
+     * What an opt-out at a destination (a Twilio STOP, 21610) does to the person everywhere else
+     * (default {@link OptOutPolicy#defaults()}: suppress SMS, email and ads, and remove them from
+     * every routed audience).
+     */
     public Builder optOutPolicy(OptOutPolicy policy) {
       this.optOut = Objects.requireNonNull(policy, "optOutPolicy");
       return this;

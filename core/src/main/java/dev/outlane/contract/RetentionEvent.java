@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  *     stored as a deep unmodifiable copy in which every number is a {@code Long} (an integer without
  *     fraction or exponent that fits) or an exact {@code BigDecimal}; {@code Integer}, {@code
  *     Double} and friends are converted, so a built event equals the same event read from JSON
- * @throws IllegalArgumentException if a property value cannot be JSON (another type, a non-finite
+ *     (the constructor throws IllegalArgumentException if a value cannot be JSON: another type, a non-finite
  *     double, a non-string map key, nesting deeper than 255 levels), naming its path
  */
 public record RetentionEvent(

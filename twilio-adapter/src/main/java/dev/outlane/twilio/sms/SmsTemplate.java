@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>{@code {{email}}} and {@code {{phone}}} are refused: an SMS body is stored by Twilio and shown in
- * its logs, and the recipient's identifiers do not belong there. A literal {@code {{} cannot be
+ * its logs, and the recipient's identifiers do not belong there. A literal <code>&#123;&#123;</code> cannot be
  * written; templates have no escape syntax because SMS copy does not need one.
  *
  * <p>Errors come at two times: {@link #parse} rejects a malformed template or an unknown placeholder
@@ -59,7 +59,7 @@ public final class SmsTemplate {
    * Parses a template.
    *
    * @throws ValidationException at path {@code $.template} for an empty template, an unclosed or
-   *     empty {@code {{}}, or an unknown placeholder, naming it and its offset
+   *     empty <code>&#123;&#123;}}</code>, or an unknown placeholder, naming it and its offset
    */
   public static SmsTemplate parse(String template) {
     if (template.isBlank()) {
