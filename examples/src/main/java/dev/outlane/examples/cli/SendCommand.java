@@ -56,7 +56,8 @@ import picocli.CommandLine.Spec;
  * and dead-lettering all apply.
  *
  * <p>Reads the file line by line ({@link EventCodec}); an invalid line is printed as {@code line N:
- * <path>: <reason>}, counted, and skipped. The progress bar (stderr) follows the bytes read. At the
+ * <path>: <reason>}, counted, and skipped. The progress bar (stderr, only on a terminal or with
+ * {@code --progress}; see {@link Terminal}) follows the bytes read. At the
  * end, a per-destination table of final states, the destinations' error codes, and the line counts.
  *
  * <p>{@code --dry-run} sends nothing: each destination prints what it would have sent, one line per
@@ -101,6 +102,9 @@ public final class SendCommand implements Callable<Integer> {
 
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
+
+  @Option(names = "--progress", description = "Draw the progress bar on stderr even when it is not a terminal.")
+  boolean forceProgress;
 
   @Option(
       names = "--dir",
@@ -179,7 +183,7 @@ public final class SendCommand implements Callable<Integer> {
     boolean finished;
     try (CountingInput in = new CountingInput(raw, bytes);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        ProgressBar progress = new ProgressBar(err, !noProgress, bytes::get, size, report::lines, "lines");
+        ProgressBar progress = new ProgressBar(err, Terminal.progressWanted(forceProgress, noProgress), bytes::get, size, report::lines, "lines");
         Outlane outlane = builder.build()) {
       BoundedLineReader lines = new BoundedLineReader(reader, codec.maxEventBytes());
       BoundedLineReader.Line line;

@@ -119,6 +119,9 @@ public final class SyncAudienceCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
 
+  @Option(names = "--progress", description = "Draw the progress bar on stderr even when it is not a terminal.")
+  boolean forceProgress;
+
   private final Function<String, @Nullable String> env;
 
   /** Reads credentials from the process environment. */
@@ -159,7 +162,7 @@ public final class SyncAudienceCommand implements Callable<Integer> {
         : Path.of("outlane-state", "audiences", destination.cliName + "-" + audience.replaceAll("[^A-Za-z0-9_.-]", "_"));
     Progress progress = new Progress();
     SyncReport report;
-    try (ProgressBar bar = new ProgressBar(err, !noProgress, progress::line)) {
+    try (ProgressBar bar = new ProgressBar(err, Terminal.progressWanted(forceProgress, noProgress), progress::line)) {
       AudienceSync sync = AudienceSync.builder()
           .stateDirectory(dir)
           .audience(audience)

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
  * seed, same report (but the request counts of batching destinations, which depend on how batches
  * formed, and the retry count).
  *
- * <p>The progress bar goes to stderr (from a timer thread, every 100 ms); the report goes to stdout.
+ * <p>The progress bar goes to stderr (from a timer thread, every 100 ms), only on a terminal or with
+ * {@code --progress}; the report goes to stdout.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     versionProvider = dev.outlane.examples.cli.OutlaneCli.Version.class,
@@ -69,6 +70,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
+
+  @Option(names = "--progress", description = "Draw the progress bar on stderr even when it is not a terminal.")
+  boolean forceProgress;
 
   private final DemoDestinations destinations;
   private final Clock clock;
@@ -179,12 +183,13 @@ public final class DemoCommand implements Callable<Integer> {
       throws InterruptedException {
     AtomicInteger done = new AtomicInteger();
     int total = data.size();
+    boolean drawProgress = dev.outlane.examples.cli.Terminal.progressWanted(forceProgress, noProgress);
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "outlane-demo-progress");
       t.setDaemon(true);
       return t;
     });
-    if (!noProgress) {
+    if (drawProgress) {
       ticker.scheduleAtFixedRate(() -> progress(err, done.get(), total), 0, 100, TimeUnit.MILLISECONDS);
     }
     List<CompletableFuture<SubmitResult>> stages = new ArrayList<>(total);
@@ -203,7 +208,7 @@ public final class DemoCommand implements Callable<Integer> {
       ticker.shutdownNow();
       ticker.awaitTermination(1, TimeUnit.SECONDS);
     }
-    if (!noProgress) {
+    if (drawProgress) {
       progress(err, total, total);
       err.println();
       err.flush();

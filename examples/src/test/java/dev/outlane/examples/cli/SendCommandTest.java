@@ -360,11 +360,22 @@ class SendCommandTest {
   }
 
   @Test
-  void theProgressBarDrawsOnStderrAndEndsFull() throws IOException {
-    int exit = run("--config", config().toString(), "--dry-run", events().toString());
+  void withProgressTheBarDrawsOnStderrAndEndsFull() throws IOException {
+    int exit = run("--config", config().toString(), "--dry-run", "--progress", events().toString());
 
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).endsWith("\r[########################################] 100% 5 lines\n");
+  }
+
+  @Test
+  void noProgressBarIsDrawnWhenStderrIsNotATerminal() throws IOException {
+    // Under the test runner the JVM has no console: stderr is a pipe, like "2> err.txt" or a CI log.
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.console() == null);
+
+    int exit = run("--config", config().toString(), "--dry-run", events().toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).isEmpty();
   }
 
   @Test

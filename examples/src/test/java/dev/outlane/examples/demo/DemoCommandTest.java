@@ -18,7 +18,7 @@ class DemoCommandTest {
     StringWriter err = new StringWriter();
 
     int exit = new CommandLine(new DemoCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute("--seed", "42", "--events", "3000");
+        .execute("--seed", "42", "--events", "3000", "--progress");
 
     assertThat(exit).isZero();
     List<String> lines = Arrays.asList(out.toString().split("\n"));
@@ -60,6 +60,18 @@ class DemoCommandTest {
 
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).startsWith("--events: must be 100–30000, was 99");
+  }
+
+  @Test
+  void noProgressBarIsDrawnWhenStderrIsNotATerminal() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.console() == null);
+    StringWriter err = new StringWriter();
+
+    int exit = new CommandLine(new DemoCommand()).setOut(new PrintWriter(new StringWriter()))
+        .setErr(new PrintWriter(err)).execute("--events", "100");
+
+    assertThat(exit).isZero();
+    assertThat(err.toString()).isEmpty();
   }
 
   @Test
