@@ -32,6 +32,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -63,7 +68,9 @@ import picocli.CommandLine.Spec;
  * <p>{@code --dry-run} sends nothing: each destination prints what it would have sent, one line per
  * activation, in file order ({@code sms: To=+1******0123 Body="…"}), with phones masked and
  * credentials never shown. The configuration is checked as fully as for a real run, so the
- * environment variables it names must be set.
+ * environment variables it names must be set. {@code --as-of TIME} (dry run only) judges event
+ * ages and route windows at that instant instead of now, so a file of past events previews as it
+ * would have been sent then.
  *
  * <p>Exit codes: 0 every activation reached a final state and none was rejected or dead-lettered
  * (suppressed, stale, deduplicated and opted-out are the guardrails working, not failures); 1 some
@@ -99,6 +106,15 @@ public final class SendCommand implements Callable<Integer> {
 
   @Option(names = "--dry-run", description = "Print what each destination would receive; send nothing.")
   boolean dryRun;
+
+  @Option(
+      names = "--as-of",
+      paramLabel = "TIME",
+      description = {
+        "With --dry-run: evaluate route windows and event ages as if it were TIME (RFC 3339, e.g.",
+        "2026-11-29T20:00:00Z), to preview a file whose events are older than the windows allow.",
+      })
+  @Nullable String asOf;
 
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
@@ -141,6 +157,18 @@ public final class SendCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Clock clock = this.clock;
+    if (asOf != null) {
+      if (!dryRun) {
+        // A real send "as of" the past would text people about carts they abandoned days ago.
+        return usage(err, "--as-of: only with --dry-run (a real send judges event ages by the current time)");
+      }
+      Instant at = parseRfc3339(asOf);
+      if (at == null) {
+        return usage(err, "--as-of: must be an RFC 3339 time such as 2026-11-29T20:00:00Z, was \"" + asOf + "\"");
+      }
+      clock = Clock.fixed(at, ZoneOffset.UTC);
+    }
     ConfiguredDestinations configured;
     try {
       configured = ConfiguredDestinations.load(config, env);
@@ -228,6 +256,17 @@ public final class SendCommand implements Callable<Integer> {
     }
     out.flush();
     return finished && report.clean() ? 0 : 1;
+  }
+
+  /** {@code 2026-11-29T20:00:00Z} or with an offset ({@code +01:00}); null if not RFC 3339. */
+  static @Nullable Instant parseRfc3339(String text) {
+    // RFC 3339 allows a lower-case t and z; java.time's ISO parser wants them upper-case.
+    String s = text.strip().toUpperCase(java.util.Locale.ROOT);
+    try {
+      return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** Submits, waiting for room when the client's queue is full; returns the engine's problems if any. */

@@ -275,6 +275,59 @@ class SendCommandTest {
         "sms: To=+1******0123 Body=\"Your EUR 129.90 cart is waiting. Reply STOP to opt out.\"\n");
   }
 
+  private int runAt(Instant now, String... args) {
+    SendCommand send = new SendCommand(env::get, Clock.fixed(now, ZoneOffset.UTC));
+    return new CommandLine(send).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+  }
+
+  @Test
+  void twoDaysLaterTheShippedCartFileIsAllStaleButAsOfItsDayTheDryRunShowsMaskedPhonesAndBodies() {
+    env.put("TWILIO_MESSAGING_SERVICE_SID", "MG" + "0".repeat(32));
+    Instant twoDaysLater = Instant.parse("2026-12-01T20:00:00Z");
+    String[] args = {"--config", "config/send.example.properties", "--dry-run", "--no-progress",
+        "payloads/cart-abandoned-high-aov.ndjson"};
+
+    runAt(twoDaysLater, args);
+    assertThat(out.toString()).doesNotContain("sms: To=")
+        .contains("sms                            0             0             0             3");
+    out.getBuffer().setLength(0);
+
+    String[] asOf = new String[args.length + 2];
+    System.arraycopy(args, 0, asOf, 2, args.length);
+    asOf[0] = "--as-of";
+    asOf[1] = "2026-11-29T20:00:00Z";
+    int exit = runAt(twoDaysLater, asOf);
+
+    assertThat(err.toString()).isEmpty();
+    assertThat(out.toString().lines().filter(l -> l.startsWith("sms: ")).toList()).containsExactly(
+        "sms: To=+1******0123 Body=\"Your USD 412.50 cart is waiting. Reply STOP to opt out.\"",
+        "sms: would be rejected: no phone number",
+        "sms: To=+1******0148 Body=\"Your EUR 1250.00 cart is waiting. Reply STOP to opt out.\"");
+    assertThat(out.toString()).doesNotContain("+12015550123", "maya.chen@example.com");
+    assertThat(exit).isEqualTo(1); // the cart without a phone would be rejected
+  }
+
+  @Test
+  void asOfIsOnlyForADryRunAndMustBeRfc3339() throws IOException {
+    Path config = config();
+    Path events = events();
+
+    assertThat(run("--config", config.toString(), "--as-of", "2026-11-29T20:00:00Z", events.toString())).isEqualTo(2);
+    assertThat(run("--config", config.toString(), "--dry-run", "--as-of", "29/11/2026", events.toString())).isEqualTo(2);
+
+    assertThat(err.toString()).isEqualTo(
+        "outlane send: --as-of: only with --dry-run (a real send judges event ages by the current time)\n"
+            + "outlane send: --as-of: must be an RFC 3339 time such as 2026-11-29T20:00:00Z, was \"29/11/2026\"\n");
+    assertThat(twilio.requestCount()).isZero();
+  }
+
+  @Test
+  void asOfAcceptsAnOffsetAndLowerCaseLetters() {
+    assertThat(SendCommand.parseRfc3339("2026-11-29t21:00:00+01:00")).isEqualTo(Instant.parse("2026-11-29T20:00:00Z"));
+    assertThat(SendCommand.parseRfc3339("2026-11-29T20:00:00.5z")).isEqualTo(Instant.parse("2026-11-29T20:00:00.500Z"));
+    assertThat(SendCommand.parseRfc3339("2026-11-29T20:00:00")).isNull(); // no offset: ambiguous
+  }
+
   private Path metaConfig(String baseUrl) throws IOException {
     Path file = dir.resolve("meta.properties");
     Files.writeString(file, String.join("\n",
