@@ -12,6 +12,7 @@ import dev.outlane.guardrail.InMemorySuppressionStore;
 import dev.outlane.metrics.InMemoryMetrics;
 import dev.outlane.retry.RetryPolicy;
 import dev.outlane.routing.Route;
+import dev.outlane.testing.ManualScheduler;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -39,9 +41,16 @@ import picocli.CommandLine.Spec;
  * destination failures), runs them through a real {@link Outlane} client with its embedded defaults
  * — SMS, events and the cart-recovery audiences through the real Twilio, Segment and Meta adapters,
  * against fake servers it starts on 127.0.0.1 — and prints a per-destination report with the HTTP
- * requests each server received, the error codes it answered, and the audiences' final sizes. Same
- * seed, same report (but the request counts of batching destinations, which depend on how batches
- * formed, and the retry count).
+ * requests each server received, the error codes it answered, and the audiences' final sizes.
+ *
+ * <p>Same seed, same report, except the last line ({@code took N ms}, wall-clock time). The client
+ * runs on a {@link ManualScheduler}: virtual time, every delivery on the calling thread, in a fixed
+ * order, and the retry jitter is drawn from a generator seeded with {@code --seed}. On a thread pool
+ * with a real clock, how batches formed depended on which thread got there first and on how long a
+ * linger of 50 ms really lasted, and the random jitter spread retried items over different batches:
+ * the {@code requests} column and the retry count then varied between runs of the same seed. The
+ * HTTP requests still go to real (fake) servers over 127.0.0.1; only waiting is virtual, so the
+ * {@code Retry-After} pauses cost no wall time.
  *
  * <p>The progress bar goes to stderr (from a timer thread, every 100 ms), only on a terminal or with
  * {@code --progress}; the report goes to stdout.
@@ -78,9 +87,9 @@ public final class DemoCommand implements Callable<Integer> {
   private final Clock clock;
 
   /**
-   * The moment the demo's world is generated around. The demo clock starts here and then ticks in real
-   * time: idempotency-key buckets are aligned to UTC days, so a fixed start keeps every run's
-   * duplicates, windows and report identical.
+   * The moment the demo's world is generated around. The demo's virtual clock starts here and moves
+   * only as the client's timers need: idempotency-key buckets are aligned to UTC days, so a fixed
+   * start keeps every run's duplicates, windows and report identical.
    */
   public static final Instant DEMO_START = Instant.parse("2026-03-02T09:00:00Z");
 
@@ -89,7 +98,10 @@ public final class DemoCommand implements Callable<Integer> {
     this(DemoDestinations.adapters(), Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), DEMO_START)));
   }
 
-  /** The demo on other destinations (e.g. {@link DemoDestinations#fakes()}, in-process only). */
+  /**
+   * The demo on other destinations (e.g. {@link DemoDestinations#fakes()}, in-process only); {@code
+   * clock} gives the instant the demo's world and virtual time start at.
+   */
   public DemoCommand(DemoDestinations destinations, Clock clock) {
     this.destinations = destinations;
     this.clock = clock;
@@ -122,6 +134,9 @@ public final class DemoCommand implements Callable<Integer> {
     long started = System.nanoTime();
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     DemoData data = DemoData.generate(seed, events, now);
+    // Virtual time on this thread: batches form and retries fall the same way on every run.
+    ManualScheduler time = new ManualScheduler(now);
+    SplittableRandom jitter = new SplittableRandom(seed);
 
     InMemorySuppressionStore suppression = new InMemorySuppressionStore();
     for (String customer : data.suppressedCustomers()) {
@@ -130,12 +145,13 @@ public final class DemoCommand implements Callable<Integer> {
     InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
     InMemoryMetrics metrics = new InMemoryMetrics();
     Outlane.Builder builder = Outlane.builder()
-        .clock(clock)
+        .scheduler(time)
+        .clock(time.clock())
         .metrics(metrics)
         .suppressionStore(suppression)
         .deadLetterStore(deadLetters)
         .retryPolicy(RetryPolicy.builder().maxAttempts(6).initialBackoff(Duration.ofMillis(50))
-            .maxBackoff(Duration.ofSeconds(1)).build())
+            .maxBackoff(Duration.ofSeconds(1)).jitter(jitter::nextDouble).build())
         .preActivationCheck((event, identity, destination) -> {
           // Analytics should still see the abandoned cart; activations should not chase a buyer.
           if (destination.equals(DemoDestinations.EVENTS)) {
@@ -158,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
             .to(DemoDestinations.SMS, null, Map.of("template", AdapterDemoSetup.STOCK_TEMPLATE)).build())
         .route(Route.builder().event(DemoData.PREFERENCES_UPDATED).to(DemoDestinations.EVENTS).build());
     List<String> names = new ArrayList<>();
-    try (DemoDestinations.Setup setup = destinations.create(data)) {
+    try (ManualScheduler scheduler = time; DemoDestinations.Setup setup = destinations.create(data)) {
       for (DemoDestinations.Registration reg : setup.registrations()) {
         builder.destination(reg.destination(), reg.options());
         names.add(reg.destination().name());

@@ -168,7 +168,7 @@ public final class DemoReport {
       b.append(String.join(", ", parts));
     }
     b.append(String.format("%ntransient failures retried: %d%n", retried));
-    b.append(String.format("took %d ms%n", millis));
+    b.append(String.format("took %d ms (wall clock)%n", millis));
     return b.toString();
   }
 }
