@@ -57,6 +57,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "dead-letters",
+    footer = OutlaneCli.EXIT_CODES,
     mixinStandardHelpOptions = true,
     versionProvider = OutlaneCli.Version.class,
     description = "Lists and replays the dead letters of a durable Outlane directory.",
@@ -119,6 +120,7 @@ final class DeadLettersCommand implements Runnable {
 
   @Command(
       name = "list",
+      footer = OutlaneCli.EXIT_CODES,
       mixinStandardHelpOptions = true,
       versionProvider = OutlaneCli.Version.class,
       description = {
@@ -168,6 +170,7 @@ final class DeadLettersCommand implements Runnable {
 
   @Command(
       name = "replay",
+      footer = OutlaneCli.EXIT_CODES,
       mixinStandardHelpOptions = true,
       versionProvider = OutlaneCli.Version.class,
       description = {
@@ -188,9 +191,7 @@ final class DeadLettersCommand implements Runnable {
             + " everything and so resolves records without contacting any real service: for demos and"
             + " rehearsals only. Neither opens the journal.",
         "Needs the service that owns DIR stopped (or call Outlane.replayDeadLetters(query, dryRun,"
-            + " resendUnknown) from inside it).",
-        "Exit codes: 0 every replayed record resolved (or dry run), 1 records still failing or"
-            + " skipped, or --timeout reached, 2 usage, configuration or an unusable directory."})
+            + " resendUnknown) from inside it)."})
   static final class ReplayCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -87,12 +87,7 @@ import picocli.CommandLine.Spec;
       "Types: twilio-sms, segment, meta-audience, meta-capi, tiktok-audience, google-audience.",
       "See examples/config/send.example.properties for the schema.",
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:everything reached a final state; nothing rejected or dead-lettered",
-      "1:an invalid line, a rejected or dead-lettered activation, or --timeout reached",
-      "2:usage or configuration error (the message names the key), unreadable file",
-    })
+    footer = OutlaneCli.EXIT_CODES)
 public final class SendCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

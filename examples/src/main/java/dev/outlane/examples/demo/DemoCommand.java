@@ -62,12 +62,7 @@ import picocli.CommandLine.Spec;
       "SMS, events and the two cart-recovery ad audiences go through the real Twilio, Segment and",
       "Meta adapters to fake servers started on 127.0.0.1: nothing leaves this machine.",
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:the demo ran (the report shows what each destination did)",
-      "1:the demo could not finish (a wave did not settle within 2 minutes)",
-      "2:usage error (unknown option, --events out of range)",
-    })
+    footer = dev.outlane.examples.cli.OutlaneCli.EXIT_CODES)
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -126,7 +121,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
     out.print(report.render());
     out.flush();
-    return 0;
+    // The one exit-code rule: invalid events and dead letters need attention, even generated ones.
+    return report.needsAttention() ? 1 : 0;
   }
 
   /** Runs the demo and returns its report; the progress bar goes to {@code err}. */

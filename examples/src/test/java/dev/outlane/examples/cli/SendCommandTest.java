@@ -432,7 +432,7 @@ class SendCommandTest {
   }
 
   @Test
-  void helpDocumentsTheExitCodes() {
+  void helpDocumentsTheExitCodes() throws IOException {
     StringWriter help = new StringWriter();
     CommandLine cli = OutlaneCli.newCommandLine(new ByteArrayInputStream(new byte[0]));
     cli.setOut(new PrintWriter(help, true));
@@ -440,9 +440,7 @@ class SendCommandTest {
     int exit = cli.execute("send", "--help");
 
     assertThat(exit).isZero();
-    assertThat(help.toString()).contains("Exit codes:",
-        "0   everything reached a final state; nothing rejected or dead-lettered",
-        "2   usage or configuration error (the message names the key), unreadable file");
+    assertThat(help.toString()).endsWith(String.format(OutlaneCli.EXIT_CODES + "%n"));
     Objects.requireNonNull(cli.getSubcommands().get("send"));
   }
 }
