@@ -56,7 +56,8 @@ public final class OutlaneCli implements Runnable {
       + "  demo: 1 = its generated invalid events and dead letters (there by design,%n"
       + "     so a full run exits 1), or a wave that did not settle.%n"
       + "  send: 1 = invalid lines, rejected or dead-lettered activations, recovered%n"
-      + "     events dead-lettered, unreadable records, --timeout.%n"
+      + "     events dead-lettered, unreadable records, a line the journal could not%n"
+      + "     accept (disk full), --timeout.%n"
       + "  sync-audience: 1 = invalid members (in a dry run too), an incomplete sync.%n"
       + "  dead-letters list: 1 = unreadable records; dead-letters replay: 1 =%n"
       + "     records still failing or skipped, --timeout.%n";

@@ -3,6 +3,7 @@ package dev.outlane.examples.cli;
 import dev.outlane.DestinationResult;
 import dev.outlane.FinalState;
 import dev.outlane.Outlane;
+import dev.outlane.OutlaneException;
 import dev.outlane.Problem;
 import dev.outlane.QueueFullException;
 import dev.outlane.SubmitResult;
@@ -18,6 +19,7 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.examples.cli.SendConfig.ConfigException;
 import dev.outlane.hashing.HashingProfile;
 import dev.outlane.identity.IdentityNormalizer;
+import dev.outlane.journal.EventJournal;
 import dev.outlane.routing.Route;
 import dev.outlane.testing.ManualScheduler;
 import java.io.BufferedReader;
@@ -136,6 +138,8 @@ public final class SendCommand implements Callable<Integer> {
 
   private final Function<String, @Nullable String> env;
   private final Clock clock;
+  /** For tests: the journal of an in-memory run (e.g. one whose appends fail as on a full disk). */
+  @Nullable EventJournal journal;
 
   /** Reads credentials from the process environment. */
   public SendCommand() {
@@ -193,6 +197,8 @@ public final class SendCommand implements Callable<Integer> {
       builder.scheduler(virtual);
     } else if (dir != null) {
       builder.durable(dir);
+    } else if (journal != null) {
+      builder.journal(journal);
     }
     for (SendDestinationType.Built b : built) {
       Destination d = dryRun ? new Preview(b.destination(), b.preview(), out) : b.destination();
@@ -219,7 +225,15 @@ public final class SendCommand implements Callable<Integer> {
             ? List.of(codec.sizeProblem(line.utf8Bytes()))
             : codec.parse(line.text()).problems();
         if (problems.isEmpty()) {
-          problems = submit(outlane, codec.read(line.text()), report);
+          try {
+            problems = submit(outlane, codec.read(line.text()), report);
+          } catch (OutlaneException e) {
+            // The journal could not record the event (disk full, directory gone): it was not
+            // accepted, and every later line would fail the same way. Stop reading, deliver what
+            // was accepted, and still print the report.
+            report.notAccepted(line.number(), causeOf(e));
+            break;
+          }
         }
         if (!problems.isEmpty()) {
           report.invalid();
@@ -233,9 +247,9 @@ public final class SendCommand implements Callable<Integer> {
       finished = outlane.flush(timeout);
     } catch (IOException e) {
       return usage(err, "cannot read " + events + ": " + describe(e));
-    } catch (dev.outlane.OutlaneException e) {
-      // Durable mode could not open or write DIR (locked by another process, disk full…).
-      return usage(err, "--dir " + dir + ": " + e.getMessage());
+    } catch (OutlaneException e) {
+      // Durable mode could not open DIR (locked by another process, not writable…).
+      return usage(err, "--dir " + dir + ": " + causeOf(e));
     }
     // A stage's callbacks may still be running on a delivery thread when flush returns.
     finished &= report.awaitResults(Duration.ofSeconds(5));
@@ -250,7 +264,34 @@ public final class SendCommand implements Callable<Integer> {
       out.println("not finished within " + timeout + ": what was still queued is dead-lettered");
     }
     out.flush();
+    if (report.notAcceptedLine() > 0) {
+      err.println("outlane send: line " + report.notAcceptedLine() + " and after were not accepted: "
+          + report.notAcceptedCause());
+      err.flush();
+    }
     return finished && report.clean() ? 0 : 1;
+  }
+
+  /**
+   * What went wrong, down to the root cause: each distinct message along the cause chain, the
+   * operating system's reason last ({@code No space left on device}). Messages of the journal and
+   * of the JDK's file exceptions name files and event ids, never an event's contents.
+   */
+  static String causeOf(Throwable e) {
+    List<String> parts = new ArrayList<>();
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+      String m = t instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+          ? fse.getReason() + " (" + fse.getFile() + ")"
+          : t.getMessage();
+      if (m == null || m.isBlank()) {
+        m = t.getClass().getSimpleName();
+      }
+      if (parts.isEmpty() || !parts.get(parts.size() - 1).contains(m)) {
+        parts.add(m);
+      }
+    }
+    return String.join(": ", parts);
   }
 
   /** {@code 2026-11-29T20:00:00Z} or with an offset ({@code +01:00}); null if not RFC 3339. */
@@ -419,6 +460,8 @@ public final class SendCommand implements Callable<Integer> {
     private long submitted;
     private long accepted;
     private long unrouted;
+    private long notAcceptedLine;
+    private String notAcceptedCause = "";
 
     Report(List<String> destinations) {
       for (String d : destinations) {
@@ -442,6 +485,20 @@ public final class SendCommand implements Callable<Integer> {
 
     synchronized void submitted() {
       submitted++;
+    }
+
+    /** The line whose event the client refused to accept (journal failure); reading stopped there. */
+    synchronized void notAccepted(long line, String cause) {
+      notAcceptedLine = line;
+      notAcceptedCause = cause;
+    }
+
+    synchronized long notAcceptedLine() {
+      return notAcceptedLine;
+    }
+
+    synchronized String notAcceptedCause() {
+      return notAcceptedCause;
     }
 
     /** Waits until every submitted event's result was added; false if {@code timeout} passed first. */
@@ -492,7 +549,7 @@ public final class SendCommand implements Callable<Integer> {
 
     /** No invalid line, nothing rejected or dead-lettered. */
     synchronized boolean clean() {
-      if (invalid > 0) {
+      if (invalid > 0 || notAcceptedLine > 0) {
         return false;
       }
       for (EnumMap<FinalState, Integer> m : counts.values()) {
@@ -527,6 +584,10 @@ public final class SendCommand implements Callable<Integer> {
       }
       b.append(String.format("lines: %d read, %d invalid; events: %d accepted, %d not routed%n",
           lines, invalid, accepted, unrouted));
+      if (notAcceptedLine > 0) {
+        b.append(String.format("stopped at line %d: not accepted (%s); later lines were not read%n",
+            notAcceptedLine, notAcceptedCause));
+      }
       if (dryRun) {
         b.append(String.format("dry run: nothing was sent%n"));
       }

@@ -328,6 +328,56 @@ class SendCommandTest {
     assertThat(SendCommand.parseRfc3339("2026-11-29T20:00:00")).isNull(); // no offset: ambiguous
   }
 
+  /** A journal whose third append fails as a full disk makes it fail, cause chain included. */
+  private static final class FullDiskJournal implements dev.outlane.journal.EventJournal {
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public long append(dev.outlane.contract.RetentionEvent event) {
+      if (sequence.get() == 2) {
+        throw new dev.outlane.journal.JournalException("cannot append to journal segment 7",
+            new java.nio.file.FileSystemException("/data/journal/segment-7", null, "No space left on device"));
+      }
+      return sequence.incrementAndGet();
+    }
+
+    @Override
+    public void complete(long seq) {}
+
+    @Override
+    public List<Pending> pending() {
+      return List.of();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aJournalThatCannotAppendNamesTheOsReasonAndTheReportIsStillPrinted() throws IOException {
+    Path file = dir.resolve("four.ndjson");
+    Files.write(file, List.of(
+        event("e1", "cust-1", "+14155550123", "2026-11-29T17:00:00Z"),
+        event("e2", "cust-2", "+14155550124", "2026-11-29T17:00:00Z"),
+        event("e3", "cust-3", "+14155550125", "2026-11-29T17:00:00Z"),
+        event("e4", "cust-4", "+14155550126", "2026-11-29T17:00:00Z")));
+    SendCommand send = new SendCommand(env::get, Clock.fixed(NOW, ZoneOffset.UTC));
+    send.journal = new FullDiskJournal();
+
+    int exit = new CommandLine(send).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        .execute("--config", config().toString(), "--no-progress", file.toString());
+
+    String cause = "journal append failed (JournalException); event e3 was not accepted: cannot append to"
+        + " journal segment 7: No space left on device (/data/journal/segment-7)";
+    assertThat(err.toString()).isEqualTo("outlane send: line 3 and after were not accepted: " + cause + "\n");
+    assertThat(out.toString()).contains(
+        "sms                            2             0             0             0             0             0             0         0\n",
+        "lines: 3 read, 0 invalid; events: 2 accepted, 0 not routed\n",
+        "stopped at line 3: not accepted (" + cause + "); later lines were not read\n");
+    assertThat(twilio.requestCount()).isEqualTo(2); // what was accepted was still delivered
+    assertThat(exit).isEqualTo(1);
+  }
+
   private Path metaConfig(String baseUrl) throws IOException {
     Path file = dir.resolve("meta.properties");
     Files.writeString(file, String.join("\n",
