@@ -98,7 +98,9 @@ final class DeadLettersCommand implements Runnable {
         return null;
       }
       try {
-        return FileDeadLetterStore.builder().directory(store).serializer(serializer()).open();
+        FileDeadLetterStore opened = FileDeadLetterStore.builder().directory(store).serializer(serializer()).open();
+        DurableDirectory.warnUnreadable(err, dir, DurableDirectory.unreadable(opened.recoveryReport()));
+        return opened;
       } catch (JournalException e) {
         err.println(command + ": " + e.getMessage());
         return null;
@@ -148,9 +150,11 @@ final class DeadLettersCommand implements Runnable {
         return 2;
       }
       List<DeadLetter> records;
+      // Counts what the snapshot leaves out: a snapshot has no recovery report of its own.
+      DurableDirectory.Counting serializer = new DurableDirectory.Counting(serializer());
       try {
         // A snapshot, not an open: no lock, so listing works while the service runs.
-        records = FileDeadLetterStore.snapshot(store, serializer(),
+        records = FileDeadLetterStore.snapshot(store, serializer,
             new DeadLetterQuery(selection.destination, selection.reason, all));
       } catch (JournalException e) {
         err.println("dead-letters list: " + e.getMessage());
@@ -164,7 +168,8 @@ final class DeadLettersCommand implements Runnable {
       err.println(records.size() + " records, " + unresolved + " unresolved");
       out.flush();
       err.flush();
-      return 0;
+      DurableDirectory.warnUnreadable(err, selection.dir, serializer.failures());
+      return serializer.failures() > 0 ? 1 : 0;
     }
   }
 
@@ -293,8 +298,11 @@ final class DeadLettersCommand implements Runnable {
             + " of " + selection.dir);
       }
       err.flush();
-      return report.stillFailing() > 0 || report.skipped() > 0 || !finished ? 1 : 0;
+      return report.stillFailing() > 0 || report.skipped() > 0 || !finished || unreadable > 0 ? 1 : 0;
     }
+
+    /** Unreadable records the durable client's stores reported (0 without --config). */
+    private int unreadable;
 
     /** What a real replay did, and whether the journal's unfinished events finished in time. */
     private record Replayed(ReplayReport report, boolean finished) {}
@@ -326,6 +334,8 @@ final class DeadLettersCommand implements Runnable {
         return null;
       }
       try (Outlane outlane = client) {
+        unreadable = DurableDirectory.unreadable(outlane);
+        DurableDirectory.warnUnreadable(err, selection.dir, unreadable);
         int pending = outlane.outstanding();
         if (pending > 0) {
           err.println("the journal of " + selection.dir + " held " + pending + " unfinished events:"
@@ -364,6 +374,9 @@ final class DeadLettersCommand implements Runnable {
         DeadLetterQuery query, PrintWriter err) {
       DurableOptions options = selection.options();
       FileDeadLetterStore store = selection.open(err, "dead-letters replay");
+      if (store != null) {
+        unreadable = DurableDirectory.unreadable(store.recoveryReport());
+      }
       if (store == null) {
         if (configured != null) {
           configured.close();

@@ -11,6 +11,7 @@ import dev.outlane.ValidationException;
 import dev.outlane.contract.AudienceAction;
 import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.RetentionEvent;
+import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
@@ -20,6 +21,7 @@ import dev.outlane.examples.cli.SendConfig.ConfigException;
 import dev.outlane.hashing.HashingProfile;
 import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.journal.EventJournal;
+import dev.outlane.journal.EventSerializer;
 import dev.outlane.routing.Route;
 import dev.outlane.testing.ManualScheduler;
 import java.io.BufferedReader;
@@ -44,6 +46,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -188,6 +191,24 @@ public final class SendCommand implements Callable<Integer> {
       return usage(err, "cannot read " + events + ": " + describe(e));
     }
 
+    EventCodec codec = EventCodec.builder().identityNormalizer(normalizer).build();
+    // Durable: what crash recovery will re-deliver, and the dead letters already there, so that
+    // what recovery dead-letters can be told apart from this file's results (DurableDirectory).
+    boolean durable = dir != null && !dryRun;
+    EventSerializer serializer = EventSerializer.json(codec);
+    int recovering = 0;
+    Set<String> deadLettersBefore = Set.of();
+    if (durable) {
+      try {
+        recovering = DurableDirectory.recoveredEvents(dir, serializer);
+        deadLettersBefore = DurableDirectory.deadLetterIds(dir, serializer);
+      } catch (OutlaneException e) {
+        configured.close();
+        closeQuietly(raw);
+        return usage(err, "--dir " + dir + ": " + causeOf(e));
+      }
+    }
+    int unreadable = 0;
     Report report = new Report(configured.names());
     ManualScheduler virtual = dryRun ? new ManualScheduler(clock.instant()) : null;
     Outlane.Builder builder = Outlane.builder().clock(clock).identityNormalizer(normalizer)
@@ -207,13 +228,15 @@ public final class SendCommand implements Callable<Integer> {
     for (Route r : cfg.routes()) {
       builder.route(r);
     }
-    EventCodec codec = EventCodec.builder().identityNormalizer(normalizer).build();
     AtomicLong bytes = new AtomicLong();
     boolean finished;
     try (CountingInput in = new CountingInput(raw, bytes);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         ProgressBar progress = new ProgressBar(err, Terminal.progressWanted(forceProgress, noProgress), bytes::get, size, report::lines, "lines");
         Outlane outlane = builder.build()) {
+      if (durable) {
+        unreadable = DurableDirectory.unreadable(outlane);
+      }
       BoundedLineReader lines = new BoundedLineReader(reader, codec.maxEventBytes());
       BoundedLineReader.Line line;
       while ((line = lines.next()) != null) {
@@ -254,7 +277,14 @@ public final class SendCommand implements Callable<Integer> {
     // A stage's callbacks may still be running on a delivery thread when flush returns.
     finished &= report.awaitResults(Duration.ofSeconds(5));
     out.print(report.render(dryRun));
-    long deadLettered = report.deadLettered();
+    long recoveryDeadLettered = 0;
+    if (durable && recovering > 0) {
+      Map<String, Integer> byReason = recoveryDeadLetters(
+          DurableDirectory.newDeadLetters(dir, serializer, deadLettersBefore), report.deadLettersByReason());
+      recoveryDeadLettered = byReason.values().stream().mapToLong(Integer::longValue).sum();
+      out.println(recoveryLine(recovering, dir, byReason));
+    }
+    long deadLettered = report.deadLettered() + recoveryDeadLettered;
     if (!dryRun && deadLettered > 0) {
       out.println(dir != null
           ? "dead letters are kept in " + dir + ": outlane dead-letters list --dir " + dir
@@ -264,12 +294,51 @@ public final class SendCommand implements Callable<Integer> {
       out.println("not finished within " + timeout + ": what was still queued is dead-lettered");
     }
     out.flush();
+    DurableDirectory.warnUnreadable(err, dir == null ? Path.of(".") : dir, unreadable);
     if (report.notAcceptedLine() > 0) {
       err.println("outlane send: line " + report.notAcceptedLine() + " and after were not accepted: "
           + report.notAcceptedCause());
       err.flush();
     }
-    return finished && report.clean() ? 0 : 1;
+    return finished && report.clean() && recoveryDeadLettered == 0 && unreadable == 0 ? 0 : 1;
+  }
+
+  /**
+   * The dead letters crash recovery created: those new in the store since before the run, less
+   * those this file's own results account for, by reason. Interim (see {@link DurableDirectory}):
+   * the one place to switch to the client's own recovery report.
+   */
+  static Map<String, Integer> recoveryDeadLetters(Map<String, Integer> newInStore, Map<String, Integer> fromFile) {
+    Map<String, Integer> byReason = new TreeMap<>();
+    newInStore.forEach((reason, n) -> {
+      int left = n - fromFile.getOrDefault(reason, 0);
+      if (left > 0) {
+        byReason.put(reason, left);
+      }
+    });
+    return byReason;
+  }
+
+  /** {@code recovered 3 pending events from the journal of DIR: 2 activations dead-lettered (…)}. */
+  static String recoveryLine(int events, Path dir, Map<String, Integer> deadLettered) {
+    int total = deadLettered.values().stream().mapToInt(Integer::intValue).sum();
+    StringBuilder b = new StringBuilder("recovered " + events + " pending event" + (events == 1 ? "" : "s")
+        + " from the journal of " + dir + " (left by a run that stopped early): ");
+    if (total == 0) {
+      return b.append("none of their activations dead-lettered").toString();
+    }
+    List<String> parts = new ArrayList<>();
+    deadLettered.forEach((reason, n) -> parts.add(reason + " " + n));
+    return b.append(total).append(total == 1 ? " activation" : " activations").append(" dead-lettered (")
+        .append(String.join(", ", parts)).append(")").toString();
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // Nothing was read; nothing to report.
+    }
   }
 
   /**
@@ -460,6 +529,7 @@ public final class SendCommand implements Callable<Integer> {
     private long submitted;
     private long accepted;
     private long unrouted;
+    private final Map<String, Integer> deadLetterReasons = new TreeMap<>();
     private long notAcceptedLine;
     private String notAcceptedCause = "";
 
@@ -491,6 +561,11 @@ public final class SendCommand implements Callable<Integer> {
     synchronized void notAccepted(long line, String cause) {
       notAcceptedLine = line;
       notAcceptedCause = cause;
+    }
+
+    /** This run's own results that went to the dead-letter store, by reason's wire name. */
+    synchronized Map<String, Integer> deadLettersByReason() {
+      return new TreeMap<>(deadLetterReasons);
     }
 
     synchronized long notAcceptedLine() {
@@ -527,6 +602,13 @@ public final class SendCommand implements Callable<Integer> {
           continue;
         }
         counts.computeIfAbsent(r.destination(), k -> new EnumMap<>(FinalState.class)).merge(r.state(), 1, Integer::sum);
+        // Rejected and opted-out results are dead-lettered too, without a deadLetterReason.
+        DeadLetterReason reason = r.deadLetterReason() != null ? r.deadLetterReason()
+            : r.state() == FinalState.REJECTED ? DeadLetterReason.REJECTED
+            : r.state() == FinalState.OPTED_OUT ? DeadLetterReason.OPTED_OUT : null;
+        if (reason != null) {
+          deadLetterReasons.merge(reason.wireName(), 1, Integer::sum);
+        }
         if (r.code() != null && r.state() != FinalState.DELIVERED) {
           codes.computeIfAbsent(r.destination(), k -> new TreeMap<>()).merge(r.code(), 1, Integer::sum);
         }

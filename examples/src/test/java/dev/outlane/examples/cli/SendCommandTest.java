@@ -328,6 +328,80 @@ class SendCommandTest {
     assertThat(SendCommand.parseRfc3339("2026-11-29T20:00:00")).isNull(); // no offset: ambiguous
   }
 
+  /**
+   * The state a SIGKILL leaves: e1 journaled, its SMS attempted (recorded before the request) but
+   * no outcome recorded; the process died before it could learn whether the message went out.
+   */
+  private static void crashedWhileTexting(Path data, String eventJson) {
+    dev.outlane.contract.EventCodec codec = dev.outlane.contract.EventCodec.builder().build();
+    dev.outlane.contract.RetentionEvent e = codec.read(eventJson);
+    dev.outlane.DurableOptions options = dev.outlane.DurableOptions.at(data);
+    try (dev.outlane.journal.FileEventJournal journal = dev.outlane.journal.FileEventJournal.builder()
+        .directory(options.journalDirectory()).serializer(dev.outlane.journal.EventSerializer.json(codec))
+        .fsync(false).open()) {
+      journal.append(e);
+    }
+    try (dev.outlane.guardrail.FileIdempotencyStore store = dev.outlane.guardrail.FileIdempotencyStore.builder()
+        .directory(options.idempotencyDirectory()).fsync(false).open()) {
+      store.recordAttempts(List.of(dev.outlane.idempotency.IdempotencyKeys.create().keyFor("sms", e)), NOW);
+    }
+  }
+
+  @Test
+  void aRunAfterACrashReportsWhatRecoveryDeadLetteredAndExitsOne() throws IOException {
+    Path data = dir.resolve("outlane-data");
+    crashedWhileTexting(data, event("e1", "cust-1", "(415) 555-0123", "2026-11-29T17:00:00Z"));
+    Path file = dir.resolve("next.ndjson");
+    Files.write(file, List.of(event("e9", "cust-9", "+14155550199", "2026-11-29T17:30:00Z")));
+
+    int exit = run("--config", config().toString(), "--no-progress", "--dir", data.toString(), file.toString());
+
+    // The file's own event was delivered; the recovered one's SMS may have gone out: never resent.
+    assertThat(twilio.messages()).extracting(m -> m.to()).containsExactly("+14155550199");
+    assertThat(out.toString()).contains(
+        "sms                            1             0             0             0             0             0             0         0\n",
+        "recovered 1 pending event from the journal of " + data + " (left by a run that stopped early):"
+            + " 1 activation dead-lettered (needs-reconciliation 1)\n",
+        "dead letters are kept in " + data + ": outlane dead-letters list --dir " + data + "\n");
+    assertThat(exit).isEqualTo(1);
+
+    // The next run has nothing to recover, and its clean file exits 0 again.
+    out.getBuffer().setLength(0);
+    Path clean = dir.resolve("clean.ndjson");
+    Files.write(clean, List.of(event("e10", "cust-10", "+14155550110", "2026-11-29T17:40:00Z")));
+    assertThat(run("--config", config().toString(), "--no-progress", "--dir", data.toString(), clean.toString())).isZero();
+    assertThat(out.toString()).doesNotContain("recovered");
+  }
+
+  @Test
+  void aJournalRecordThatCannotBeReReadIsWarnedAboutOnStderr() throws IOException {
+    Path data = dir.resolve("outlane-data");
+    dev.outlane.contract.EventCodec gb = dev.outlane.contract.EventCodec.builder()
+        .identityNormalizer(dev.outlane.identity.IdentityNormalizer.builder().defaultRegion("GB").build()).build();
+    try (dev.outlane.journal.FileEventJournal journal = dev.outlane.journal.FileEventJournal.builder()
+        .directory(dev.outlane.DurableOptions.at(data).journalDirectory())
+        .serializer(dev.outlane.journal.EventSerializer.json(gb)).fsync(false).open()) {
+      journal.append(gb.read(event("e-gb", "cust-gb", "020 7946 0018", "2026-11-29T17:00:00Z")));
+    }
+    Path clean = dir.resolve("clean.ndjson");
+    Files.write(clean, List.of(event("e1", "cust-1", "+14155550123", "2026-11-29T17:00:00Z")));
+
+    // The configuration says region = US: the GB record's local phone no longer reads.
+    int exit = run("--config", config().toString(), "--no-progress", "--dir", data.toString(), clean.toString());
+
+    assertThat(err.toString()).isEqualTo("warning: 1 unreadable record kept in " + data + " (not delivered,"
+        + " listed or replayed; was it written under another configuration, e.g. another region? see the WARN log)\n");
+    assertThat(exit).isEqualTo(1);
+  }
+
+  @Test
+  void aRecoveryThatDeadLettersNothingSaysSo() {
+    assertThat(SendCommand.recoveryLine(2, Path.of("d"), SendCommand.recoveryDeadLetters(
+        Map.of("rejected", 1), Map.of("rejected", 1))))
+        .isEqualTo("recovered 2 pending events from the journal of d (left by a run that stopped early):"
+            + " none of their activations dead-lettered");
+  }
+
   /** A journal whose third append fails as a full disk makes it fail, cause chain included. */
   private static final class FullDiskJournal implements dev.outlane.journal.EventJournal {
     private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
