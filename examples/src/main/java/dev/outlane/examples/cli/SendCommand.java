@@ -222,7 +222,7 @@ public final class SendCommand implements Callable<Integer> {
       builder.journal(journal);
     }
     for (SendDestinationType.Built b : built) {
-      Destination d = dryRun ? new Preview(b.destination(), b.preview(), out) : b.destination();
+      Destination d = dryRun ? new Preview(b.destination(), b.preview(), out, cfg) : b.destination();
       builder.destination(d, b.options());
     }
     for (Route r : cfg.routes()) {
@@ -457,11 +457,37 @@ public final class SendCommand implements Callable<Integer> {
     private final Destination real;
     private final Function<DeliveryItem, String> preview;
     private final PrintWriter out;
+    private final SendConfig config;
 
-    Preview(Destination real, Function<DeliveryItem, String> preview, PrintWriter out) {
+    Preview(Destination real, Function<DeliveryItem, String> preview, PrintWriter out, SendConfig config) {
       this.real = real;
       this.preview = preview;
       this.out = out;
+      this.config = config;
+    }
+
+    /**
+     * {@code line} without any value that came from an environment variable: a route target or
+     * option (exactly, however short), an SMS body rendered from a template that came from one
+     * (whole), and anything else the config recorded ({@link SendConfig#scrub}).
+     */
+    private String hideEnvironmentValues(DeliveryItem item, String line) {
+      String templateVar = config.variableOf(item.option("template"));
+      int body = line.indexOf(" Body=");
+      if (templateVar != null && body >= 0) {
+        line = line.substring(0, body) + " Body=(template from ${" + templateVar + "} not shown)";
+      }
+      List<String> values = new ArrayList<>(item.options().values());
+      if (item.target() != null) {
+        values.add(item.target());
+      }
+      for (String v : values) {
+        String var = config.variableOf(v);
+        if (var != null && !v.isEmpty()) {
+          line = line.replace(v, "(value from ${" + var + "} not shown)");
+        }
+      }
+      return config.scrub(line);
     }
 
     @Override
@@ -500,7 +526,7 @@ public final class SendCommand implements Callable<Integer> {
       synchronized (out) {
         for (DeliveryItem item : batch) {
           String line = preview.apply(item);
-          out.println(real.name() + ": " + line);
+          out.println(real.name() + ": " + hideEnvironmentValues(item, line));
           outcomes.add(line.startsWith(SendDestinationType.WOULD_BE_REJECTED)
               ? Outcome.rejected(null, line.substring(SendDestinationType.WOULD_BE_REJECTED.length()))
               : Outcome.delivered("dry-run"));

@@ -224,6 +224,72 @@ class SendCommandTest {
     assertThat(err.toString() + out).doesNotContain("top:secret");
   }
 
+  private static final String SECRET = "SECRET-4f9a2c";
+
+  @Test
+  void aValueFromTheEnvironmentIsNeverPrintedWhateverKeyItSitsIn() throws IOException {
+    env.put("OUTLANE_SECRET", SECRET);
+    String base = Files.readString(config());
+    Map<String, String> configs = new java.util.LinkedHashMap<>();
+    configs.put("route.1.option.template", base.replaceAll("(?m)^route.1.option.template = .*$",
+        java.util.regex.Matcher.quoteReplacement("route.1.option.template = Hi {{first_name}}, ${OUTLANE_SECRET}")));
+    configs.put("route.1.option.other", base + "route.1.option.other = ${OUTLANE_SECRET}\n");
+    configs.put("route.1.target", base + "route.1.target = ${OUTLANE_SECRET}\n");
+    for (Map.Entry<String, String> c : configs.entrySet()) {
+      Path file = dir.resolve("secret.properties");
+      Files.writeString(file, c.getValue());
+      out.getBuffer().setLength(0);
+
+      run("--config", file.toString(), "--dry-run", "--no-progress", events().toString());
+
+      assertThat(out.toString() + err).as(c.getKey()).contains("sms: To=+1******0123").doesNotContain(SECRET);
+      if (c.getKey().equals("route.1.option.template")) {
+        assertThat(out.toString()).contains(
+            "sms: To=+1******0123 Body=(template from ${OUTLANE_SECRET} not shown)\n");
+      }
+    }
+  }
+
+  @Test
+  void errorMessagesNameTheKeyAndNotAValueFromTheEnvironment() throws IOException {
+    env.put("OUTLANE_SECRET", SECRET);
+    String hidden = "(value from ${OUTLANE_SECRET} not shown)";
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("destination.sms.concurrency", "destination.sms.concurrency: must be a whole number 1–64, was " + hidden);
+    expected.put("destination.segment.endpoint", "destination.segment.endpoint: ");
+    expected.put("destination.sms.base-url", "destination.sms.base-url: ");
+    expected.put("region", "region: not a supported region: " + hidden);
+    expected.put("route.1.event", "route.1.event: ");
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      Path file = dir.resolve("secret.properties");
+      String text = Files.readString(config());
+      text = text.replaceAll("(?m)^" + java.util.regex.Pattern.quote(e.getKey()) + " = .*$", "");
+      Files.writeString(file, text + e.getKey() + " = ${OUTLANE_SECRET}\n");
+      err.getBuffer().setLength(0);
+
+      int exit = run("--config", file.toString(), "--dry-run", "--no-progress", events().toString());
+
+      assertThat(exit).as(e.getKey()).isEqualTo(2);
+      assertThat(err.toString()).as(e.getKey()).startsWith("outlane send: " + file + ": " + e.getValue())
+          .contains(hidden).doesNotContain(SECRET);
+    }
+  }
+
+  @Test
+  void aConfigMayReadOnlyOutlanesOwnFamiliesOfEnvironmentVariables() throws IOException {
+    env.put("PATH", "/usr/bin:/bin");
+    Path file = dir.resolve("path.properties");
+    Files.writeString(file, Files.readString(config()) + "route.1.option.path = ${PATH}\n");
+
+    int exit = run("--config", file.toString(), "--dry-run", "--no-progress", events().toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("outlane send: " + file + ": route.1.option.path: environment variable"
+        + " PATH may not be read by a config (allowed: names starting OUTLANE_, TWILIO_, SEGMENT_, META_,"
+        + " TIKTOK_, GOOGLE_, CUSTOMERIO_)\n");
+    assertThat(out.toString()).doesNotContain("/usr/bin");
+  }
+
   @Test
   void anUnknownKeyIsAUsageErrorNamingIt() throws IOException {
     Path config = config("destination.sms.acount-sid = AC1");
@@ -521,6 +587,20 @@ class SendCommandTest {
         "meta: add audience=" + AUDIENCE + " EMAIL=" + email + " PHONE=" + phone + " EXTERN_ID=cust-1\n"
             + "meta: remove audience=" + AUDIENCE + " EMAIL=" + email + " PHONE=" + phone + " EXTERN_ID=cust-1\n");
     assertThat(out.toString()).doesNotContain(META_TOKEN, "Ada@Example.com", "ada@example.com");
+  }
+
+  @Test
+  void aDryRunHidesAnAudienceTargetThatCameFromTheEnvironment() throws IOException {
+    env.put("META_ACCESS_TOKEN", META_TOKEN);
+    env.put("META_AUDIENCE_ID", AUDIENCE);
+    Path file = metaConfig("http://127.0.0.1:9/");
+    Files.writeString(file, Files.readString(file).replace("target = " + AUDIENCE, "target = ${META_AUDIENCE_ID}"));
+
+    int exit = run("--config", file.toString(), "--dry-run", "--no-progress", cartThenPurchase().toString());
+
+    assertThat(exit).isZero();
+    assertThat(out.toString()).startsWith("meta: add audience=(value from ${META_AUDIENCE_ID} not shown) EMAIL=")
+        .doesNotContain(AUDIENCE);
   }
 
   @Test
