@@ -752,7 +752,8 @@ public final class AudienceSync {
       try {
         normalizedPhone = normalizer.normalizePhone(phone);
       } catch (ValidationException e) {
-        problem = problem == null ? e.getMessage() : problem;
+        // A member with a bad email and a bad phone reports both: fixing one must not reveal the other.
+        problem = problem == null ? e.getMessage() : problem + "; " + e.getMessage();
       }
     }
     if (normalizedEmail == null && normalizedPhone == null) {

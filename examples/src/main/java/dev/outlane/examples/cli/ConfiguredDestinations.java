@@ -45,7 +45,7 @@ record ConfiguredDestinations(SendConfig config, IdentityNormalizer normalizer,
     try {
       normalizer = IdentityNormalizer.builder().defaultRegion(cfg.region()).build();
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("region: not a supported region: \"" + cfg.region() + "\"");
+      throw new ConfigException(cfg.scrub("region: not a supported region: \"" + cfg.region() + "\""));
     }
     List<SendDestinationType.Built> built = new ArrayList<>();
     try {
@@ -54,7 +54,8 @@ record ConfiguredDestinations(SendConfig config, IdentityNormalizer normalizer,
       }
     } catch (ConfigException e) {
       built.forEach(b -> b.destination().close());
-      throw e;
+      // An adapter's message may quote the value it refused: never one from the environment.
+      throw new ConfigException(cfg.scrub(e.getMessage()));
     }
     return new ConfiguredDestinations(cfg, normalizer, built);
   }

@@ -57,6 +57,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "dead-letters",
+    footer = OutlaneCli.EXIT_CODES,
     mixinStandardHelpOptions = true,
     versionProvider = OutlaneCli.Version.class,
     description = "Lists and replays the dead letters of a durable Outlane directory.",
@@ -97,7 +98,9 @@ final class DeadLettersCommand implements Runnable {
         return null;
       }
       try {
-        return FileDeadLetterStore.builder().directory(store).serializer(serializer()).open();
+        FileDeadLetterStore opened = FileDeadLetterStore.builder().directory(store).serializer(serializer()).open();
+        DurableDirectory.warnUnreadable(err, dir, DurableDirectory.unreadable(opened.recoveryReport()));
+        return opened;
       } catch (JournalException e) {
         err.println(command + ": " + e.getMessage());
         return null;
@@ -119,6 +122,7 @@ final class DeadLettersCommand implements Runnable {
 
   @Command(
       name = "list",
+      footer = OutlaneCli.EXIT_CODES,
       mixinStandardHelpOptions = true,
       versionProvider = OutlaneCli.Version.class,
       description = {
@@ -146,9 +150,11 @@ final class DeadLettersCommand implements Runnable {
         return 2;
       }
       List<DeadLetter> records;
+      // Counts what the snapshot leaves out: a snapshot has no recovery report of its own.
+      DurableDirectory.Counting serializer = new DurableDirectory.Counting(serializer());
       try {
         // A snapshot, not an open: no lock, so listing works while the service runs.
-        records = FileDeadLetterStore.snapshot(store, serializer(),
+        records = FileDeadLetterStore.snapshot(store, serializer,
             new DeadLetterQuery(selection.destination, selection.reason, all));
       } catch (JournalException e) {
         err.println("dead-letters list: " + e.getMessage());
@@ -162,12 +168,14 @@ final class DeadLettersCommand implements Runnable {
       err.println(records.size() + " records, " + unresolved + " unresolved");
       out.flush();
       err.flush();
-      return 0;
+      DurableDirectory.warnUnreadable(err, selection.dir, serializer.failures());
+      return serializer.failures() > 0 ? 1 : 0;
     }
   }
 
   @Command(
       name = "replay",
+      footer = OutlaneCli.EXIT_CODES,
       mixinStandardHelpOptions = true,
       versionProvider = OutlaneCli.Version.class,
       description = {
@@ -188,9 +196,7 @@ final class DeadLettersCommand implements Runnable {
             + " everything and so resolves records without contacting any real service: for demos and"
             + " rehearsals only. Neither opens the journal.",
         "Needs the service that owns DIR stopped (or call Outlane.replayDeadLetters(query, dryRun,"
-            + " resendUnknown) from inside it).",
-        "Exit codes: 0 every replayed record resolved (or dry run), 1 records still failing or"
-            + " skipped, or --timeout reached, 2 usage, configuration or an unusable directory."})
+            + " resendUnknown) from inside it)."})
   static final class ReplayCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -292,8 +298,11 @@ final class DeadLettersCommand implements Runnable {
             + " of " + selection.dir);
       }
       err.flush();
-      return report.stillFailing() > 0 || report.skipped() > 0 || !finished ? 1 : 0;
+      return report.stillFailing() > 0 || report.skipped() > 0 || !finished || unreadable > 0 ? 1 : 0;
     }
+
+    /** Unreadable records the durable client's stores reported (0 without --config). */
+    private int unreadable;
 
     /** What a real replay did, and whether the journal's unfinished events finished in time. */
     private record Replayed(ReplayReport report, boolean finished) {}
@@ -325,6 +334,8 @@ final class DeadLettersCommand implements Runnable {
         return null;
       }
       try (Outlane outlane = client) {
+        unreadable = DurableDirectory.unreadable(outlane);
+        DurableDirectory.warnUnreadable(err, selection.dir, unreadable);
         int pending = outlane.outstanding();
         if (pending > 0) {
           err.println("the journal of " + selection.dir + " held " + pending + " unfinished events:"
@@ -363,6 +374,9 @@ final class DeadLettersCommand implements Runnable {
         DeadLetterQuery query, PrintWriter err) {
       DurableOptions options = selection.options();
       FileDeadLetterStore store = selection.open(err, "dead-letters replay");
+      if (store != null) {
+        unreadable = DurableDirectory.unreadable(store.recoveryReport());
+      }
       if (store == null) {
         if (configured != null) {
           configured.close();

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "normalize",
+    footer = OutlaneCli.EXIT_CODES,
     mixinStandardHelpOptions = true,
     versionProvider = OutlaneCli.Version.class,
     description = {

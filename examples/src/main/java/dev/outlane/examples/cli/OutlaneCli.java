@@ -13,10 +13,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code outlane}: the command-line tool. Run {@code java -jar examples/target/outlane.jar --help}.
  *
- * <p>Exit codes, for every subcommand: {@code 0} success, {@code 1} the input was read but is
- * invalid (e.g. {@code validate} found a bad line), {@code 2} usage errors and input that cannot be
- * used (unknown option, unreadable file, an invalid {@code --email}). Messages on stderr name the
- * field and the reason, never a raw email or phone number.
+ * <p>Exit codes: one rule for every subcommand, written once in {@link #EXIT_CODES} (every
+ * command's {@code --help} footer, and the README's "Command line" section). Messages on stderr
+ * name the field and the reason, never a raw email or phone number.
  *
  * <p>To add a subcommand, write a {@code Callable<Integer>} annotated with {@code @Command(name =
  * …, mixinStandardHelpOptions = true, versionProvider = OutlaneCli.Version.class)} and list it in
@@ -26,6 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "outlane",
+    footer = OutlaneCli.EXIT_CODES,
     mixinStandardHelpOptions = true,
     versionProvider = OutlaneCli.Version.class,
     description = "Carries Customer.io retention decisions to SMS, events and ad audiences.",
@@ -40,6 +40,28 @@ import picocli.CommandLine.Spec;
       DeadLettersCommand.class,
     })
 public final class OutlaneCli implements Runnable {
+  /**
+   * What the exit codes mean, for every command: the footer of each command's {@code --help}. The
+   * README's "Command line" section repeats it word for word (a test keeps them equal).
+   */
+  public static final String EXIT_CODES = "%nExit codes (the same rule for every command):%n"
+      + "  0  done, and nothing needs your attention%n"
+      + "  1  it ran, but something needs attention: an invalid line or member, an%n"
+      + "     activation rejected or dead-lettered (by crash recovery too), an%n"
+      + "     incomplete sync, dead letters still failing or skipped, unreadable%n"
+      + "     records kept on disk, or --timeout reached%n"
+      + "  2  nothing was done: a usage or configuration error, an unreadable input%n"
+      + "     file, or a directory that cannot be used (missing, locked, not writable)%n"
+      + "  validate: 1 = invalid lines. normalize, hash: 0 or 2.%n"
+      + "  demo: 1 = its generated invalid events and dead letters (there by design,%n"
+      + "     so a full run exits 1), or a wave that did not settle.%n"
+      + "  send: 1 = invalid lines, rejected or dead-lettered activations, recovered%n"
+      + "     events dead-lettered, unreadable records, a line the journal could not%n"
+      + "     accept (disk full), --timeout.%n"
+      + "  sync-audience: 1 = invalid members (in a dry run too), an incomplete sync.%n"
+      + "  dead-letters list: 1 = unreadable records; dead-letters replay: 1 =%n"
+      + "     records still failing or skipped, --timeout.%n";
+
   private final InputStream stdin;
 
   @Spec CommandSpec spec;

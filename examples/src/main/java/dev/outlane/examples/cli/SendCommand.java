@@ -3,6 +3,7 @@ package dev.outlane.examples.cli;
 import dev.outlane.DestinationResult;
 import dev.outlane.FinalState;
 import dev.outlane.Outlane;
+import dev.outlane.OutlaneException;
 import dev.outlane.Problem;
 import dev.outlane.QueueFullException;
 import dev.outlane.SubmitResult;
@@ -10,6 +11,7 @@ import dev.outlane.ValidationException;
 import dev.outlane.contract.AudienceAction;
 import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.RetentionEvent;
+import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
@@ -18,6 +20,8 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.examples.cli.SendConfig.ConfigException;
 import dev.outlane.hashing.HashingProfile;
 import dev.outlane.identity.IdentityNormalizer;
+import dev.outlane.journal.EventJournal;
+import dev.outlane.journal.EventSerializer;
 import dev.outlane.routing.Route;
 import dev.outlane.testing.ManualScheduler;
 import java.io.BufferedReader;
@@ -32,11 +36,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,13 +66,16 @@ import picocli.CommandLine.Spec;
  * and dead-lettering all apply.
  *
  * <p>Reads the file line by line ({@link EventCodec}); an invalid line is printed as {@code line N:
- * <path>: <reason>}, counted, and skipped. The progress bar (stderr) follows the bytes read. At the
+ * <path>: <reason>}, counted, and skipped. The progress bar (stderr, only on a terminal or with
+ * {@code --progress}; see {@link Terminal}) follows the bytes read. At the
  * end, a per-destination table of final states, the destinations' error codes, and the line counts.
  *
  * <p>{@code --dry-run} sends nothing: each destination prints what it would have sent, one line per
  * activation, in file order ({@code sms: To=+1******0123 Body="…"}), with phones masked and
  * credentials never shown. The configuration is checked as fully as for a real run, so the
- * environment variables it names must be set.
+ * environment variables it names must be set. {@code --as-of TIME} (dry run only) judges event
+ * ages and route windows at that instant instead of now, so a file of past events previews as it
+ * would have been sent then.
  *
  * <p>Exit codes: 0 every activation reached a final state and none was rejected or dead-lettered
  * (suppressed, stale, deduplicated and opted-out are the guardrails working, not failures); 1 some
@@ -79,12 +92,7 @@ import picocli.CommandLine.Spec;
       "Types: twilio-sms, segment, meta-audience, meta-capi, tiktok-audience, google-audience.",
       "See examples/config/send.example.properties for the schema.",
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:everything reached a final state; nothing rejected or dead-lettered",
-      "1:an invalid line, a rejected or dead-lettered activation, or --timeout reached",
-      "2:usage or configuration error (the message names the key), unreadable file",
-    })
+    footer = OutlaneCli.EXIT_CODES)
 public final class SendCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -99,8 +107,20 @@ public final class SendCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print what each destination would receive; send nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--as-of",
+      paramLabel = "TIME",
+      description = {
+        "With --dry-run: evaluate route windows and event ages as if it were TIME (RFC 3339, e.g.",
+        "2026-11-29T20:00:00Z), to preview a file whose events are older than the windows allow.",
+      })
+  @Nullable String asOf;
+
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
+
+  @Option(names = "--progress", description = "Draw the progress bar on stderr even when it is not a terminal.")
+  boolean forceProgress;
 
   @Option(
       names = "--dir",
@@ -121,6 +141,8 @@ public final class SendCommand implements Callable<Integer> {
 
   private final Function<String, @Nullable String> env;
   private final Clock clock;
+  /** For tests: the journal of an in-memory run (e.g. one whose appends fail as on a full disk). */
+  @Nullable EventJournal journal;
 
   /** Reads credentials from the process environment. */
   public SendCommand() {
@@ -137,6 +159,18 @@ public final class SendCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Clock clock = this.clock;
+    if (asOf != null) {
+      if (!dryRun) {
+        // A real send "as of" the past would text people about carts they abandoned days ago.
+        return usage(err, "--as-of: only with --dry-run (a real send judges event ages by the current time)");
+      }
+      Instant at = parseRfc3339(asOf);
+      if (at == null) {
+        return usage(err, "--as-of: must be an RFC 3339 time such as 2026-11-29T20:00:00Z, was \"" + asOf + "\"");
+      }
+      clock = Clock.fixed(at, ZoneOffset.UTC);
+    }
     ConfiguredDestinations configured;
     try {
       configured = ConfiguredDestinations.load(config, env);
@@ -157,6 +191,24 @@ public final class SendCommand implements Callable<Integer> {
       return usage(err, "cannot read " + events + ": " + describe(e));
     }
 
+    EventCodec codec = EventCodec.builder().identityNormalizer(normalizer).build();
+    // Durable: what crash recovery will re-deliver, and the dead letters already there, so that
+    // what recovery dead-letters can be told apart from this file's results (DurableDirectory).
+    boolean durable = dir != null && !dryRun;
+    EventSerializer serializer = EventSerializer.json(codec);
+    int recovering = 0;
+    Set<String> deadLettersBefore = Set.of();
+    if (durable) {
+      try {
+        recovering = DurableDirectory.recoveredEvents(dir, serializer);
+        deadLettersBefore = DurableDirectory.deadLetterIds(dir, serializer);
+      } catch (OutlaneException e) {
+        configured.close();
+        closeQuietly(raw);
+        return usage(err, "--dir " + dir + ": " + causeOf(e));
+      }
+    }
+    int unreadable = 0;
     Report report = new Report(configured.names());
     ManualScheduler virtual = dryRun ? new ManualScheduler(clock.instant()) : null;
     Outlane.Builder builder = Outlane.builder().clock(clock).identityNormalizer(normalizer)
@@ -166,21 +218,25 @@ public final class SendCommand implements Callable<Integer> {
       builder.scheduler(virtual);
     } else if (dir != null) {
       builder.durable(dir);
+    } else if (journal != null) {
+      builder.journal(journal);
     }
     for (SendDestinationType.Built b : built) {
-      Destination d = dryRun ? new Preview(b.destination(), b.preview(), out) : b.destination();
+      Destination d = dryRun ? new Preview(b.destination(), b.preview(), out, cfg) : b.destination();
       builder.destination(d, b.options());
     }
     for (Route r : cfg.routes()) {
       builder.route(r);
     }
-    EventCodec codec = EventCodec.builder().identityNormalizer(normalizer).build();
     AtomicLong bytes = new AtomicLong();
     boolean finished;
     try (CountingInput in = new CountingInput(raw, bytes);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        ProgressBar progress = new ProgressBar(err, !noProgress, bytes::get, size, report::lines, "lines");
+        ProgressBar progress = new ProgressBar(err, Terminal.progressWanted(forceProgress, noProgress), bytes::get, size, report::lines, "lines");
         Outlane outlane = builder.build()) {
+      if (durable) {
+        unreadable = DurableDirectory.unreadable(outlane);
+      }
       BoundedLineReader lines = new BoundedLineReader(reader, codec.maxEventBytes());
       BoundedLineReader.Line line;
       while ((line = lines.next()) != null) {
@@ -192,7 +248,15 @@ public final class SendCommand implements Callable<Integer> {
             ? List.of(codec.sizeProblem(line.utf8Bytes()))
             : codec.parse(line.text()).problems();
         if (problems.isEmpty()) {
-          problems = submit(outlane, codec.read(line.text()), report);
+          try {
+            problems = submit(outlane, codec.read(line.text()), report);
+          } catch (OutlaneException e) {
+            // The journal could not record the event (disk full, directory gone): it was not
+            // accepted, and every later line would fail the same way. Stop reading, deliver what
+            // was accepted, and still print the report.
+            report.notAccepted(line.number(), causeOf(e));
+            break;
+          }
         }
         if (!problems.isEmpty()) {
           report.invalid();
@@ -206,14 +270,21 @@ public final class SendCommand implements Callable<Integer> {
       finished = outlane.flush(timeout);
     } catch (IOException e) {
       return usage(err, "cannot read " + events + ": " + describe(e));
-    } catch (dev.outlane.OutlaneException e) {
-      // Durable mode could not open or write DIR (locked by another process, disk full…).
-      return usage(err, "--dir " + dir + ": " + e.getMessage());
+    } catch (OutlaneException e) {
+      // Durable mode could not open DIR (locked by another process, not writable…).
+      return usage(err, "--dir " + dir + ": " + causeOf(e));
     }
     // A stage's callbacks may still be running on a delivery thread when flush returns.
     finished &= report.awaitResults(Duration.ofSeconds(5));
     out.print(report.render(dryRun));
-    long deadLettered = report.deadLettered();
+    long recoveryDeadLettered = 0;
+    if (durable && recovering > 0) {
+      Map<String, Integer> byReason = recoveryDeadLetters(
+          DurableDirectory.newDeadLetters(dir, serializer, deadLettersBefore), report.deadLettersByReason());
+      recoveryDeadLettered = byReason.values().stream().mapToLong(Integer::longValue).sum();
+      out.println(recoveryLine(recovering, dir, byReason));
+    }
+    long deadLettered = report.deadLettered() + recoveryDeadLettered;
     if (!dryRun && deadLettered > 0) {
       out.println(dir != null
           ? "dead letters are kept in " + dir + ": outlane dead-letters list --dir " + dir
@@ -223,7 +294,84 @@ public final class SendCommand implements Callable<Integer> {
       out.println("not finished within " + timeout + ": what was still queued is dead-lettered");
     }
     out.flush();
-    return finished && report.clean() ? 0 : 1;
+    DurableDirectory.warnUnreadable(err, dir == null ? Path.of(".") : dir, unreadable);
+    if (report.notAcceptedLine() > 0) {
+      err.println("outlane send: line " + report.notAcceptedLine() + " and after were not accepted: "
+          + report.notAcceptedCause());
+      err.flush();
+    }
+    return finished && report.clean() && recoveryDeadLettered == 0 && unreadable == 0 ? 0 : 1;
+  }
+
+  /**
+   * The dead letters crash recovery created: those new in the store since before the run, less
+   * those this file's own results account for, by reason. Interim (see {@link DurableDirectory}):
+   * the one place to switch to the client's own recovery report.
+   */
+  static Map<String, Integer> recoveryDeadLetters(Map<String, Integer> newInStore, Map<String, Integer> fromFile) {
+    Map<String, Integer> byReason = new TreeMap<>();
+    newInStore.forEach((reason, n) -> {
+      int left = n - fromFile.getOrDefault(reason, 0);
+      if (left > 0) {
+        byReason.put(reason, left);
+      }
+    });
+    return byReason;
+  }
+
+  /** {@code recovered 3 pending events from the journal of DIR: 2 activations dead-lettered (…)}. */
+  static String recoveryLine(int events, Path dir, Map<String, Integer> deadLettered) {
+    int total = deadLettered.values().stream().mapToInt(Integer::intValue).sum();
+    StringBuilder b = new StringBuilder("recovered " + events + " pending event" + (events == 1 ? "" : "s")
+        + " from the journal of " + dir + " (left by a run that stopped early): ");
+    if (total == 0) {
+      return b.append("none of their activations dead-lettered").toString();
+    }
+    List<String> parts = new ArrayList<>();
+    deadLettered.forEach((reason, n) -> parts.add(reason + " " + n));
+    return b.append(total).append(total == 1 ? " activation" : " activations").append(" dead-lettered (")
+        .append(String.join(", ", parts)).append(")").toString();
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // Nothing was read; nothing to report.
+    }
+  }
+
+  /**
+   * What went wrong, down to the root cause: each distinct message along the cause chain, the
+   * operating system's reason last ({@code No space left on device}). Messages of the journal and
+   * of the JDK's file exceptions name files and event ids, never an event's contents.
+   */
+  static String causeOf(Throwable e) {
+    List<String> parts = new ArrayList<>();
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+      String m = t instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+          ? fse.getReason() + " (" + fse.getFile() + ")"
+          : t.getMessage();
+      if (m == null || m.isBlank()) {
+        m = t.getClass().getSimpleName();
+      }
+      if (parts.isEmpty() || !parts.get(parts.size() - 1).contains(m)) {
+        parts.add(m);
+      }
+    }
+    return String.join(": ", parts);
+  }
+
+  /** {@code 2026-11-29T20:00:00Z} or with an offset ({@code +01:00}); null if not RFC 3339. */
+  static @Nullable Instant parseRfc3339(String text) {
+    // RFC 3339 allows a lower-case t and z; java.time's ISO parser wants them upper-case.
+    String s = text.strip().toUpperCase(java.util.Locale.ROOT);
+    try {
+      return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** Submits, waiting for room when the client's queue is full; returns the engine's problems if any. */
@@ -309,11 +457,37 @@ public final class SendCommand implements Callable<Integer> {
     private final Destination real;
     private final Function<DeliveryItem, String> preview;
     private final PrintWriter out;
+    private final SendConfig config;
 
-    Preview(Destination real, Function<DeliveryItem, String> preview, PrintWriter out) {
+    Preview(Destination real, Function<DeliveryItem, String> preview, PrintWriter out, SendConfig config) {
       this.real = real;
       this.preview = preview;
       this.out = out;
+      this.config = config;
+    }
+
+    /**
+     * {@code line} without any value that came from an environment variable: a route target or
+     * option (exactly, however short), an SMS body rendered from a template that came from one
+     * (whole), and anything else the config recorded ({@link SendConfig#scrub}).
+     */
+    private String hideEnvironmentValues(DeliveryItem item, String line) {
+      String templateVar = config.variableOf(item.option("template"));
+      int body = line.indexOf(" Body=");
+      if (templateVar != null && body >= 0) {
+        line = line.substring(0, body) + " Body=(template from ${" + templateVar + "} not shown)";
+      }
+      List<String> values = new ArrayList<>(item.options().values());
+      if (item.target() != null) {
+        values.add(item.target());
+      }
+      for (String v : values) {
+        String var = config.variableOf(v);
+        if (var != null && !v.isEmpty()) {
+          line = line.replace(v, "(value from ${" + var + "} not shown)");
+        }
+      }
+      return config.scrub(line);
     }
 
     @Override
@@ -352,7 +526,7 @@ public final class SendCommand implements Callable<Integer> {
       synchronized (out) {
         for (DeliveryItem item : batch) {
           String line = preview.apply(item);
-          out.println(real.name() + ": " + line);
+          out.println(real.name() + ": " + hideEnvironmentValues(item, line));
           outcomes.add(line.startsWith(SendDestinationType.WOULD_BE_REJECTED)
               ? Outcome.rejected(null, line.substring(SendDestinationType.WOULD_BE_REJECTED.length()))
               : Outcome.delivered("dry-run"));
@@ -381,6 +555,9 @@ public final class SendCommand implements Callable<Integer> {
     private long submitted;
     private long accepted;
     private long unrouted;
+    private final Map<String, Integer> deadLetterReasons = new TreeMap<>();
+    private long notAcceptedLine;
+    private String notAcceptedCause = "";
 
     Report(List<String> destinations) {
       for (String d : destinations) {
@@ -404,6 +581,25 @@ public final class SendCommand implements Callable<Integer> {
 
     synchronized void submitted() {
       submitted++;
+    }
+
+    /** The line whose event the client refused to accept (journal failure); reading stopped there. */
+    synchronized void notAccepted(long line, String cause) {
+      notAcceptedLine = line;
+      notAcceptedCause = cause;
+    }
+
+    /** This run's own results that went to the dead-letter store, by reason's wire name. */
+    synchronized Map<String, Integer> deadLettersByReason() {
+      return new TreeMap<>(deadLetterReasons);
+    }
+
+    synchronized long notAcceptedLine() {
+      return notAcceptedLine;
+    }
+
+    synchronized String notAcceptedCause() {
+      return notAcceptedCause;
     }
 
     /** Waits until every submitted event's result was added; false if {@code timeout} passed first. */
@@ -432,6 +628,13 @@ public final class SendCommand implements Callable<Integer> {
           continue;
         }
         counts.computeIfAbsent(r.destination(), k -> new EnumMap<>(FinalState.class)).merge(r.state(), 1, Integer::sum);
+        // Rejected and opted-out results are dead-lettered too, without a deadLetterReason.
+        DeadLetterReason reason = r.deadLetterReason() != null ? r.deadLetterReason()
+            : r.state() == FinalState.REJECTED ? DeadLetterReason.REJECTED
+            : r.state() == FinalState.OPTED_OUT ? DeadLetterReason.OPTED_OUT : null;
+        if (reason != null) {
+          deadLetterReasons.merge(reason.wireName(), 1, Integer::sum);
+        }
         if (r.code() != null && r.state() != FinalState.DELIVERED) {
           codes.computeIfAbsent(r.destination(), k -> new TreeMap<>()).merge(r.code(), 1, Integer::sum);
         }
@@ -454,7 +657,7 @@ public final class SendCommand implements Callable<Integer> {
 
     /** No invalid line, nothing rejected or dead-lettered. */
     synchronized boolean clean() {
-      if (invalid > 0) {
+      if (invalid > 0 || notAcceptedLine > 0) {
         return false;
       }
       for (EnumMap<FinalState, Integer> m : counts.values()) {
@@ -489,6 +692,10 @@ public final class SendCommand implements Callable<Integer> {
       }
       b.append(String.format("lines: %d read, %d invalid; events: %d accepted, %d not routed%n",
           lines, invalid, accepted, unrouted));
+      if (notAcceptedLine > 0) {
+        b.append(String.format("stopped at line %d: not accepted (%s); later lines were not read%n",
+            notAcceptedLine, notAcceptedCause));
+      }
       if (dryRun) {
         b.append(String.format("dry run: nothing was sent%n"));
       }

@@ -39,12 +39,17 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * <p>Any value may reference environment variables as {@code ${NAME}}; that is how credentials get in
- * without being written in the file. {@code .properties} has no end-of-line comments: a {@code #}
- * after a value is part of the value.
+ * without being written in the file. Only variables whose names start with one of {@link
+ * #ALLOWED_PREFIXES} ({@code OUTLANE_}, {@code TWILIO_}, {@code SEGMENT_}, {@code META_}, {@code
+ * TIKTOK_}, {@code GOOGLE_}, {@code CUSTOMERIO_}) may be read: a config file must not be a way to
+ * print {@code ${PATH}} or another program's secret. {@code .properties} has no end-of-line
+ * comments: a {@code #} after a value is part of the value.
  *
  * <p>Every problem is a {@link ConfigException} whose message names the key: an unknown key, a
  * missing required key, a key given twice, an unset environment variable (named), a value that does
- * not fit. Messages never contain the value of a secret key ({@link SendDestinationType#secrets()}).
+ * not fit. A value that came from an environment variable is never printed, whatever key it sits
+ * in: messages say {@code (value from ${NAME} not shown)} instead ({@link #scrub}), and a dry run
+ * hides it too.
  *
  * <p>Immutable once parsed.
  */
@@ -67,14 +72,81 @@ final class SendConfig {
     }
   }
 
+  /** The prefixes of the environment variables a config may read; see the class documentation. */
+  static final List<String> ALLOWED_PREFIXES =
+      List.of("OUTLANE_", "TWILIO_", "SEGMENT_", "META_", "TIKTOK_", "GOOGLE_", "CUSTOMERIO_");
+
   private final List<DestinationConfig> destinations;
   private final List<Route> routes;
   private final String region;
+  private final Provenance provenance;
 
-  private SendConfig(List<DestinationConfig> destinations, List<Route> routes, String region) {
+  private SendConfig(List<DestinationConfig> destinations, List<Route> routes, String region,
+      Provenance provenance) {
     this.destinations = List.copyOf(destinations);
     this.routes = List.copyOf(routes);
     this.region = region;
+    this.provenance = provenance;
+  }
+
+  /**
+   * {@code text} with every value that came from an environment variable replaced by {@code (value
+   * from ${NAME} not shown)}: for messages and dry-run lines that might quote a value.
+   */
+  String scrub(String text) {
+    return provenance.scrub(text);
+  }
+
+  /** The variable {@code value} came from if it is (all or part of) an environment variable's value. */
+  @Nullable String variableOf(@Nullable String value) {
+    return provenance.variableOf(value);
+  }
+
+  /**
+   * Which values came from environment variables: each variable's value, and each whole value it
+   * was substituted into. Mutable while parsing, then read-only.
+   */
+  static final class Provenance {
+    private final Map<String, String> variableByValue = new LinkedHashMap<>();
+
+    void add(String variable, String value) {
+      if (!value.isEmpty()) {
+        variableByValue.putIfAbsent(value, variable);
+      }
+    }
+
+    @Nullable String variableOf(@Nullable String value) {
+      if (value == null || value.isEmpty()) {
+        return null;
+      }
+      String exact = variableByValue.get(value);
+      if (exact != null) {
+        return exact;
+      }
+      for (Map.Entry<String, String> e : variableByValue.entrySet()) {
+        if (value.contains(e.getKey())) {
+          return e.getValue();
+        }
+      }
+      return null;
+    }
+
+    String scrub(String text) {
+      String out = text;
+      // Longest first, so a whole value is replaced before a variable's value inside it.
+      List<Map.Entry<String, String>> entries = new ArrayList<>(variableByValue.entrySet());
+      entries.sort((a, b) -> Integer.compare(b.getKey().length(), a.getKey().length()));
+      for (Map.Entry<String, String> e : entries) {
+        String marker = "(value from ${" + e.getValue() + "} not shown)";
+        out = out.replace("\"" + e.getKey() + "\"", marker);
+        // Bare occurrences too, unless so short (a digit, "US") that replacing them would garble
+        // the message's own words; a short value is then only hidden where it is quoted.
+        if (e.getKey().length() >= 4) {
+          out = out.replace(e.getKey(), marker);
+        }
+      }
+      return out;
+    }
   }
 
   List<DestinationConfig> destinations() {
@@ -116,6 +188,25 @@ final class SendConfig {
 
   static SendConfig parse(Map<String, String> raw, Function<String, @Nullable String> env)
       throws ConfigException {
+    Provenance provenance = new Provenance();
+    try {
+      return parse(raw, env, provenance);
+    } catch (ConfigException e) {
+      // Whatever key a message names and whichever builder wrote it: no environment value in it.
+      throw new ConfigException(provenance.scrub(e.getMessage()));
+    }
+  }
+
+  private static SendConfig parse(Map<String, String> raw, Function<String, @Nullable String> processEnv,
+      Provenance provenance) throws ConfigException {
+    // Every value is resolved through one function that records where it came from.
+    Function<String, @Nullable String> env = var -> {
+      String v = processEnv.apply(var);
+      if (v != null) {
+        provenance.add(var, v);
+      }
+      return v;
+    };
     Set<String> used = new TreeSet<>();
     String names = required(raw, "destinations", used);
     Map<String, DestinationConfig> byName = new LinkedHashMap<>();
@@ -179,7 +270,7 @@ final class SendConfig {
         throw new ConfigException(key + ": unknown key");
       }
     }
-    return new SendConfig(List.copyOf(byName.values()), routes, region);
+    return new SendConfig(List.copyOf(byName.values()), routes, region, provenance);
   }
 
   private static Route route(String label, Map<String, String> raw, Function<String, @Nullable String> env,
@@ -294,6 +385,10 @@ final class SendConfig {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String var = m.group(1);
+      if (ALLOWED_PREFIXES.stream().noneMatch(var::startsWith)) {
+        throw new ConfigException(key + ": environment variable " + var + " may not be read by a"
+            + " config (allowed: names starting " + String.join(", ", ALLOWED_PREFIXES) + ")");
+      }
       String v = env.apply(var);
       if (v == null || v.isEmpty()) {
         throw new ConfigException(key + ": environment variable " + var + " is not set");
@@ -303,6 +398,7 @@ final class SendConfig {
     m.appendTail(out);
     return out.toString();
   }
+
 
   /** A problem with the configuration; the message names the key. */
   static final class ConfigException extends Exception {

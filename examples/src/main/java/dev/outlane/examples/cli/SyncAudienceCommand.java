@@ -50,12 +50,7 @@ import picocli.CommandLine.Spec;
       "destination requires. Credentials: META_ACCESS_TOKEN, TIKTOK_ACCESS_TOKEN or",
       "GOOGLE_ACCESS_TOKEN (not needed for --dry-run).",
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:the sync completed (or the dry run computed the diff)",
-      "1:a batch was not accepted; run the same command again to resume",
-      "2:usage error, unset environment variable, unreadable members file or state",
-    })
+    footer = OutlaneCli.EXIT_CODES)
 public final class SyncAudienceCommand implements Callable<Integer> {
   /** The destinations, their hashing profiles and credential variables. */
   enum Kind {
@@ -71,6 +66,27 @@ public final class SyncAudienceCommand implements Callable<Integer> {
       this.cliName = cliName;
       this.tokenVariable = tokenVariable;
       this.profile = profile;
+    }
+
+    /**
+     * Why {@code id} is not an audience id of this destination, or null if it is one. All three
+     * use decimal ids: Meta custom audience ids, TikTok audience ids and Google user list ids are
+     * 64-bit numbers (at most 20 digits). A pasted placeholder ({@code 2385…}) is caught here,
+     * before it becomes a state directory and an API call.
+     */
+    @Nullable String audienceProblem(String id) {
+      String what = switch (this) {
+        case META -> "a Meta custom audience id";
+        case TIKTOK -> "a TikTok audience id";
+        case GOOGLE -> "a Google user list id";
+      };
+      if (id.isBlank()) {
+        return "must not be blank";
+      }
+      if (!id.matches("[0-9]{1,20}")) {
+        return what + " is 1 to 20 digits (e.g. 23850000000000001), was \"" + id + "\"";
+      }
+      return null;
     }
 
     @Override
@@ -119,6 +135,9 @@ public final class SyncAudienceCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
 
+  @Option(names = "--progress", description = "Draw the progress bar on stderr even when it is not a terminal.")
+  boolean forceProgress;
+
   private final Function<String, @Nullable String> env;
 
   /** Reads credentials from the process environment. */
@@ -135,8 +154,9 @@ public final class SyncAudienceCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (audience.isBlank()) {
-      return usage(err, "--audience: must not be blank");
+    String badAudience = destination.audienceProblem(audience);
+    if (badAudience != null) {
+      return usage(err, "--audience: " + badAudience);
     }
     IdentityNormalizer normalizer;
     try {
@@ -156,10 +176,22 @@ public final class SyncAudienceCommand implements Callable<Integer> {
       }
     }
     Path dir = stateDir != null ? stateDir
-        : Path.of("outlane-state", "audiences", destination.cliName + "-" + audience.replaceAll("[^A-Za-z0-9_.-]", "_"));
+        : Path.of("outlane-state", "audiences", destination.cliName + "-" + audience);
+    // A dry run writes no state. Without a state directory there is no last snapshot to compare
+    // with, and AudienceSync would create the directory (and its lock file) to hold its scratch
+    // files: give it an empty one elsewhere, deleted afterwards.
+    Path scratch = null;
+    if (dryRun && !Files.exists(dir)) {
+      try {
+        scratch = Files.createTempDirectory("outlane-dry-run-");
+      } catch (java.io.IOException e) {
+        return usage(err, "cannot create a temporary directory for the dry run: " + e.getMessage());
+      }
+      dir = scratch;
+    }
     Progress progress = new Progress();
     SyncReport report;
-    try (ProgressBar bar = new ProgressBar(err, !noProgress, progress::line)) {
+    try (ProgressBar bar = new ProgressBar(err, Terminal.progressWanted(forceProgress, noProgress), progress::line)) {
       AudienceSync sync = AudienceSync.builder()
           .stateDirectory(dir)
           .audience(audience)
@@ -176,6 +208,9 @@ public final class SyncAudienceCommand implements Callable<Integer> {
       if (sink != null) {
         sink.close();
       }
+      if (scratch != null) {
+        deleteTree(scratch);
+      }
     }
     out.print(report.summary());
     if (!report.dryRun() && !report.complete()) {
@@ -183,7 +218,17 @@ public final class SyncAudienceCommand implements Callable<Integer> {
           + " accepted batches are not sent twice");
     }
     out.flush();
-    return report.dryRun() || report.complete() ? 0 : 1;
+    // The one exit-code rule (OutlaneCli.EXIT_CODES): members left out as invalid need attention,
+    // in a dry run too; so does an incomplete sync.
+    return report.invalid() == 0 && (report.dryRun() || report.complete()) ? 0 : 1;
+  }
+
+  private static void deleteTree(Path root) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // A temporary directory left behind is not worth failing the dry run for.
+    }
   }
 
   private Destination build() throws UsageException {

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "validate",
+    footer = OutlaneCli.EXIT_CODES,
     mixinStandardHelpOptions = true,
     versionProvider = OutlaneCli.Version.class,
     description = "Checks NDJSON events (one per line) against the v1 contract.")

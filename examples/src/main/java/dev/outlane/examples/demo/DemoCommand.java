@@ -12,6 +12,7 @@ import dev.outlane.guardrail.InMemorySuppressionStore;
 import dev.outlane.metrics.InMemoryMetrics;
 import dev.outlane.retry.RetryPolicy;
 import dev.outlane.routing.Route;
+import dev.outlane.testing.ManualScheduler;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -39,11 +41,19 @@ import picocli.CommandLine.Spec;
  * destination failures), runs them through a real {@link Outlane} client with its embedded defaults
  * — SMS, events and the cart-recovery audiences through the real Twilio, Segment and Meta adapters,
  * against fake servers it starts on 127.0.0.1 — and prints a per-destination report with the HTTP
- * requests each server received, the error codes it answered, and the audiences' final sizes. Same
- * seed, same report (but the request counts of batching destinations, which depend on how batches
- * formed, and the retry count).
+ * requests each server received, the error codes it answered, and the audiences' final sizes.
  *
- * <p>The progress bar goes to stderr (from a timer thread, every 100 ms); the report goes to stdout.
+ * <p>Same seed, same report, except the last line ({@code took N ms}, wall-clock time). The client
+ * runs on a {@link ManualScheduler}: virtual time, every delivery on the calling thread, in a fixed
+ * order, and the retry jitter is drawn from a generator seeded with {@code --seed}. On a thread pool
+ * with a real clock, how batches formed depended on which thread got there first and on how long a
+ * linger of 50 ms really lasted, and the random jitter spread retried items over different batches:
+ * the {@code requests} column and the retry count then varied between runs of the same seed. The
+ * HTTP requests still go to real (fake) servers over 127.0.0.1; only waiting is virtual, so the
+ * {@code Retry-After} pauses cost no wall time.
+ *
+ * <p>The progress bar goes to stderr (from a timer thread, every 100 ms), only on a terminal or with
+ * {@code --progress}; the report goes to stdout.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     versionProvider = dev.outlane.examples.cli.OutlaneCli.Version.class,
@@ -52,12 +62,7 @@ import picocli.CommandLine.Spec;
       "SMS, events and the two cart-recovery ad audiences go through the real Twilio, Segment and",
       "Meta adapters to fake servers started on 127.0.0.1: nothing leaves this machine.",
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:the demo ran (the report shows what each destination did)",
-      "1:the demo could not finish (a wave did not settle within 2 minutes)",
-      "2:usage error (unknown option, --events out of range)",
-    })
+    footer = dev.outlane.examples.cli.OutlaneCli.EXIT_CODES)
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -70,13 +75,16 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Do not draw the progress bar.")
   boolean noProgress;
 
+  @Option(names = "--progress", description = "Draw the progress bar on stderr even when it is not a terminal.")
+  boolean forceProgress;
+
   private final DemoDestinations destinations;
   private final Clock clock;
 
   /**
-   * The moment the demo's world is generated around. The demo clock starts here and then ticks in real
-   * time: idempotency-key buckets are aligned to UTC days, so a fixed start keeps every run's
-   * duplicates, windows and report identical.
+   * The moment the demo's world is generated around. The demo's virtual clock starts here and moves
+   * only as the client's timers need: idempotency-key buckets are aligned to UTC days, so a fixed
+   * start keeps every run's duplicates, windows and report identical.
    */
   public static final Instant DEMO_START = Instant.parse("2026-03-02T09:00:00Z");
 
@@ -85,7 +93,10 @@ public final class DemoCommand implements Callable<Integer> {
     this(DemoDestinations.adapters(), Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), DEMO_START)));
   }
 
-  /** The demo on other destinations (e.g. {@link DemoDestinations#fakes()}, in-process only). */
+  /**
+   * The demo on other destinations (e.g. {@link DemoDestinations#fakes()}, in-process only); {@code
+   * clock} gives the instant the demo's world and virtual time start at.
+   */
   public DemoCommand(DemoDestinations destinations, Clock clock) {
     this.destinations = destinations;
     this.clock = clock;
@@ -110,7 +121,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
     out.print(report.render());
     out.flush();
-    return 0;
+    // The one exit-code rule: invalid events and dead letters need attention, even generated ones.
+    return report.needsAttention() ? 1 : 0;
   }
 
   /** Runs the demo and returns its report; the progress bar goes to {@code err}. */
@@ -118,6 +130,9 @@ public final class DemoCommand implements Callable<Integer> {
     long started = System.nanoTime();
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     DemoData data = DemoData.generate(seed, events, now);
+    // Virtual time on this thread: batches form and retries fall the same way on every run.
+    ManualScheduler time = new ManualScheduler(now);
+    SplittableRandom jitter = new SplittableRandom(seed);
 
     InMemorySuppressionStore suppression = new InMemorySuppressionStore();
     for (String customer : data.suppressedCustomers()) {
@@ -126,12 +141,13 @@ public final class DemoCommand implements Callable<Integer> {
     InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
     InMemoryMetrics metrics = new InMemoryMetrics();
     Outlane.Builder builder = Outlane.builder()
-        .clock(clock)
+        .scheduler(time)
+        .clock(time.clock())
         .metrics(metrics)
         .suppressionStore(suppression)
         .deadLetterStore(deadLetters)
         .retryPolicy(RetryPolicy.builder().maxAttempts(6).initialBackoff(Duration.ofMillis(50))
-            .maxBackoff(Duration.ofSeconds(1)).build())
+            .maxBackoff(Duration.ofSeconds(1)).jitter(jitter::nextDouble).build())
         .preActivationCheck((event, identity, destination) -> {
           // Analytics should still see the abandoned cart; activations should not chase a buyer.
           if (destination.equals(DemoDestinations.EVENTS)) {
@@ -154,7 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
             .to(DemoDestinations.SMS, null, Map.of("template", AdapterDemoSetup.STOCK_TEMPLATE)).build())
         .route(Route.builder().event(DemoData.PREFERENCES_UPDATED).to(DemoDestinations.EVENTS).build());
     List<String> names = new ArrayList<>();
-    try (DemoDestinations.Setup setup = destinations.create(data)) {
+    try (ManualScheduler scheduler = time; DemoDestinations.Setup setup = destinations.create(data)) {
       for (DemoDestinations.Registration reg : setup.registrations()) {
         builder.destination(reg.destination(), reg.options());
         names.add(reg.destination().name());
@@ -179,12 +195,13 @@ public final class DemoCommand implements Callable<Integer> {
       throws InterruptedException {
     AtomicInteger done = new AtomicInteger();
     int total = data.size();
+    boolean drawProgress = dev.outlane.examples.cli.Terminal.progressWanted(forceProgress, noProgress);
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "outlane-demo-progress");
       t.setDaemon(true);
       return t;
     });
-    if (!noProgress) {
+    if (drawProgress) {
       ticker.scheduleAtFixedRate(() -> progress(err, done.get(), total), 0, 100, TimeUnit.MILLISECONDS);
     }
     List<CompletableFuture<SubmitResult>> stages = new ArrayList<>(total);
@@ -203,7 +220,7 @@ public final class DemoCommand implements Callable<Integer> {
       ticker.shutdownNow();
       ticker.awaitTermination(1, TimeUnit.SECONDS);
     }
-    if (!noProgress) {
+    if (drawProgress) {
       progress(err, total, total);
       err.println();
       err.flush();

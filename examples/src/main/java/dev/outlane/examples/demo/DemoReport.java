@@ -118,6 +118,11 @@ public final class DemoReport {
     return removes.getOrDefault(destination, 0);
   }
 
+  /** Whether anything was refused as invalid or dead-lettered: exit code 1 (see {@code OutlaneCli#EXIT_CODES}). */
+  public boolean needsAttention() {
+    return invalid > 0 || deadLetters.values().stream().anyMatch(n -> n > 0);
+  }
+
   public int generated() {
     return generated;
   }
@@ -168,7 +173,7 @@ public final class DemoReport {
       b.append(String.join(", ", parts));
     }
     b.append(String.format("%ntransient failures retried: %d%n", retried));
-    b.append(String.format("took %d ms%n", millis));
+    b.append(String.format("took %d ms (wall clock)%n", millis));
     return b.toString();
   }
 }

@@ -167,4 +167,42 @@ class DeadLettersCommandTest {
     assertThat(run("dead-letters", "replay", "--help").out())
         .contains("--config=FILE", "--fake-destinations", "--resend-unknown", "--timeout=DURATION");
   }
+
+  /** A dead letter written under region GB: its local phone cannot be re-read under the CLI's US rules. */
+  private void aDeadLetterWrittenUnderRegionGb() {
+    dev.outlane.contract.EventCodec gb = dev.outlane.contract.EventCodec.builder()
+        .identityNormalizer(dev.outlane.identity.IdentityNormalizer.builder().defaultRegion("GB").build()).build();
+    RetentionEvent e = RetentionEvent.builder().eventId("e-gb").eventName("cart_abandoned").source("customerio")
+        .customerId("c-gb").eventTime(Instant.now()).phone("020 7946 0018").build();
+    try (dev.outlane.deadletter.FileDeadLetterStore store = dev.outlane.deadletter.FileDeadLetterStore.builder()
+        .directory(DurableOptions.at(dir).deadLetterDirectory())
+        .serializer(dev.outlane.journal.EventSerializer.json(gb)).fsync(false).open()) {
+      store.add(new dev.outlane.deadletter.DeadLetter("dl-gb", e, "twilio-sms", "key-gb",
+          dev.outlane.deadletter.DeadLetterReason.REJECTED, "refused", null, 1, Instant.now(), Instant.now(), false));
+    }
+  }
+
+  @Test
+  void listWarnsOnStderrAboutRecordsItCannotReadAndExitsOne() {
+    aDeadLetterWrittenUnderRegionGb();
+
+    Run r = run("dead-letters", "list", "--dir", dir.toString());
+
+    assertThat(r.out().lines()).hasSize(3);
+    assertThat(r.err()).isEqualTo("3 records, 3 unresolved\n"
+        + "warning: 1 unreadable record kept in " + dir + " (not delivered, listed or replayed; was it"
+        + " written under another configuration, e.g. another region? see the WARN log)\n");
+    assertThat(r.err()).doesNotContain("7946");
+    assertThat(r.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void replayWarnsAboutRecordsItCannotReadToo() {
+    aDeadLetterWrittenUnderRegionGb();
+
+    Run r = run("dead-letters", "replay", "--dir", dir.toString(), "--dry-run");
+
+    assertThat(r.err()).startsWith("warning: 1 unreadable record kept in " + dir + " (");
+    assertThat(r.exitCode()).isEqualTo(1);
+  }
 }

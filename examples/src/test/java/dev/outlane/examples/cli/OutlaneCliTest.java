@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -250,5 +251,24 @@ class OutlaneCliTest {
     Run top = run("--help");
     assertThat(top.out()).contains("validate", "normalize", "hash");
     assertThat(run("--version").out()).isEqualTo("outlane development build\n");
+  }
+
+  @Test
+  void everyCommandsHelpEndsWithTheOneExitCodeRuleAndTheReadmeRepeatsIt() throws java.io.IOException {
+    String rule = String.format(OutlaneCli.EXIT_CODES);
+    for (String[] command : List.of(new String[] {"--help"}, new String[] {"validate", "--help"},
+        new String[] {"normalize", "--help"}, new String[] {"hash", "--help"}, new String[] {"demo", "--help"},
+        new String[] {"send", "--help"}, new String[] {"sync-audience", "--help"},
+        new String[] {"dead-letters", "--help"}, new String[] {"dead-letters", "list", "--help"},
+        new String[] {"dead-letters", "replay", "--help"})) {
+      java.io.StringWriter help = new java.io.StringWriter();
+      CommandLine cli = OutlaneCli.newCommandLine(new java.io.ByteArrayInputStream(new byte[0]));
+      cli.setOut(new java.io.PrintWriter(help, true));
+
+      assertThat(cli.execute(command)).isZero();
+      assertThat(help.toString()).as(String.join(" ", command)).endsWith(rule + System.lineSeparator());
+    }
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+    assertThat(readme).contains("```text" + rule.replace(System.lineSeparator(), "\n") + "```");
   }
 }

@@ -224,6 +224,72 @@ class SendCommandTest {
     assertThat(err.toString() + out).doesNotContain("top:secret");
   }
 
+  private static final String SECRET = "SECRET-4f9a2c";
+
+  @Test
+  void aValueFromTheEnvironmentIsNeverPrintedWhateverKeyItSitsIn() throws IOException {
+    env.put("OUTLANE_SECRET", SECRET);
+    String base = Files.readString(config());
+    Map<String, String> configs = new java.util.LinkedHashMap<>();
+    configs.put("route.1.option.template", base.replaceAll("(?m)^route.1.option.template = .*$",
+        java.util.regex.Matcher.quoteReplacement("route.1.option.template = Hi {{first_name}}, ${OUTLANE_SECRET}")));
+    configs.put("route.1.option.other", base + "route.1.option.other = ${OUTLANE_SECRET}\n");
+    configs.put("route.1.target", base + "route.1.target = ${OUTLANE_SECRET}\n");
+    for (Map.Entry<String, String> c : configs.entrySet()) {
+      Path file = dir.resolve("secret.properties");
+      Files.writeString(file, c.getValue());
+      out.getBuffer().setLength(0);
+
+      run("--config", file.toString(), "--dry-run", "--no-progress", events().toString());
+
+      assertThat(out.toString() + err).as(c.getKey()).contains("sms: To=+1******0123").doesNotContain(SECRET);
+      if (c.getKey().equals("route.1.option.template")) {
+        assertThat(out.toString()).contains(
+            "sms: To=+1******0123 Body=(template from ${OUTLANE_SECRET} not shown)\n");
+      }
+    }
+  }
+
+  @Test
+  void errorMessagesNameTheKeyAndNotAValueFromTheEnvironment() throws IOException {
+    env.put("OUTLANE_SECRET", SECRET);
+    String hidden = "(value from ${OUTLANE_SECRET} not shown)";
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("destination.sms.concurrency", "destination.sms.concurrency: must be a whole number 1–64, was " + hidden);
+    expected.put("destination.segment.endpoint", "destination.segment.endpoint: ");
+    expected.put("destination.sms.base-url", "destination.sms.base-url: ");
+    expected.put("region", "region: not a supported region: " + hidden);
+    expected.put("route.1.event", "route.1.event: ");
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      Path file = dir.resolve("secret.properties");
+      String text = Files.readString(config());
+      text = text.replaceAll("(?m)^" + java.util.regex.Pattern.quote(e.getKey()) + " = .*$", "");
+      Files.writeString(file, text + e.getKey() + " = ${OUTLANE_SECRET}\n");
+      err.getBuffer().setLength(0);
+
+      int exit = run("--config", file.toString(), "--dry-run", "--no-progress", events().toString());
+
+      assertThat(exit).as(e.getKey()).isEqualTo(2);
+      assertThat(err.toString()).as(e.getKey()).startsWith("outlane send: " + file + ": " + e.getValue())
+          .contains(hidden).doesNotContain(SECRET);
+    }
+  }
+
+  @Test
+  void aConfigMayReadOnlyOutlanesOwnFamiliesOfEnvironmentVariables() throws IOException {
+    env.put("PATH", "/usr/bin:/bin");
+    Path file = dir.resolve("path.properties");
+    Files.writeString(file, Files.readString(config()) + "route.1.option.path = ${PATH}\n");
+
+    int exit = run("--config", file.toString(), "--dry-run", "--no-progress", events().toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("outlane send: " + file + ": route.1.option.path: environment variable"
+        + " PATH may not be read by a config (allowed: names starting OUTLANE_, TWILIO_, SEGMENT_, META_,"
+        + " TIKTOK_, GOOGLE_, CUSTOMERIO_)\n");
+    assertThat(out.toString()).doesNotContain("/usr/bin");
+  }
+
   @Test
   void anUnknownKeyIsAUsageErrorNamingIt() throws IOException {
     Path config = config("destination.sms.acount-sid = AC1");
@@ -273,6 +339,183 @@ class SendCommandTest {
     assertThat(exit).isZero();
     assertThat(out.toString()).startsWith(
         "sms: To=+1******0123 Body=\"Your EUR 129.90 cart is waiting. Reply STOP to opt out.\"\n");
+  }
+
+  private int runAt(Instant now, String... args) {
+    SendCommand send = new SendCommand(env::get, Clock.fixed(now, ZoneOffset.UTC));
+    return new CommandLine(send).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+  }
+
+  @Test
+  void twoDaysLaterTheShippedCartFileIsAllStaleButAsOfItsDayTheDryRunShowsMaskedPhonesAndBodies() {
+    env.put("TWILIO_MESSAGING_SERVICE_SID", "MG" + "0".repeat(32));
+    Instant twoDaysLater = Instant.parse("2026-12-01T20:00:00Z");
+    String[] args = {"--config", "config/send.example.properties", "--dry-run", "--no-progress",
+        "payloads/cart-abandoned-high-aov.ndjson"};
+
+    runAt(twoDaysLater, args);
+    assertThat(out.toString()).doesNotContain("sms: To=")
+        .contains("sms                            0             0             0             3");
+    out.getBuffer().setLength(0);
+
+    String[] asOf = new String[args.length + 2];
+    System.arraycopy(args, 0, asOf, 2, args.length);
+    asOf[0] = "--as-of";
+    asOf[1] = "2026-11-29T20:00:00Z";
+    int exit = runAt(twoDaysLater, asOf);
+
+    assertThat(err.toString()).isEmpty();
+    assertThat(out.toString().lines().filter(l -> l.startsWith("sms: ")).toList()).containsExactly(
+        "sms: To=+1******0123 Body=\"Your USD 412.50 cart is waiting. Reply STOP to opt out.\"",
+        "sms: would be rejected: no phone number",
+        "sms: To=+1******0148 Body=\"Your EUR 1250.00 cart is waiting. Reply STOP to opt out.\"");
+    assertThat(out.toString()).doesNotContain("+12015550123", "maya.chen@example.com");
+    assertThat(exit).isEqualTo(1); // the cart without a phone would be rejected
+  }
+
+  @Test
+  void asOfIsOnlyForADryRunAndMustBeRfc3339() throws IOException {
+    Path config = config();
+    Path events = events();
+
+    assertThat(run("--config", config.toString(), "--as-of", "2026-11-29T20:00:00Z", events.toString())).isEqualTo(2);
+    assertThat(run("--config", config.toString(), "--dry-run", "--as-of", "29/11/2026", events.toString())).isEqualTo(2);
+
+    assertThat(err.toString()).isEqualTo(
+        "outlane send: --as-of: only with --dry-run (a real send judges event ages by the current time)\n"
+            + "outlane send: --as-of: must be an RFC 3339 time such as 2026-11-29T20:00:00Z, was \"29/11/2026\"\n");
+    assertThat(twilio.requestCount()).isZero();
+  }
+
+  @Test
+  void asOfAcceptsAnOffsetAndLowerCaseLetters() {
+    assertThat(SendCommand.parseRfc3339("2026-11-29t21:00:00+01:00")).isEqualTo(Instant.parse("2026-11-29T20:00:00Z"));
+    assertThat(SendCommand.parseRfc3339("2026-11-29T20:00:00.5z")).isEqualTo(Instant.parse("2026-11-29T20:00:00.500Z"));
+    assertThat(SendCommand.parseRfc3339("2026-11-29T20:00:00")).isNull(); // no offset: ambiguous
+  }
+
+  /**
+   * The state a SIGKILL leaves: e1 journaled, its SMS attempted (recorded before the request) but
+   * no outcome recorded; the process died before it could learn whether the message went out.
+   */
+  private static void crashedWhileTexting(Path data, String eventJson) {
+    dev.outlane.contract.EventCodec codec = dev.outlane.contract.EventCodec.builder().build();
+    dev.outlane.contract.RetentionEvent e = codec.read(eventJson);
+    dev.outlane.DurableOptions options = dev.outlane.DurableOptions.at(data);
+    try (dev.outlane.journal.FileEventJournal journal = dev.outlane.journal.FileEventJournal.builder()
+        .directory(options.journalDirectory()).serializer(dev.outlane.journal.EventSerializer.json(codec))
+        .fsync(false).open()) {
+      journal.append(e);
+    }
+    try (dev.outlane.guardrail.FileIdempotencyStore store = dev.outlane.guardrail.FileIdempotencyStore.builder()
+        .directory(options.idempotencyDirectory()).fsync(false).open()) {
+      store.recordAttempts(List.of(dev.outlane.idempotency.IdempotencyKeys.create().keyFor("sms", e)), NOW);
+    }
+  }
+
+  @Test
+  void aRunAfterACrashReportsWhatRecoveryDeadLetteredAndExitsOne() throws IOException {
+    Path data = dir.resolve("outlane-data");
+    crashedWhileTexting(data, event("e1", "cust-1", "(415) 555-0123", "2026-11-29T17:00:00Z"));
+    Path file = dir.resolve("next.ndjson");
+    Files.write(file, List.of(event("e9", "cust-9", "+14155550199", "2026-11-29T17:30:00Z")));
+
+    int exit = run("--config", config().toString(), "--no-progress", "--dir", data.toString(), file.toString());
+
+    // The file's own event was delivered; the recovered one's SMS may have gone out: never resent.
+    assertThat(twilio.messages()).extracting(m -> m.to()).containsExactly("+14155550199");
+    assertThat(out.toString()).contains(
+        "sms                            1             0             0             0             0             0             0         0\n",
+        "recovered 1 pending event from the journal of " + data + " (left by a run that stopped early):"
+            + " 1 activation dead-lettered (needs-reconciliation 1)\n",
+        "dead letters are kept in " + data + ": outlane dead-letters list --dir " + data + "\n");
+    assertThat(exit).isEqualTo(1);
+
+    // The next run has nothing to recover, and its clean file exits 0 again.
+    out.getBuffer().setLength(0);
+    Path clean = dir.resolve("clean.ndjson");
+    Files.write(clean, List.of(event("e10", "cust-10", "+14155550110", "2026-11-29T17:40:00Z")));
+    assertThat(run("--config", config().toString(), "--no-progress", "--dir", data.toString(), clean.toString())).isZero();
+    assertThat(out.toString()).doesNotContain("recovered");
+  }
+
+  @Test
+  void aJournalRecordThatCannotBeReReadIsWarnedAboutOnStderr() throws IOException {
+    Path data = dir.resolve("outlane-data");
+    dev.outlane.contract.EventCodec gb = dev.outlane.contract.EventCodec.builder()
+        .identityNormalizer(dev.outlane.identity.IdentityNormalizer.builder().defaultRegion("GB").build()).build();
+    try (dev.outlane.journal.FileEventJournal journal = dev.outlane.journal.FileEventJournal.builder()
+        .directory(dev.outlane.DurableOptions.at(data).journalDirectory())
+        .serializer(dev.outlane.journal.EventSerializer.json(gb)).fsync(false).open()) {
+      journal.append(gb.read(event("e-gb", "cust-gb", "020 7946 0018", "2026-11-29T17:00:00Z")));
+    }
+    Path clean = dir.resolve("clean.ndjson");
+    Files.write(clean, List.of(event("e1", "cust-1", "+14155550123", "2026-11-29T17:00:00Z")));
+
+    // The configuration says region = US: the GB record's local phone no longer reads.
+    int exit = run("--config", config().toString(), "--no-progress", "--dir", data.toString(), clean.toString());
+
+    assertThat(err.toString()).isEqualTo("warning: 1 unreadable record kept in " + data + " (not delivered,"
+        + " listed or replayed; was it written under another configuration, e.g. another region? see the WARN log)\n");
+    assertThat(exit).isEqualTo(1);
+  }
+
+  @Test
+  void aRecoveryThatDeadLettersNothingSaysSo() {
+    assertThat(SendCommand.recoveryLine(2, Path.of("d"), SendCommand.recoveryDeadLetters(
+        Map.of("rejected", 1), Map.of("rejected", 1))))
+        .isEqualTo("recovered 2 pending events from the journal of d (left by a run that stopped early):"
+            + " none of their activations dead-lettered");
+  }
+
+  /** A journal whose third append fails as a full disk makes it fail, cause chain included. */
+  private static final class FullDiskJournal implements dev.outlane.journal.EventJournal {
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public long append(dev.outlane.contract.RetentionEvent event) {
+      if (sequence.get() == 2) {
+        throw new dev.outlane.journal.JournalException("cannot append to journal segment 7",
+            new java.nio.file.FileSystemException("/data/journal/segment-7", null, "No space left on device"));
+      }
+      return sequence.incrementAndGet();
+    }
+
+    @Override
+    public void complete(long seq) {}
+
+    @Override
+    public List<Pending> pending() {
+      return List.of();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aJournalThatCannotAppendNamesTheOsReasonAndTheReportIsStillPrinted() throws IOException {
+    Path file = dir.resolve("four.ndjson");
+    Files.write(file, List.of(
+        event("e1", "cust-1", "+14155550123", "2026-11-29T17:00:00Z"),
+        event("e2", "cust-2", "+14155550124", "2026-11-29T17:00:00Z"),
+        event("e3", "cust-3", "+14155550125", "2026-11-29T17:00:00Z"),
+        event("e4", "cust-4", "+14155550126", "2026-11-29T17:00:00Z")));
+    SendCommand send = new SendCommand(env::get, Clock.fixed(NOW, ZoneOffset.UTC));
+    send.journal = new FullDiskJournal();
+
+    int exit = new CommandLine(send).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        .execute("--config", config().toString(), "--no-progress", file.toString());
+
+    String cause = "journal append failed (JournalException); event e3 was not accepted: cannot append to"
+        + " journal segment 7: No space left on device (/data/journal/segment-7)";
+    assertThat(err.toString()).isEqualTo("outlane send: line 3 and after were not accepted: " + cause + "\n");
+    assertThat(out.toString()).contains(
+        "sms                            2             0             0             0             0             0             0         0\n",
+        "lines: 3 read, 0 invalid; events: 2 accepted, 0 not routed\n",
+        "stopped at line 3: not accepted (" + cause + "); later lines were not read\n");
+    assertThat(twilio.requestCount()).isEqualTo(2); // what was accepted was still delivered
+    assertThat(exit).isEqualTo(1);
   }
 
   private Path metaConfig(String baseUrl) throws IOException {
@@ -347,6 +590,20 @@ class SendCommandTest {
   }
 
   @Test
+  void aDryRunHidesAnAudienceTargetThatCameFromTheEnvironment() throws IOException {
+    env.put("META_ACCESS_TOKEN", META_TOKEN);
+    env.put("META_AUDIENCE_ID", AUDIENCE);
+    Path file = metaConfig("http://127.0.0.1:9/");
+    Files.writeString(file, Files.readString(file).replace("target = " + AUDIENCE, "target = ${META_AUDIENCE_ID}"));
+
+    int exit = run("--config", file.toString(), "--dry-run", "--no-progress", cartThenPurchase().toString());
+
+    assertThat(exit).isZero();
+    assertThat(out.toString()).startsWith("meta: add audience=(value from ${META_AUDIENCE_ID} not shown) EMAIL=")
+        .doesNotContain(AUDIENCE);
+  }
+
+  @Test
   void aDryRunCountsWhatTheDestinationWouldRejectAsRejected() throws IOException {
     Path file = dir.resolve("no-name.ndjson");
     Files.write(file, List.of(event("e1", "cust-1", "+14155550123", "2026-11-29T17:00:00Z")
@@ -360,15 +617,26 @@ class SendCommandTest {
   }
 
   @Test
-  void theProgressBarDrawsOnStderrAndEndsFull() throws IOException {
-    int exit = run("--config", config().toString(), "--dry-run", events().toString());
+  void withProgressTheBarDrawsOnStderrAndEndsFull() throws IOException {
+    int exit = run("--config", config().toString(), "--dry-run", "--progress", events().toString());
 
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).endsWith("\r[########################################] 100% 5 lines\n");
   }
 
   @Test
-  void helpDocumentsTheExitCodes() {
+  void noProgressBarIsDrawnWhenStderrIsNotATerminal() throws IOException {
+    // Under the test runner the JVM has no console: stderr is a pipe, like "2> err.txt" or a CI log.
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.console() == null);
+
+    int exit = run("--config", config().toString(), "--dry-run", events().toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void helpDocumentsTheExitCodes() throws IOException {
     StringWriter help = new StringWriter();
     CommandLine cli = OutlaneCli.newCommandLine(new ByteArrayInputStream(new byte[0]));
     cli.setOut(new PrintWriter(help, true));
@@ -376,9 +644,7 @@ class SendCommandTest {
     int exit = cli.execute("send", "--help");
 
     assertThat(exit).isZero();
-    assertThat(help.toString()).contains("Exit codes:",
-        "0   everything reached a final state; nothing rejected or dead-lettered",
-        "2   usage or configuration error (the message names the key), unreadable file");
+    assertThat(help.toString()).endsWith(String.format(OutlaneCli.EXIT_CODES + "%n"));
     Objects.requireNonNull(cli.getSubcommands().get("send"));
   }
 }

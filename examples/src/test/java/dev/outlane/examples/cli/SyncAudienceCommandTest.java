@@ -105,11 +105,46 @@ class SyncAudienceCommandTest {
 
     int exit = run(args(file, "--dry-run"));
 
-    assertThat(exit).isZero();
+    assertThat(exit).isEqualTo(1); // c2 is invalid: a dry run follows the one exit-code rule too
     assertThat(server.getRequestCount()).isZero();
     assertThat(out.toString()).startsWith("dry run audience " + AUDIENCE + " → meta-audience\n")
         .contains("  adds 1, removes 0, unchanged 0, changed 0\n", "invalid 1\n");
     assertThat(Files.exists(dir.resolve("state").resolve("snapshot.bin"))).isFalse();
+  }
+
+  @Test
+  void aDryRunWithoutStateCreatesNoStateDirectoryAndACleanFileExitsZero() throws IOException {
+    Path state = dir.resolve("never-synced");
+    Path file = members("m.csv", "customer_id,email,phone", "c1,ada@example.com,", "c2,bob@example.com,");
+
+    int exit = run("--destination", "meta", "--audience", AUDIENCE, "--state-dir", state.toString(),
+        "--no-progress", "--dry-run", file.toString());
+
+    assertThat(exit).isZero();
+    assertThat(out.toString()).contains("  adds 2, removes 0, unchanged 0, changed 0\n");
+    assertThat(state).doesNotExist(); // no lock, no scratch files: --help says it writes no state
+  }
+
+  @Test
+  void anAudienceIdThatIsNotDigitsIsAUsageErrorNamingTheOption() throws IOException {
+    Path file = members("m.csv", "customer_id,email,phone", "c1,ada@example.com,");
+
+    int exit = run("--destination", "meta", "--audience", "2385…", "--no-progress", "--dry-run", file.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("outlane sync-audience: --audience: a Meta custom audience id is 1 to"
+        + " 20 digits (e.g. 23850000000000001), was \"2385…\"\n");
+    assertThat(Path.of("outlane-state")).doesNotExist();
+  }
+
+  @Test
+  void aMemberWithABadEmailAndABadPhoneReportsBoth() throws IOException {
+    Path file = members("m.csv", "customer_id,email,phone", "c1,ada@example.com,", "c2,not-an-email,12");
+
+    int exit = run(args(file, "--dry-run"));
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(out.toString()).contains("invalid 1\n    1 × $.email: missing '@'; $.phone: ");
   }
 
   @Test
