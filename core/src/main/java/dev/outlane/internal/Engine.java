@@ -76,6 +76,8 @@ public final class Engine {
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicInteger flushing = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Destination, call and exception class already logged at ERROR by {@link #reportThrown}. */
+  private final Set<String> reportedCauses = ConcurrentHashMap.newKeySet();
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -231,7 +233,7 @@ public final class Engine {
         finish(w, FinalState.STALE, null, null, null, "event is " + age.toSeconds()
             + " s old, outside every window of its routes");
       } else {
-        start(w);
+        startSafely(w);
       }
     }
     sub.maybeComplete(this);
@@ -288,6 +290,23 @@ public final class Engine {
     }
   }
 
+  /**
+   * {@link #start}, with anything it throws ending this item (dead-lettered undeliverable) rather
+   * than the caller: the other items of the event, or of a recovery, proceed.
+   */
+  private void startSafely(Work w) {
+    try {
+      start(w);
+    } catch (Throwable e) {
+      reportThrown(w.lane, "queueing an item", e);
+      if (!w.done) {
+        String detail = "could not be queued: " + e.getClass().getName();
+        deadLetter(w, DeadLetterReason.UNDELIVERABLE, detail, null);
+        finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null, detail);
+      }
+    }
+  }
+
   /** Enqueue-time guardrails, then the lane. Runs on the submitting thread or a delivery thread. */
   private void start(Work w) {
     Lane lane = w.lane;
@@ -299,6 +318,11 @@ public final class Engine {
     if (!w.isRemove() && (deniedByEvent(w) || suppressedOrUnknown(identity, lane) == Boolean.TRUE)) {
       finish(w, FinalState.SUPPRESSED, null, null, null,
           "suppressed on " + lane.destination.channel().wireName());
+      return;
+    }
+    if (w.unsizable != null) {
+      deadLetter(w, DeadLetterReason.UNDELIVERABLE, w.unsizable, null);
+      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null, w.unsizable);
       return;
     }
     long maxItem = Math.min(lane.limits.maxBytesPerItem(), lane.limits.maxBytesPerRequest());
@@ -351,6 +375,17 @@ public final class Engine {
   private void deliverBatch(Lane lane, List<Work> batch) {
     try {
       deliverBatchUnchecked(lane, batch);
+    } catch (Throwable e) {
+      // Last resort (a store or a sink threw an Error): no item of the batch may stay in flight.
+      // Whether it was sent is not known, so it is treated as an unknown outcome.
+      reportThrown(lane, "delivering a batch", e);
+      String reason = "delivery failed: " + e.getClass().getName();
+      for (Work w : batch) {
+        if (!w.done) {
+          w.tries++; // even if it was not sent: an Error on every attempt must not retry forever
+          unknownOutcome(lane, w, reason, null);
+        }
+      }
     } finally {
       synchronized (lane) {
         lane.inFlight--;
@@ -383,7 +418,8 @@ public final class Engine {
         boolean skip;
         try {
           skip = config.preActivationCheck().shouldSkip(w.sub.event, identity, lane.name);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+          reportThrown(lane, "the pre-activation check", e);
           w.tries++;
           retryLater(lane, w, "pre-activation check failed: " + e.getClass().getSimpleName(), null, null);
           continue;
@@ -431,12 +467,13 @@ public final class Engine {
         log.error("{}: {}; treating every item of the batch as an unknown outcome", lane.name, reason);
         outcomes = Collections.nCopies(items.size(), Outcome.unknown(reason));
       }
-    } catch (RuntimeException | AssertionError e) {
-      // The Destination contract says classify, don't throw; an exception after the request may have
-      // been written is exactly an unknown outcome.
-      String reason = "deliver threw " + e.getClass().getName();
-      log.warn("{}: {} for a batch of {}", lane.name, reason, items.size());
-      outcomes = Collections.nCopies(items.size(), Outcome.unknown(reason));
+    } catch (Throwable e) {
+      // The Destination contract says classify, don't throw; anything thrown after the request may
+      // have been written (a missing class, an OutOfMemoryError in a template) is exactly an unknown
+      // outcome. Catching Errors too: one LinkageError must not leave a batch in flight forever.
+      reportThrown(lane, "deliver", e);
+      outcomes = Collections.nCopies(items.size(),
+          Outcome.unknown("deliver threw " + e.getClass().getName()));
     }
     List<Work> split = new ArrayList<>();
     List<Work> paused = new ArrayList<>();
@@ -480,15 +517,7 @@ public final class Engine {
           retryLater(lane, w, r.reason(), r.code(), null);
         }
       } else if (o instanceof Outcome.Unknown u) {
-        releaseFrequency(w);
-        if (lane.destination.idempotent()) {
-          retryLater(lane, w, u.reason(), u.code(), null);
-        } else {
-          // Never resend: the first attempt may have acted (an SMS may have gone out).
-          deadLetter(w, DeadLetterReason.NEEDS_RECONCILIATION, u.reason(), u.code());
-          finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.NEEDS_RECONCILIATION, null, u.code(),
-              "unknown outcome on a non-idempotent destination: " + u.reason());
-        }
+        unknownOutcome(lane, w, u.reason(), u.code());
       }
     }
     if (pause != null) {
@@ -508,6 +537,56 @@ public final class Engine {
         log.debug("{}: batch of {} rejected as a whole; splitting it in halves", lane.name, split.size());
         lane.enqueueSplit(List.copyOf(split.subList(0, half)), List.copyOf(split.subList(half, split.size())));
       }
+    }
+  }
+
+  /** An outcome that may or may not have acted: retried if the lane is idempotent, else dead-lettered. */
+  private void unknownOutcome(Lane lane, Work w, String reason, @Nullable String code) {
+    releaseFrequency(w);
+    if (lane.destination.idempotent()) {
+      retryLater(lane, w, reason, code, null);
+    } else {
+      // Never resend: the first attempt may have acted (an SMS may have gone out).
+      deadLetter(w, DeadLetterReason.NEEDS_RECONCILIATION, reason, code);
+      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.NEEDS_RECONCILIATION, null, code,
+          "unknown outcome on a non-idempotent destination: " + reason);
+    }
+  }
+
+  /** How many distinct (destination, call, exception class) triples are logged at ERROR at most. */
+  private static final int MAX_REPORTED_CAUSES = 1_000;
+
+  /**
+   * Counts a Throwable from a destination (or another plug-in) and logs it at ERROR the first time
+   * each destination throws that class from that call, at DEBUG after: a missing class fails every
+   * item of every batch, and one line per item would bury the cause.
+   *
+   * <p>The message of a {@link LinkageError} or {@link VirtualMachineError} is logged (it names a
+   * class, a method or the JVM's limit); any other message is not, as it may carry an item's data.
+   */
+  private void reportThrown(Lane lane, String call, Throwable e) {
+    try {
+      metrics.count(lane.name, "destination_error", e.getClass().getSimpleName(), 1);
+    } catch (Throwable ignored) {
+      // A failing sink must not stop the item reaching a final state.
+    }
+    String cause = e.getClass().getName();
+    if (e instanceof LinkageError || e instanceof VirtualMachineError) {
+      String message = e.getMessage();
+      if (message != null) {
+        cause += ": " + message;
+      }
+    }
+    StackTraceElement[] trace = e.getStackTrace();
+    String at = trace.length == 0 ? "" : " at " + trace[0];
+    boolean first = reportedCauses.size() < MAX_REPORTED_CAUSES
+        && reportedCauses.add(lane.name + '\u0000' + call + '\u0000' + e.getClass().getName());
+    if (first) {
+      log.error("{}: {} threw {}{}; the items concerned are retried or dead-lettered"
+          + " (further {} from {} in {} are logged at DEBUG)", lane.name, call, cause, at,
+          e.getClass().getSimpleName(), lane.name, call);
+    } else {
+      log.debug("{}: {} threw {}{}", lane.name, call, cause, at);
     }
   }
 
@@ -592,7 +671,7 @@ public final class Engine {
       }
       log.debug("{} customer_id={} key={}: audience remove after opt-out", rt.lane.name,
           identity.customerId(), remove.key);
-      start(remove);
+      startSafely(remove);
     }
   }
 
@@ -606,7 +685,7 @@ public final class Engine {
         reason, detail, code, w.sends, first, last, false);
     try {
       config.deadLetters().add(dl);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // Keep the event pending in the journal so a restart tries again rather than losing it.
       w.sub.journalSafe = false;
       log.error("{} customer_id={} key={}: dead-letter store refused the record ({}); the event stays"
@@ -652,7 +731,7 @@ public final class Engine {
               state == FinalState.DELIVERED ? "duplicate of a delivery that was in flight"
                   : "duplicate of a delivery awaiting reconciliation");
         } else {
-          start(f); // the first attempt failed: a duplicate may try again
+          startSafely(f); // the first attempt failed: a duplicate may try again
         }
       }
     }
@@ -811,7 +890,7 @@ public final class Engine {
       sub.open++;
       sub.sealed = true;
     }
-    start(w);
+    startSafely(w);
     return sub.future.thenApply(r -> r.results().get(0));
   }
 
@@ -962,7 +1041,10 @@ public final class Engine {
     final RetentionEvent eventForItem;
     final String key;
     final long size;
-    final DeliveryItem firstItem;
+    /** Null only if {@link #unsizable} is set; such work is dead-lettered before it is queued. */
+    final @Nullable DeliveryItem firstItem;
+    /** Why the destination could not build or size the item, or null. */
+    final @Nullable String unsizable;
     int tries; // attempts consumed, for the retry policy
     int sends; // times handed to the destination
     int retries;
@@ -994,11 +1076,25 @@ public final class Engine {
       this.eventForItem = eventForItem;
       String keyDestination = target.target() == null ? lane.name : lane.name + "/" + target.target();
       this.key = recordedKey != null ? recordedKey : config.keys().keyFor(keyDestination, eventForItem);
-      HashingProfile profile = lane.destination.hashingProfile();
-      this.firstItem = new DeliveryItem(key, eventForItem, sub.identity,
-          profile == null ? null : profile.hash(sub.identity), target.target(), action,
-          target.options(), 1);
-      this.size = lane.destination.sizeOf(firstItem);
+      DeliveryItem item = null;
+      long itemSize = 0;
+      Throwable failure = null;
+      try {
+        HashingProfile profile = lane.destination.hashingProfile();
+        item = new DeliveryItem(key, eventForItem, sub.identity,
+            profile == null ? null : profile.hash(sub.identity), target.target(), action,
+            target.options(), 1);
+        itemSize = lane.destination.sizeOf(item);
+      } catch (Throwable e) {
+        // A value the destination cannot even size (a number whose plain form is gigabytes) must
+        // not take the submitting thread, or recovery, down with it: start() dead-letters it.
+        reportThrown(lane, "sizeOf", e);
+        failure = e;
+      }
+      this.firstItem = item;
+      this.size = itemSize;
+      this.unsizable = failure == null ? null
+          : "the destination could not size the item: sizeOf threw " + failure.getClass().getName();
     }
 
     boolean isRemove() {
@@ -1013,11 +1109,12 @@ public final class Engine {
     }
 
     DeliveryItem item(int attempt) {
+      DeliveryItem first = java.util.Objects.requireNonNull(firstItem, "firstItem");
       if (attempt == 1) {
-        return firstItem;
+        return first;
       }
-      return new DeliveryItem(firstItem.idempotencyKey(), firstItem.event(), firstItem.identity(),
-          firstItem.hashed(), firstItem.target(), firstItem.action(), firstItem.options(), attempt);
+      return new DeliveryItem(first.idempotencyKey(), first.event(), first.identity(),
+          first.hashed(), first.target(), first.action(), first.options(), attempt);
     }
   }
 
