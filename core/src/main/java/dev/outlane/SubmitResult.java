@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What became of one submitted event: one {@link DestinationResult} per routed destination target, in
  * routing order, followed by any audience removes the event's opt-out triggered. An event no route
- * matched has no results. Immutable; contains no PII.
+ * matched has no results and is {@link #unrouted()}: it was accepted (and journaled) but nothing was
+ * sent, which is never {@link #allDelivered()}. Immutable; contains no PII.
  *
  * @param eventId the event's id
  * @param customerId the normalized customer id
@@ -34,8 +35,20 @@ public record SubmitResult(String eventId, String customerId, List<DestinationRe
     return null;
   }
 
-  /** Whether every result is {@link FinalState#DELIVERED} (true for an event with no routes). */
+  /**
+   * Whether no route matched the event (by its name), so it went nowhere: often a typo in the event
+   * name or a route not configured yet. Counted as {@code unrouted} in the metrics.
+   */
+  public boolean unrouted() {
+    // Every matched route yields at least one result, so empty results mean nothing matched.
+    return results.isEmpty();
+  }
+
+  /**
+   * Whether the event was routed and every result is {@link FinalState#DELIVERED}; false for an
+   * {@link #unrouted()} event, which was delivered nowhere.
+   */
   public boolean allDelivered() {
-    return results.stream().allMatch(r -> r.state() == FinalState.DELIVERED);
+    return !results.isEmpty() && results.stream().allMatch(r -> r.state() == FinalState.DELIVERED);
   }
 }
