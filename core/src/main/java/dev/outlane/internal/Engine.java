@@ -665,6 +665,7 @@ public final class Engine {
       RetentionEvent removeEvent =
           w.sub.event.toBuilder().audience(audience, AudienceAction.Action.REMOVE).build();
       Work remove = new Work(w.sub, rt.lane, rt.target, AudienceAction.Action.REMOVE, removeEvent);
+      remove.origin = DestinationResult.Origin.OPT_OUT;
       synchronized (w.sub) {
         w.sub.works.add(remove);
         w.sub.open++;
@@ -711,8 +712,8 @@ public final class Engine {
     } else if (state == FinalState.OPTED_OUT) {
       recorded = DeadLetterReason.OPTED_OUT;
     }
-    w.result = new DestinationResult(lane.name, w.target.target(), w.action, state, recorded,
-        reference, code, detail, w.sends);
+    w.result = new DestinationResult(lane.name, w.target.target(), w.action, w.origin, state,
+        recorded, reference, code, detail, w.sends);
     if (state != FinalState.DEAD_LETTERED) {
       // dead_lettered was counted with its reason when the record was written
       metrics.count(lane.name, state.metricName(), state == FinalState.REJECTED ? code(code) : "", 1);
@@ -868,7 +869,7 @@ public final class Engine {
       identity = validate(event);
     } catch (ValidationException e) {
       return CompletableFuture.completedFuture(new DestinationResult(d.destination(), null,
-          AudienceAction.Action.ADD, FinalState.REJECTED, null, null, null,
+          AudienceAction.Action.ADD, DestinationResult.Origin.ROUTE, FinalState.REJECTED, null, null, null,
           "the recorded event is no longer valid: " + e.problems().size() + " problem(s)", 0));
     }
     if (d.reason() == DeadLetterReason.NEEDS_RECONCILIATION && resendUnknown) {
@@ -1051,6 +1052,8 @@ public final class Engine {
     boolean leader;
     boolean stale;
     boolean counted;
+    /** Set before the work is started; read when it finishes. */
+    DestinationResult.Origin origin = DestinationResult.Origin.ROUTE;
     volatile boolean done; // written under this
     @Nullable Instant enqueuedAt;
     @Nullable Instant firstAttempt;
