@@ -125,28 +125,49 @@ public final class Engine {
     return accept(event, identity, seq);
   }
 
-  /** Re-submits what the journal holds from before a crash or an unclean stop. */
+  /**
+   * Re-submits what the journal holds from before a crash or an unclean stop. Each record is
+   * processed in isolation: one that is no longer valid, or that anything fails on while it is
+   * routed, sized or queued, is dead-lettered {@code undeliverable} at each target its routes name,
+   * with the reason, and the rest proceed. Recovery is never blocked by one bad record.
+   */
   public int recover() {
     int n = 0;
     for (EventJournal.Pending p : config.journal().pending()) {
-      Identity identity;
-      try {
-        identity = validate(p.event());
-      } catch (ValidationException e) {
-        log.warn("journal record {} (event_id={}) is no longer valid and is dropped from recovery: {}",
-            p.sequence(), p.event().eventId(), e.getMessage());
-        config.journal().complete(p.sequence());
-        continue;
-      }
+      RetentionEvent event = p.event();
       // Recovered events were accepted before: they may exceed the capacity for a while.
       outstanding.incrementAndGet();
-      accept(p.event(), identity, p.sequence());
       n++;
+      Identity identity;
+      try {
+        identity = validate(event);
+      } catch (Throwable e) {
+        String detail = e instanceof ValidationException v
+            ? "the journaled event is no longer valid: " + problemPaths(v.problems())
+            : "the journaled event could not be validated: " + e.getClass().getName();
+        log.warn("journal record {} (event_id={}): {}; dead-lettered, recovery goes on",
+            p.sequence(), event.eventId(), detail);
+        Submission sub = new Submission(event, new Identity(event.customerId(), null, null),
+            p.sequence(), clock.instant());
+        pending.add(sub);
+        failWhole(sub, detail);
+        continue;
+      }
+      accept(event, identity, p.sequence());
     }
     if (n > 0) {
       log.info("recovered {} pending events from the journal", n);
     }
     return n;
+  }
+
+  /** The problems' field paths, never their values: {@code 2 problem(s) at $.phone, $.email}. */
+  private static String problemPaths(List<Problem> problems) {
+    List<String> paths = new ArrayList<>(problems.size());
+    for (Problem p : problems) {
+      paths.add(p.path());
+    }
+    return problems.size() + " problem(s) at " + String.join(", ", paths);
   }
 
   private Identity validate(RetentionEvent event) {
@@ -188,6 +209,38 @@ public final class Engine {
     if (age.isNegative()) {
       age = Duration.ZERO; // producer clock skew: a slightly future event_time counts as brand new
     }
+    List<Work> toStart;
+    try {
+      toStart = route(sub, age);
+    } catch (Throwable e) {
+      // Our own routing code over a validated event: only a defect or a dying JVM gets here. The
+      // event is journaled, so it is dead-lettered rather than refused: nothing accepted is lost.
+      log.error("event_id={} customer_id={}: routing failed ({}); dead-lettered", event.eventId(),
+          identity.customerId(), e.getClass().getName());
+      failWhole(sub, "could not be routed: " + e.getClass().getName());
+      return sub.future;
+    }
+    if (sub.isUnrouted()) {
+      metrics.count("", "unrouted", "", 1);
+      log.debug("event_id={} customer_id={}: no route matches event {}", event.eventId(),
+          identity.customerId(), event.eventName());
+    }
+    for (Work w : toStart) {
+      if (w.stale) {
+        metrics.count(w.lane.name, "submitted", "", 1);
+        finish(w, FinalState.STALE, null, null, null, "event is " + age.toSeconds()
+            + " s old, outside every window of its routes");
+      } else {
+        startSafely(w);
+      }
+    }
+    sub.maybeComplete(this);
+    return sub.future;
+  }
+
+  /** Builds the event's work per matched route target and seals the submission; starts nothing. */
+  private List<Work> route(Submission sub, Duration age) {
+    RetentionEvent event = sub.event;
     List<Route> matched = new ArrayList<>(2);
     boolean anyWindowedIn = false;
     for (Route r : config.routes()) {
@@ -220,24 +273,50 @@ public final class Engine {
           }
         }
       }
+      sub.unrouted = matched.isEmpty();
       sub.sealed = true;
     }
-    if (matched.isEmpty()) {
-      metrics.count("", "unrouted", "", 1);
-      log.debug("event_id={} customer_id={}: no route matches event {}", event.eventId(),
-          identity.customerId(), event.eventName());
-    }
-    for (Work w : toStart) {
-      if (w.stale) {
-        metrics.count(w.lane.name, "submitted", "", 1);
-        finish(w, FinalState.STALE, null, null, null, "event is " + age.toSeconds()
-            + " s old, outside every window of its routes");
-      } else {
-        startSafely(w);
+    return toStart;
+  }
+
+  /**
+   * Ends a journaled event that cannot be processed: one dead letter ({@code undeliverable}, with
+   * {@code detail}) per target of every route naming its event, so it can be listed and replayed.
+   * Routes are matched by event name alone, as the event may be too broken to match on more. If
+   * even that fails, the record stays pending in the journal for the next start.
+   */
+  private void failWhole(Submission sub, String detail) {
+    RetentionEvent event = sub.event;
+    AudienceAction.Action action = AudienceAction.Action.ADD;
+    List<Work> works = new ArrayList<>();
+    try {
+      if (event.audience() != null) {
+        action = event.audience().action();
       }
+      for (Route r : config.routes()) {
+        if (!r.event().equals(event.eventName())) {
+          continue;
+        }
+        for (Route.Target t : r.targets()) {
+          works.add(new Work(sub, lanes.get(t.destination()), t, action, event, null, false));
+        }
+      }
+    } catch (Throwable e) {
+      sub.journalSafe = false;
+      log.error("event_id={}: could not even dead-letter it ({}); it stays pending in the journal",
+          event.eventId(), e.getClass().getName());
+    }
+    synchronized (sub) {
+      sub.works.clear();
+      sub.works.addAll(works);
+      sub.open = works.size();
+      sub.sealed = true;
+    }
+    for (Work w : works) {
+      deadLetter(w, DeadLetterReason.UNDELIVERABLE, detail, null);
+      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null, detail);
     }
     sub.maybeComplete(this);
-    return sub.future;
   }
 
   private void applyConsent(Identity identity, Consent consent) {
@@ -254,7 +333,7 @@ public final class Engine {
     if (!denied.isEmpty()) {
       try {
         config.suppression().suppress(identity, denied, "consent-denied");
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         // The event is already journaled: keep going; this event's own denied channels are still
         // refused below because the delivery-time check fails closed (see deliverBatchUnchecked).
         log.error("customer_id={}: could not record denied consent in the suppression store ({})",
@@ -884,7 +963,7 @@ public final class Engine {
     Submission sub = new Submission(event, identity, -1, clock.instant());
     sub.journalSafe = false; // not journaled: the dead letter itself is the durable record
     pending.add(sub);
-    Work w = new Work(sub, lane, targetFor(lane, d), action, event, d.idempotencyKey());
+    Work w = new Work(sub, lane, targetFor(lane, d), action, event, d.idempotencyKey(), true);
     w.deadLetterId = d.id();
     synchronized (sub) {
       sub.works.add(w);
@@ -1007,6 +1086,7 @@ public final class Engine {
     int open; // guarded by this
     boolean sealed; // guarded by this
     boolean completed; // guarded by this
+    boolean unrouted; // guarded by this
     volatile boolean journalSafe = true;
 
     Submission(RetentionEvent event, Identity identity, long seq, Instant acceptedAt) {
@@ -1014,6 +1094,13 @@ public final class Engine {
       this.identity = identity;
       this.seq = seq;
       this.acceptedAt = acceptedAt;
+    }
+
+    /** Whether no route matched (known once routed). */
+    boolean isUnrouted() {
+      synchronized (this) {
+        return unrouted;
+      }
     }
 
     void workDone(Engine engine) {
@@ -1067,11 +1154,16 @@ public final class Engine {
 
     Work(Submission sub, @Nullable Lane lane, Route.Target target, AudienceAction.Action action,
         RetentionEvent eventForItem) {
-      this(sub, lane, target, action, eventForItem, null);
+      this(sub, lane, target, action, eventForItem, null, true);
     }
 
+    /**
+     * @param recordedKey the key a dead letter recorded, or null to derive it
+     * @param prepare whether to build and size the item; false for work that is dead-lettered at
+     *     once (an event that cannot be processed), which never reaches the destination
+     */
     Work(Submission sub, @Nullable Lane lane, Route.Target target, AudienceAction.Action action,
-        RetentionEvent eventForItem, @Nullable String recordedKey) {
+        RetentionEvent eventForItem, @Nullable String recordedKey, boolean prepare) {
       this.sub = sub;
       this.lane = java.util.Objects.requireNonNull(lane, "lane");
       this.target = target;
@@ -1082,21 +1174,24 @@ public final class Engine {
       DeliveryItem item = null;
       long itemSize = 0;
       Throwable failure = null;
-      try {
-        HashingProfile profile = lane.destination.hashingProfile();
-        item = new DeliveryItem(key, eventForItem, sub.identity,
-            profile == null ? null : profile.hash(sub.identity), target.target(), action,
-            target.options(), 1);
-        itemSize = lane.destination.sizeOf(item);
-      } catch (Throwable e) {
-        // A value the destination cannot even size (a number whose plain form is gigabytes) must
-        // not take the submitting thread, or recovery, down with it: start() dead-letters it.
-        reportThrown(lane, "sizeOf", e);
-        failure = e;
+      if (prepare) {
+        try {
+          HashingProfile profile = lane.destination.hashingProfile();
+          item = new DeliveryItem(key, eventForItem, sub.identity,
+              profile == null ? null : profile.hash(sub.identity), target.target(), action,
+              target.options(), 1);
+          itemSize = lane.destination.sizeOf(item);
+        } catch (Throwable e) {
+          // A value the destination cannot even size (a number whose plain form is gigabytes) must
+          // not take the submitting thread, or recovery, down with it: start() dead-letters it.
+          reportThrown(lane, "sizeOf", e);
+          failure = e;
+        }
       }
       this.firstItem = item;
       this.size = itemSize;
-      this.unsizable = failure == null ? null
+      this.unsizable = !prepare ? "not prepared: dead-lettered at once"
+          : failure == null ? null
           : "the destination could not size the item: sizeOf threw " + failure.getClass().getName();
     }
 
