@@ -76,6 +76,8 @@ public final class Engine {
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicInteger flushing = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Submits and replays running right now; {@link #close} waits for them (also its monitor). */
+  private final AtomicInteger activeCalls = new AtomicInteger();
   /** Destination, call and exception class already logged at ERROR by {@link #reportThrown}. */
   private final Set<String> reportedCauses = ConcurrentHashMap.newKeySet();
 
@@ -105,9 +107,56 @@ public final class Engine {
 
   /** See {@code Outlane.submit}. */
   public CompletableFuture<SubmitResult> submit(RetentionEvent event) {
-    if (closed.get()) {
-      throw new OutlaneException("client is closed; event " + event.eventId() + " was not accepted");
+    enterCall();
+    try {
+      if (closed.get()) {
+        throw new OutlaneException("client is closed; event " + event.eventId() + " was not accepted");
+      }
+      return submitOpen(event);
+    } finally {
+      exitCall();
     }
+  }
+
+  /**
+   * Counts a call that must finish before {@link #close} flushes. Announcing the call before
+   * reading {@code closed} (while close sets {@code closed} before reading the count) means that
+   * either the call sees the client closed and refuses, or close sees the call and waits for it:
+   * an event accepted while close runs is always in its flush.
+   */
+  private void enterCall() {
+    activeCalls.incrementAndGet();
+  }
+
+  private void exitCall() {
+    if (activeCalls.decrementAndGet() == 0 && closed.get()) {
+      synchronized (activeCalls) {
+        activeCalls.notifyAll();
+      }
+    }
+  }
+
+  /** Waits until no submit or replay is running; false if {@code timeout} passed first. */
+  private boolean awaitCalls(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (activeCalls) {
+      while (activeCalls.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(activeCalls, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private CompletableFuture<SubmitResult> submitOpen(RetentionEvent event) {
     Identity identity = validate(event);
     if (!reserve()) {
       metrics.count("", "queue_full", "", 1);
@@ -756,6 +805,9 @@ public final class Engine {
   }
 
   private void deadLetter(Work w, DeadLetterReason reason, String detail, @Nullable String code) {
+    if (w.done) {
+      return; // already final (close abandoned it while its request was in flight)
+    }
     Instant now = clock.instant();
     Instant first = w.firstAttempt == null ? now : w.firstAttempt;
     Instant last = w.lastAttempt == null ? now : w.lastAttempt;
@@ -871,9 +923,18 @@ public final class Engine {
 
   /** See {@code Outlane.replayDeadLetters}. Runs on the caller's thread, which it blocks. */
   public ReplayReport replay(DeadLetterQuery query, boolean dryRun, boolean resendUnknown) {
-    if (closed.get()) {
-      throw new OutlaneException("client is closed; dead letters were not replayed");
+    enterCall();
+    try {
+      if (closed.get()) {
+        throw new OutlaneException("client is closed; dead letters were not replayed");
+      }
+      return replayOpen(query, dryRun, resendUnknown);
+    } finally {
+      exitCall();
     }
+  }
+
+  private ReplayReport replayOpen(DeadLetterQuery query, boolean dryRun, boolean resendUnknown) {
     List<DeadLetter> matching = config.deadLetters()
         .list(new DeadLetterQuery(query.destination(), query.reason(), true));
     String[] outcomes = new String[matching.size()];
@@ -904,6 +965,15 @@ public final class Engine {
       }
     }
     for (int from = 0; from < toReplay.size(); from += REPLAY_CHUNK) {
+      if (closed.get()) {
+        // close() is waiting for this replay: stop between chunks; the rest stay unresolved.
+        for (int i : toReplay.subList(from, toReplay.size())) {
+          outcomes[i] = "skipped: the client was closed during the replay";
+          replayed--;
+          skipped++;
+        }
+        break;
+      }
       List<Integer> part = toReplay.subList(from, Math.min(toReplay.size(), from + REPLAY_CHUNK));
       List<CompletableFuture<DestinationResult>> futures = new ArrayList<>(part.size());
       for (int i : part) {
@@ -1026,7 +1096,13 @@ public final class Engine {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    boolean done = flush(config.closeTimeout());
+    long startNanos = System.nanoTime();
+    if (!awaitCalls(config.closeTimeout())) {
+      log.warn("close: submits or a replay still running after {}; closing anyway",
+          config.closeTimeout());
+    }
+    Duration left = config.closeTimeout().minusNanos(System.nanoTime() - startNanos);
+    boolean done = flush(left.isNegative() ? Duration.ZERO : left);
     if (!done) {
       int abandoned = 0;
       for (Lane lane : lanes.values()) {
@@ -1037,9 +1113,10 @@ public final class Engine {
               "client closed before delivery");
         }
       }
+      int inFlightItems = abandonInFlight();
       log.warn("close: not everything reached a final state within {}; {} queued items were"
-          + " dead-lettered as undeliverable, {} events remain in flight", config.closeTimeout(),
-          abandoned, pending.size());
+          + " dead-lettered as undeliverable, {} in flight were dead-lettered as well",
+          config.closeTimeout(), abandoned, inFlightItems);
     }
     for (Lane lane : lanes.values()) {
       try {
@@ -1056,6 +1133,34 @@ public final class Engine {
     if (config.ownsScheduler()) {
       config.scheduler().close();
     }
+  }
+
+  /**
+   * Ends every item still open after the close timeout (in a request that has not returned, or a
+   * duplicate waiting for one) so every stage completes: one handed to a non-idempotent destination
+   * may have acted, so it needs reconciliation; anything else is undeliverable. A late outcome from
+   * the destination is then ignored.
+   */
+  private int abandonInFlight() {
+    int n = 0;
+    for (Submission sub : List.copyOf(pending)) {
+      List<Work> open;
+      synchronized (sub) {
+        open = new ArrayList<>(sub.works);
+      }
+      for (Work w : open) {
+        if (w.done) {
+          continue;
+        }
+        n++;
+        String detail = "client closed while the delivery was in flight";
+        DeadLetterReason reason = !w.lane.destination.idempotent() && w.sends > 0
+            ? DeadLetterReason.NEEDS_RECONCILIATION : DeadLetterReason.UNDELIVERABLE;
+        deadLetter(w, reason, detail, null);
+        finish(w, FinalState.DEAD_LETTERED, reason, null, null, detail);
+      }
+    }
+    return n;
   }
 
   public boolean isClosed() {
