@@ -113,6 +113,76 @@ class CloseRaceTest {
     assertThat(events.deliveredItems()).hasSize(1 + probes.size());
   }
 
+  /** An SMS destination whose deliver blocks until released, then reports delivered. */
+  static final class HangingSms implements dev.outlane.destination.Destination {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public String name() {
+      return "sms";
+    }
+
+    @Override
+    public dev.outlane.destination.Channel channel() {
+      return dev.outlane.destination.Channel.SMS;
+    }
+
+    @Override
+    public dev.outlane.destination.DestinationLimits limits() {
+      return dev.outlane.destination.DestinationLimits.single();
+    }
+
+    @Override
+    public boolean idempotent() {
+      return false;
+    }
+
+    @Override
+    public List<dev.outlane.destination.Outcome> deliver(List<DeliveryItem> batch) {
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return List.of(dev.outlane.destination.Outcome.delivered("SM1"));
+    }
+  }
+
+  @Test
+  void aRequestStillHangingAfterTheCloseTimeoutEndsNeedingReconciliationAndItsDuplicateToo()
+      throws Exception {
+    HangingSms sms = new HangingSms();
+    dev.outlane.deadletter.InMemoryDeadLetterStore deadLetters =
+        new dev.outlane.deadletter.InMemoryDeadLetterStore();
+    Outlane outlane = Outlane.builder().destination(sms).deadLetterStore(deadLetters)
+        .route(Route.builder().event("cart_abandoned").to("sms").build())
+        .closeTimeout(Duration.ofMillis(200))
+        .build();
+    CompletableFuture<SubmitResult> first = outlane.submit(event("e1", 1)).toCompletableFuture();
+    assertThat(sms.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    // Same person, same signal, another event id: a duplicate waiting for the request in flight.
+    CompletableFuture<SubmitResult> duplicate =
+        outlane.submit(event("e1", 1).toBuilder().eventId("e1-again").build()).toCompletableFuture();
+
+    outlane.close();
+
+    assertThat(first).isCompleted();
+    DestinationResult r = first.join().results().get(0);
+    assertThat(r.state()).isEqualTo(FinalState.DEAD_LETTERED);
+    assertThat(r.deadLetterReason()).isEqualTo(dev.outlane.deadletter.DeadLetterReason.NEEDS_RECONCILIATION);
+    assertThat(r.detail()).isEqualTo("client closed while the delivery was in flight");
+    assertThat(duplicate).isCompleted();
+    assertThat(duplicate.join().state("sms")).as("never sent a second time")
+        .isEqualTo(FinalState.DEDUPLICATED);
+    sms.release.countDown();
+    assertThat(deadLetters.list(dev.outlane.deadletter.DeadLetterQuery.unresolved()))
+        .singleElement()
+        .satisfies(d -> assertThat(d.reason())
+            .isEqualTo(dev.outlane.deadletter.DeadLetterReason.NEEDS_RECONCILIATION));
+  }
+
   /** Submits from {@code THREADS} threads until refused; closes once {@code closeAfter} were accepted. */
   private static List<CompletableFuture<SubmitResult>> race(Outlane outlane, int round, int closeAfter)
       throws InterruptedException {

@@ -1142,6 +1142,18 @@ public final class Engine {
    * the destination is then ignored.
    */
   private int abandonInFlight() {
+    // Leaders first: finishing one ends its duplicates the way a delivery would (deduplicated
+    // behind a needs-reconciliation SMS) or restarts them; whatever that restarted is caught below.
+    int n = abandonOpen(true);
+    for (Lane lane : lanes.values()) {
+      for (Work w : lane.drain()) {
+        n += abandon(w, "client closed before delivery");
+      }
+    }
+    return n + abandonOpen(false);
+  }
+
+  private int abandonOpen(boolean leadersOnly) {
     int n = 0;
     for (Submission sub : List.copyOf(pending)) {
       List<Work> open;
@@ -1149,18 +1161,23 @@ public final class Engine {
         open = new ArrayList<>(sub.works);
       }
       for (Work w : open) {
-        if (w.done) {
-          continue;
+        if (!leadersOnly || w.leader) {
+          n += abandon(w, "client closed while the delivery was in flight");
         }
-        n++;
-        String detail = "client closed while the delivery was in flight";
-        DeadLetterReason reason = !w.lane.destination.idempotent() && w.sends > 0
-            ? DeadLetterReason.NEEDS_RECONCILIATION : DeadLetterReason.UNDELIVERABLE;
-        deadLetter(w, reason, detail, null);
-        finish(w, FinalState.DEAD_LETTERED, reason, null, null, detail);
       }
     }
     return n;
+  }
+
+  private int abandon(Work w, String detail) {
+    if (w.done) {
+      return 0;
+    }
+    DeadLetterReason reason = !w.lane.destination.idempotent() && w.sends > 0
+        ? DeadLetterReason.NEEDS_RECONCILIATION : DeadLetterReason.UNDELIVERABLE;
+    deadLetter(w, reason, detail, null);
+    finish(w, FinalState.DEAD_LETTERED, reason, null, null, detail);
+    return 1;
   }
 
   public boolean isClosed() {
