@@ -5,6 +5,7 @@ import dev.outlane.FinalState;
 import dev.outlane.OutlaneException;
 import dev.outlane.Problem;
 import dev.outlane.QueueFullException;
+import dev.outlane.RecoverySummary;
 import dev.outlane.SubmitResult;
 import dev.outlane.ValidationException;
 import dev.outlane.contract.AudienceAction;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -76,6 +78,12 @@ public final class Engine {
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicInteger flushing = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Journal records {@link #recover} re-submitted; written once, before the client is returned. */
+  private volatile int recovered;
+  /** Recovered events final so far and their dead letters by reason; guarded by itself. */
+  private final EnumMap<DeadLetterReason, Integer> recoveredDeadLetters =
+      new EnumMap<>(DeadLetterReason.class);
+  private int recoveredFinished; // guarded by recoveredDeadLetters
   /** Submits and replays running right now; {@link #close} waits for them (also its monitor). */
   private final AtomicInteger activeCalls = new AtomicInteger();
   /** Destination, call and exception class already logged at ERROR by {@link #reportThrown}. */
@@ -171,7 +179,7 @@ public final class Engine {
       throw new OutlaneException("journal append failed (" + e.getClass().getSimpleName()
           + "); event " + event.eventId() + " was not accepted", e);
     }
-    return accept(event, identity, seq);
+    return accept(event, identity, seq, false);
   }
 
   /**
@@ -197,13 +205,14 @@ public final class Engine {
         log.warn("journal record {} (event_id={}): {}; dead-lettered, recovery goes on",
             p.sequence(), event.eventId(), detail);
         Submission sub = new Submission(event, new Identity(event.customerId(), null, null),
-            p.sequence(), clock.instant());
+            p.sequence(), clock.instant(), true);
         pending.add(sub);
         failWhole(sub, detail);
         continue;
       }
-      accept(event, identity, p.sequence());
+      accept(event, identity, p.sequence(), true);
     }
+    recovered = n;
     if (n > 0) {
       log.info("recovered {} pending events from the journal", n);
     }
@@ -248,9 +257,10 @@ public final class Engine {
     }
   }
 
-  private CompletableFuture<SubmitResult> accept(RetentionEvent event, Identity identity, long seq) {
+  private CompletableFuture<SubmitResult> accept(RetentionEvent event, Identity identity, long seq,
+      boolean recovering) {
     Instant now = clock.instant();
-    Submission sub = new Submission(event, identity, seq, now);
+    Submission sub = new Submission(event, identity, seq, now, recovering);
     pending.add(sub);
     applyConsent(identity, event.consent());
 
@@ -910,6 +920,16 @@ public final class Engine {
             + " on restart", sub.event.eventId(), e.getClass().getName());
       }
     }
+    if (sub.recovered) {
+      synchronized (recoveredDeadLetters) {
+        recoveredFinished++;
+        for (DestinationResult r : results) {
+          if (r.deadLetterReason() != null) {
+            recoveredDeadLetters.merge(r.deadLetterReason(), 1, Integer::sum);
+          }
+        }
+      }
+    }
     pending.remove(sub);
     outstanding.decrementAndGet();
     sub.future.complete(new SubmitResult(sub.event.eventId(), sub.identity.customerId(), results));
@@ -1030,7 +1050,7 @@ public final class Engine {
         event.audience() == null ? AudienceAction.Action.ADD : event.audience().action();
     // Replays bypass the capacity check (like recovery) but are bounded by REPLAY_CHUNK.
     outstanding.incrementAndGet();
-    Submission sub = new Submission(event, identity, -1, clock.instant());
+    Submission sub = new Submission(event, identity, -1, clock.instant(), false);
     sub.journalSafe = false; // not journaled: the dead letter itself is the durable record
     pending.add(sub);
     Work w = new Work(sub, lane, targetFor(lane, d), action, event, d.idempotencyKey(), true);
@@ -1180,6 +1200,17 @@ public final class Engine {
     return 1;
   }
 
+  /** See {@code Outlane.recovery}. */
+  public RecoverySummary recoverySummary() {
+    int n = recovered;
+    if (n == 0) {
+      return RecoverySummary.none();
+    }
+    synchronized (recoveredDeadLetters) {
+      return new RecoverySummary(n, recoveredFinished, recoveredDeadLetters);
+    }
+  }
+
   public boolean isClosed() {
     return closed.get();
   }
@@ -1210,8 +1241,12 @@ public final class Engine {
     boolean completed; // guarded by this
     boolean unrouted; // guarded by this
     volatile boolean journalSafe = true;
+    /** Whether recovery re-submitted it from the journal (counted in the recovery summary). */
+    final boolean recovered;
 
-    Submission(RetentionEvent event, Identity identity, long seq, Instant acceptedAt) {
+    Submission(RetentionEvent event, Identity identity, long seq, Instant acceptedAt,
+        boolean recovered) {
+      this.recovered = recovered;
       this.event = event;
       this.identity = identity;
       this.seq = seq;

@@ -2,9 +2,11 @@ package dev.outlane.durable;
 
 import static dev.outlane.durable.DurableCrashClient.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.outlane.DurableOptions;
 import dev.outlane.Outlane;
+import dev.outlane.RecoverySummary;
 import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.deadletter.DeadLetter;
@@ -13,6 +15,8 @@ import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.deadletter.InMemoryDeadLetterStore;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DestinationLimits;
+import dev.outlane.guardrail.FileIdempotencyStore;
+import dev.outlane.idempotency.IdempotencyKeys;
 import dev.outlane.journal.EventJournal;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.journal.FileEventJournal;
@@ -21,8 +25,10 @@ import dev.outlane.routing.Route;
 import dev.outlane.testing.FakeDestination;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,11 +100,18 @@ class RecoveryIsolationTest {
             assertThat(d.detail()).isEqualTo("the destination could not size the item: sizeOf"
                 + " threw java.lang.OutOfMemoryError");
           });
+      RecoverySummary recovery = outlane.recovery();
+      assertThat(recovery.recovered()).isEqualTo(3);
+      assertThat(recovery.complete()).isTrue();
+      assertThat(recovery.deadLettered()).containsExactly(entry(DeadLetterReason.UNDELIVERABLE, 1));
+      assertThat(recovery).hasToString(
+          "recovered 3 events, 3 finished; dead-lettered 1 (undeliverable 1)");
     }
     // The next start finds nothing pending: the poison record no longer stops anything.
     FakeDestination again = segment();
     try (Outlane outlane = client(again, sms()).durable(options()).build()) {
       assertThat(outlane.outstanding()).isZero();
+      assertThat(outlane.recovery()).isEqualTo(RecoverySummary.none());
       assertThat(outlane.flush(Duration.ofSeconds(10))).isTrue();
       assertThat(again.calls()).isZero();
       assertThat(outlane.deadLetters().list(DeadLetterQuery.unresolved())).hasSize(1);
@@ -160,6 +173,38 @@ class RecoveryIsolationTest {
       });
       assertThat(journal.completed).as("kept in the dead letters, so complete in the journal")
           .containsExactlyInAnyOrder(1L, 2L, 3L);
+      assertThat(outlane.recovery()).isEqualTo(
+          new RecoverySummary(3, 3, Map.of(DeadLetterReason.UNDELIVERABLE, 2)));
+    }
+  }
+
+  @Test
+  void theRecoverySummaryCountsAnSmsSentBeforeTheCrashAsNeedingReconciliation() {
+    RetentionEvent e = event(1);
+    try (FileEventJournal journal = FileEventJournal.builder()
+        .directory(options().journalDirectory()).serializer(SERIALIZER).fsync(false).open()) {
+      journal.append(e);
+      journal.append(event(2));
+    }
+    try (FileIdempotencyStore store = FileIdempotencyStore.builder()
+        .directory(options().idempotencyDirectory()).fsync(false).open()) {
+      store.recordAttempts(List.of(IdempotencyKeys.create().keyFor("sms", e)), Instant.now());
+    }
+    FakeDestination sms = sms();
+    try (Outlane outlane = client(sms).durable(options()).build()) {
+      assertThat(outlane.recovery().recovered()).isEqualTo(2);
+      assertThat(outlane.flush(Duration.ofSeconds(10))).isTrue();
+
+      RecoverySummary recovery = outlane.recovery();
+      assertThat(recovery.finished()).isEqualTo(2);
+      assertThat(recovery.deadLettered(DeadLetterReason.NEEDS_RECONCILIATION)).isEqualTo(1);
+      assertThat(recovery.deadLetteredTotal()).isEqualTo(1);
+      assertThat(sms.deliveredItems()).extracting(i -> i.event().eventId()).containsExactly("e-2");
+
+      // Events submitted after the start are not recovery's.
+      outlane.submit(event(3).toBuilder().customerId("c-3").build());
+      assertThat(outlane.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(outlane.recovery()).isEqualTo(recovery);
     }
   }
 }
