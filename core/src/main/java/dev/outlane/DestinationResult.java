@@ -10,8 +10,12 @@ import org.jspecify.annotations.Nullable;
  *
  * @param destination the destination's name
  * @param target the route's target in that destination (an audience id…), or null
- * @param action {@code ADD} for activations, {@code REMOVE} for audience removes the engine emitted
- *     after an opt-out
+ * @param action the audience action this result belongs to: the event's own ({@code REMOVE} for an
+ *     event that asks to remove someone from an audience, {@code ADD} otherwise, including every
+ *     non-audience delivery such as an SMS), or {@code REMOVE} for a remove the engine emitted after
+ *     an opt-out
+ * @param origin why the engine made this delivery: a route, or an opt-out seen at another
+ *     destination
  * @param state the final state
  * @param deadLetterReason why it is in the dead-letter store, or null if it is not there
  * @param reference the destination's reference for a delivery (e.g. a message SID), or null
@@ -23,6 +27,7 @@ public record DestinationResult(
     String destination,
     @Nullable String target,
     AudienceAction.Action action,
+    DestinationResult.Origin origin,
     FinalState state,
     @Nullable DeadLetterReason deadLetterReason,
     @Nullable String reference,
@@ -32,7 +37,19 @@ public record DestinationResult(
   public DestinationResult {
     Objects.requireNonNull(destination, "destination");
     Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(detail, "detail");
+  }
+
+  /** Why a delivery was made, so an opt-out's audience removes are told apart from routed ones. */
+  public enum Origin {
+    /** A route matched the event: this is the event's own delivery to that target. */
+    ROUTE,
+    /**
+     * The person opted out at some destination and the {@link OptOutPolicy} removes them from the
+     * ad audiences the routes feed: an audience {@code REMOVE} the event itself did not ask for.
+     */
+    OPT_OUT
   }
 }

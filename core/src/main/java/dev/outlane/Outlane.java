@@ -213,6 +213,16 @@ public final class Outlane implements AutoCloseable {
     return Optional.ofNullable(recovery);
   }
 
+  /**
+   * What recovery did when this client was built: the unfinished events the journal gave back, how
+   * many have reached a final state so far, and their dead letters by reason. A snapshot: call it
+   * after {@link #flush} to report the outcome. {@link RecoverySummary#none()} when nothing was
+   * recovered. Thread-safe.
+   */
+  public RecoverySummary recovery() {
+    return engine.recoverySummary();
+  }
+
   private static final class LoggerHolder {
     static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Outlane.class);
   }

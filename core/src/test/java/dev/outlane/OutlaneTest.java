@@ -936,7 +936,7 @@ class OutlaneTest {
   }
 
   @Test
-  void aJournalRecordThatIsNoLongerValidIsCompletedInsteadOfRecovered() {
+  void aJournalRecordThatIsNoLongerValidIsDeadLetteredAndCompletedInsteadOfRecovered() {
     FakeDestination events = fake("events").build();
     RecordingJournal journal = new RecordingJournal();
     journal.pendingOnOpen.add(new dev.outlane.journal.EventJournal.Pending(7,
@@ -947,6 +947,11 @@ class OutlaneTest {
     assertThat(events.calls()).isZero();
     assertThat(journal.completed).containsExactly(7L);
     assertThat(outlane.outstanding()).isZero();
+    assertThat(deadLetters.list(DeadLetterQuery.unresolved())).singleElement().satisfies(d -> {
+      assertThat(d.destination()).isEqualTo("events");
+      assertThat(d.reason()).isEqualTo(DeadLetterReason.UNDELIVERABLE);
+      assertThat(d.detail()).isEqualTo("the journaled event is no longer valid: 1 problem(s) at $.phone");
+    });
   }
 
   @Test

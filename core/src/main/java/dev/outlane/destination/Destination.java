@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Contract.</b> {@link #deliver} returns exactly one {@link Outcome} per item, in the same order.
  * It must not throw for failures it can classify (an HTTP error status is a result, not an exception);
- * if it throws anyway, the engine treats every item of the batch as {@link Outcome.Unknown}.
+ * if it throws anyway (any {@code Throwable}, {@code Error}s included), the engine treats every item
+ * of the batch as {@link Outcome.Unknown}, logs the cause at ERROR once per destination and
+ * exception class, and counts it as {@code destination_error}.
  *
  * <p><b>Threads.</b> The engine calls {@code deliver} from its own delivery threads, never concurrently
  * for the same destination unless the destination is registered with a concurrency above one.
@@ -39,7 +41,8 @@ public interface Destination extends AutoCloseable {
 
   /**
    * The size in bytes this item takes in a request, for the byte limits. The default, 0, means the
-   * destination has no byte limits to enforce.
+   * destination has no byte limits to enforce. If it throws, that item alone is dead-lettered
+   * {@code undeliverable}; the event's other destinations proceed.
    */
   default long sizeOf(DeliveryItem item) {
     return 0;

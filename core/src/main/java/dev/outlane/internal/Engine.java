@@ -5,6 +5,7 @@ import dev.outlane.FinalState;
 import dev.outlane.OutlaneException;
 import dev.outlane.Problem;
 import dev.outlane.QueueFullException;
+import dev.outlane.RecoverySummary;
 import dev.outlane.SubmitResult;
 import dev.outlane.ValidationException;
 import dev.outlane.contract.AudienceAction;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -76,6 +78,16 @@ public final class Engine {
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicInteger flushing = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Journal records {@link #recover} re-submitted; written once, before the client is returned. */
+  private volatile int recovered;
+  /** Recovered events final so far and their dead letters by reason; guarded by itself. */
+  private final EnumMap<DeadLetterReason, Integer> recoveredDeadLetters =
+      new EnumMap<>(DeadLetterReason.class);
+  private int recoveredFinished; // guarded by recoveredDeadLetters
+  /** Submits and replays running right now; {@link #close} waits for them (also its monitor). */
+  private final AtomicInteger activeCalls = new AtomicInteger();
+  /** Destination, call and exception class already logged at ERROR by {@link #reportThrown}. */
+  private final Set<String> reportedCauses = ConcurrentHashMap.newKeySet();
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -103,9 +115,56 @@ public final class Engine {
 
   /** See {@code Outlane.submit}. */
   public CompletableFuture<SubmitResult> submit(RetentionEvent event) {
-    if (closed.get()) {
-      throw new OutlaneException("client is closed; event " + event.eventId() + " was not accepted");
+    enterCall();
+    try {
+      if (closed.get()) {
+        throw new OutlaneException("client is closed; event " + event.eventId() + " was not accepted");
+      }
+      return submitOpen(event);
+    } finally {
+      exitCall();
     }
+  }
+
+  /**
+   * Counts a call that must finish before {@link #close} flushes. Announcing the call before
+   * reading {@code closed} (while close sets {@code closed} before reading the count) means that
+   * either the call sees the client closed and refuses, or close sees the call and waits for it:
+   * an event accepted while close runs is always in its flush.
+   */
+  private void enterCall() {
+    activeCalls.incrementAndGet();
+  }
+
+  private void exitCall() {
+    if (activeCalls.decrementAndGet() == 0 && closed.get()) {
+      synchronized (activeCalls) {
+        activeCalls.notifyAll();
+      }
+    }
+  }
+
+  /** Waits until no submit or replay is running; false if {@code timeout} passed first. */
+  private boolean awaitCalls(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (activeCalls) {
+      while (activeCalls.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(activeCalls, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private CompletableFuture<SubmitResult> submitOpen(RetentionEvent event) {
     Identity identity = validate(event);
     if (!reserve()) {
       metrics.count("", "queue_full", "", 1);
@@ -120,31 +179,53 @@ public final class Engine {
       throw new OutlaneException("journal append failed (" + e.getClass().getSimpleName()
           + "); event " + event.eventId() + " was not accepted", e);
     }
-    return accept(event, identity, seq);
+    return accept(event, identity, seq, false);
   }
 
-  /** Re-submits what the journal holds from before a crash or an unclean stop. */
+  /**
+   * Re-submits what the journal holds from before a crash or an unclean stop. Each record is
+   * processed in isolation: one that is no longer valid, or that anything fails on while it is
+   * routed, sized or queued, is dead-lettered {@code undeliverable} at each target its routes name,
+   * with the reason, and the rest proceed. Recovery is never blocked by one bad record.
+   */
   public int recover() {
     int n = 0;
     for (EventJournal.Pending p : config.journal().pending()) {
-      Identity identity;
-      try {
-        identity = validate(p.event());
-      } catch (ValidationException e) {
-        log.warn("journal record {} (event_id={}) is no longer valid and is dropped from recovery: {}",
-            p.sequence(), p.event().eventId(), e.getMessage());
-        config.journal().complete(p.sequence());
-        continue;
-      }
+      RetentionEvent event = p.event();
       // Recovered events were accepted before: they may exceed the capacity for a while.
       outstanding.incrementAndGet();
-      accept(p.event(), identity, p.sequence());
       n++;
+      Identity identity;
+      try {
+        identity = validate(event);
+      } catch (Throwable e) {
+        String detail = e instanceof ValidationException v
+            ? "the journaled event is no longer valid: " + problemPaths(v.problems())
+            : "the journaled event could not be validated: " + e.getClass().getName();
+        log.warn("journal record {} (event_id={}): {}; dead-lettered, recovery goes on",
+            p.sequence(), event.eventId(), detail);
+        Submission sub = new Submission(event, new Identity(event.customerId(), null, null),
+            p.sequence(), clock.instant(), true);
+        pending.add(sub);
+        failWhole(sub, detail);
+        continue;
+      }
+      accept(event, identity, p.sequence(), true);
     }
+    recovered = n;
     if (n > 0) {
       log.info("recovered {} pending events from the journal", n);
     }
     return n;
+  }
+
+  /** The problems' field paths, never their values: {@code 2 problem(s) at $.phone, $.email}. */
+  private static String problemPaths(List<Problem> problems) {
+    List<String> paths = new ArrayList<>(problems.size());
+    for (Problem p : problems) {
+      paths.add(p.path());
+    }
+    return problems.size() + " problem(s) at " + String.join(", ", paths);
   }
 
   private Identity validate(RetentionEvent event) {
@@ -176,9 +257,10 @@ public final class Engine {
     }
   }
 
-  private CompletableFuture<SubmitResult> accept(RetentionEvent event, Identity identity, long seq) {
+  private CompletableFuture<SubmitResult> accept(RetentionEvent event, Identity identity, long seq,
+      boolean recovering) {
     Instant now = clock.instant();
-    Submission sub = new Submission(event, identity, seq, now);
+    Submission sub = new Submission(event, identity, seq, now, recovering);
     pending.add(sub);
     applyConsent(identity, event.consent());
 
@@ -186,6 +268,38 @@ public final class Engine {
     if (age.isNegative()) {
       age = Duration.ZERO; // producer clock skew: a slightly future event_time counts as brand new
     }
+    List<Work> toStart;
+    try {
+      toStart = route(sub, age);
+    } catch (Throwable e) {
+      // Our own routing code over a validated event: only a defect or a dying JVM gets here. The
+      // event is journaled, so it is dead-lettered rather than refused: nothing accepted is lost.
+      log.error("event_id={} customer_id={}: routing failed ({}); dead-lettered", event.eventId(),
+          identity.customerId(), e.getClass().getName());
+      failWhole(sub, "could not be routed: " + e.getClass().getName());
+      return sub.future;
+    }
+    if (sub.isUnrouted()) {
+      metrics.count("", "unrouted", "", 1);
+      log.debug("event_id={} customer_id={}: no route matches event {}", event.eventId(),
+          identity.customerId(), event.eventName());
+    }
+    for (Work w : toStart) {
+      if (w.stale) {
+        metrics.count(w.lane.name, "submitted", "", 1);
+        finish(w, FinalState.STALE, null, null, null, "event is " + age.toSeconds()
+            + " s old, outside every window of its routes");
+      } else {
+        startSafely(w);
+      }
+    }
+    sub.maybeComplete(this);
+    return sub.future;
+  }
+
+  /** Builds the event's work per matched route target and seals the submission; starts nothing. */
+  private List<Work> route(Submission sub, Duration age) {
+    RetentionEvent event = sub.event;
     List<Route> matched = new ArrayList<>(2);
     boolean anyWindowedIn = false;
     for (Route r : config.routes()) {
@@ -218,24 +332,50 @@ public final class Engine {
           }
         }
       }
+      sub.unrouted = matched.isEmpty();
       sub.sealed = true;
     }
-    if (matched.isEmpty()) {
-      metrics.count("", "unrouted", "", 1);
-      log.debug("event_id={} customer_id={}: no route matches event {}", event.eventId(),
-          identity.customerId(), event.eventName());
-    }
-    for (Work w : toStart) {
-      if (w.stale) {
-        metrics.count(w.lane.name, "submitted", "", 1);
-        finish(w, FinalState.STALE, null, null, null, "event is " + age.toSeconds()
-            + " s old, outside every window of its routes");
-      } else {
-        start(w);
+    return toStart;
+  }
+
+  /**
+   * Ends a journaled event that cannot be processed: one dead letter ({@code undeliverable}, with
+   * {@code detail}) per target of every route naming its event, so it can be listed and replayed.
+   * Routes are matched by event name alone, as the event may be too broken to match on more. If
+   * even that fails, the record stays pending in the journal for the next start.
+   */
+  private void failWhole(Submission sub, String detail) {
+    RetentionEvent event = sub.event;
+    AudienceAction.Action action = AudienceAction.Action.ADD;
+    List<Work> works = new ArrayList<>();
+    try {
+      if (event.audience() != null) {
+        action = event.audience().action();
       }
+      for (Route r : config.routes()) {
+        if (!r.event().equals(event.eventName())) {
+          continue;
+        }
+        for (Route.Target t : r.targets()) {
+          works.add(new Work(sub, lanes.get(t.destination()), t, action, event, null, false));
+        }
+      }
+    } catch (Throwable e) {
+      sub.journalSafe = false;
+      log.error("event_id={}: could not even dead-letter it ({}); it stays pending in the journal",
+          event.eventId(), e.getClass().getName());
+    }
+    synchronized (sub) {
+      sub.works.clear();
+      sub.works.addAll(works);
+      sub.open = works.size();
+      sub.sealed = true;
+    }
+    for (Work w : works) {
+      deadLetter(w, DeadLetterReason.UNDELIVERABLE, detail, null);
+      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null, detail);
     }
     sub.maybeComplete(this);
-    return sub.future;
   }
 
   private void applyConsent(Identity identity, Consent consent) {
@@ -252,7 +392,7 @@ public final class Engine {
     if (!denied.isEmpty()) {
       try {
         config.suppression().suppress(identity, denied, "consent-denied");
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         // The event is already journaled: keep going; this event's own denied channels are still
         // refused below because the delivery-time check fails closed (see deliverBatchUnchecked).
         log.error("customer_id={}: could not record denied consent in the suppression store ({})",
@@ -288,6 +428,23 @@ public final class Engine {
     }
   }
 
+  /**
+   * {@link #start}, with anything it throws ending this item (dead-lettered undeliverable) rather
+   * than the caller: the other items of the event, or of a recovery, proceed.
+   */
+  private void startSafely(Work w) {
+    try {
+      start(w);
+    } catch (Throwable e) {
+      reportThrown(w.lane, "queueing an item", e);
+      if (!w.done) {
+        String detail = "could not be queued: " + e.getClass().getName();
+        deadLetter(w, DeadLetterReason.UNDELIVERABLE, detail, null);
+        finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null, detail);
+      }
+    }
+  }
+
   /** Enqueue-time guardrails, then the lane. Runs on the submitting thread or a delivery thread. */
   private void start(Work w) {
     Lane lane = w.lane;
@@ -299,6 +456,11 @@ public final class Engine {
     if (!w.isRemove() && (deniedByEvent(w) || suppressedOrUnknown(identity, lane) == Boolean.TRUE)) {
       finish(w, FinalState.SUPPRESSED, null, null, null,
           "suppressed on " + lane.destination.channel().wireName());
+      return;
+    }
+    if (w.unsizable != null) {
+      deadLetter(w, DeadLetterReason.UNDELIVERABLE, w.unsizable, null);
+      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null, w.unsizable);
       return;
     }
     long maxItem = Math.min(lane.limits.maxBytesPerItem(), lane.limits.maxBytesPerRequest());
@@ -351,6 +513,17 @@ public final class Engine {
   private void deliverBatch(Lane lane, List<Work> batch) {
     try {
       deliverBatchUnchecked(lane, batch);
+    } catch (Throwable e) {
+      // Last resort (a store or a sink threw an Error): no item of the batch may stay in flight.
+      // Whether it was sent is not known, so it is treated as an unknown outcome.
+      reportThrown(lane, "delivering a batch", e);
+      String reason = "delivery failed: " + e.getClass().getName();
+      for (Work w : batch) {
+        if (!w.done) {
+          w.tries++; // even if it was not sent: an Error on every attempt must not retry forever
+          unknownOutcome(lane, w, reason, null);
+        }
+      }
     } finally {
       synchronized (lane) {
         lane.inFlight--;
@@ -383,7 +556,8 @@ public final class Engine {
         boolean skip;
         try {
           skip = config.preActivationCheck().shouldSkip(w.sub.event, identity, lane.name);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+          reportThrown(lane, "the pre-activation check", e);
           w.tries++;
           retryLater(lane, w, "pre-activation check failed: " + e.getClass().getSimpleName(), null, null);
           continue;
@@ -431,12 +605,13 @@ public final class Engine {
         log.error("{}: {}; treating every item of the batch as an unknown outcome", lane.name, reason);
         outcomes = Collections.nCopies(items.size(), Outcome.unknown(reason));
       }
-    } catch (RuntimeException | AssertionError e) {
-      // The Destination contract says classify, don't throw; an exception after the request may have
-      // been written is exactly an unknown outcome.
-      String reason = "deliver threw " + e.getClass().getName();
-      log.warn("{}: {} for a batch of {}", lane.name, reason, items.size());
-      outcomes = Collections.nCopies(items.size(), Outcome.unknown(reason));
+    } catch (Throwable e) {
+      // The Destination contract says classify, don't throw; anything thrown after the request may
+      // have been written (a missing class, an OutOfMemoryError in a template) is exactly an unknown
+      // outcome. Catching Errors too: one LinkageError must not leave a batch in flight forever.
+      reportThrown(lane, "deliver", e);
+      outcomes = Collections.nCopies(items.size(),
+          Outcome.unknown("deliver threw " + e.getClass().getName()));
     }
     List<Work> split = new ArrayList<>();
     List<Work> paused = new ArrayList<>();
@@ -480,15 +655,7 @@ public final class Engine {
           retryLater(lane, w, r.reason(), r.code(), null);
         }
       } else if (o instanceof Outcome.Unknown u) {
-        releaseFrequency(w);
-        if (lane.destination.idempotent()) {
-          retryLater(lane, w, u.reason(), u.code(), null);
-        } else {
-          // Never resend: the first attempt may have acted (an SMS may have gone out).
-          deadLetter(w, DeadLetterReason.NEEDS_RECONCILIATION, u.reason(), u.code());
-          finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.NEEDS_RECONCILIATION, null, u.code(),
-              "unknown outcome on a non-idempotent destination: " + u.reason());
-        }
+        unknownOutcome(lane, w, u.reason(), u.code());
       }
     }
     if (pause != null) {
@@ -508,6 +675,56 @@ public final class Engine {
         log.debug("{}: batch of {} rejected as a whole; splitting it in halves", lane.name, split.size());
         lane.enqueueSplit(List.copyOf(split.subList(0, half)), List.copyOf(split.subList(half, split.size())));
       }
+    }
+  }
+
+  /** An outcome that may or may not have acted: retried if the lane is idempotent, else dead-lettered. */
+  private void unknownOutcome(Lane lane, Work w, String reason, @Nullable String code) {
+    releaseFrequency(w);
+    if (lane.destination.idempotent()) {
+      retryLater(lane, w, reason, code, null);
+    } else {
+      // Never resend: the first attempt may have acted (an SMS may have gone out).
+      deadLetter(w, DeadLetterReason.NEEDS_RECONCILIATION, reason, code);
+      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.NEEDS_RECONCILIATION, null, code,
+          "unknown outcome on a non-idempotent destination: " + reason);
+    }
+  }
+
+  /** How many distinct (destination, call, exception class) triples are logged at ERROR at most. */
+  private static final int MAX_REPORTED_CAUSES = 1_000;
+
+  /**
+   * Counts a Throwable from a destination (or another plug-in) and logs it at ERROR the first time
+   * each destination throws that class from that call, at DEBUG after: a missing class fails every
+   * item of every batch, and one line per item would bury the cause.
+   *
+   * <p>The message of a {@link LinkageError} or {@link VirtualMachineError} is logged (it names a
+   * class, a method or the JVM's limit); any other message is not, as it may carry an item's data.
+   */
+  private void reportThrown(Lane lane, String call, Throwable e) {
+    try {
+      metrics.count(lane.name, "destination_error", e.getClass().getSimpleName(), 1);
+    } catch (Throwable ignored) {
+      // A failing sink must not stop the item reaching a final state.
+    }
+    String cause = e.getClass().getName();
+    if (e instanceof LinkageError || e instanceof VirtualMachineError) {
+      String message = e.getMessage();
+      if (message != null) {
+        cause += ": " + message;
+      }
+    }
+    StackTraceElement[] trace = e.getStackTrace();
+    String at = trace.length == 0 ? "" : " at " + trace[0];
+    boolean first = reportedCauses.size() < MAX_REPORTED_CAUSES
+        && reportedCauses.add(lane.name + '\u0000' + call + '\u0000' + e.getClass().getName());
+    if (first) {
+      log.error("{}: {} threw {}{}; the items concerned are retried or dead-lettered"
+          + " (further {} from {} in {} are logged at DEBUG)", lane.name, call, cause, at,
+          e.getClass().getSimpleName(), lane.name, call);
+    } else {
+      log.debug("{}: {} threw {}{}", lane.name, call, cause, at);
     }
   }
 
@@ -586,17 +803,21 @@ public final class Engine {
       RetentionEvent removeEvent =
           w.sub.event.toBuilder().audience(audience, AudienceAction.Action.REMOVE).build();
       Work remove = new Work(w.sub, rt.lane, rt.target, AudienceAction.Action.REMOVE, removeEvent);
+      remove.origin = DestinationResult.Origin.OPT_OUT;
       synchronized (w.sub) {
         w.sub.works.add(remove);
         w.sub.open++;
       }
       log.debug("{} customer_id={} key={}: audience remove after opt-out", rt.lane.name,
           identity.customerId(), remove.key);
-      start(remove);
+      startSafely(remove);
     }
   }
 
   private void deadLetter(Work w, DeadLetterReason reason, String detail, @Nullable String code) {
+    if (w.done) {
+      return; // already final (close abandoned it while its request was in flight)
+    }
     Instant now = clock.instant();
     Instant first = w.firstAttempt == null ? now : w.firstAttempt;
     Instant last = w.lastAttempt == null ? now : w.lastAttempt;
@@ -606,7 +827,7 @@ public final class Engine {
         reason, detail, code, w.sends, first, last, false);
     try {
       config.deadLetters().add(dl);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // Keep the event pending in the journal so a restart tries again rather than losing it.
       w.sub.journalSafe = false;
       log.error("{} customer_id={} key={}: dead-letter store refused the record ({}); the event stays"
@@ -632,8 +853,8 @@ public final class Engine {
     } else if (state == FinalState.OPTED_OUT) {
       recorded = DeadLetterReason.OPTED_OUT;
     }
-    w.result = new DestinationResult(lane.name, w.target.target(), w.action, state, recorded,
-        reference, code, detail, w.sends);
+    w.result = new DestinationResult(lane.name, w.target.target(), w.action, w.origin, state,
+        recorded, reference, code, detail, w.sends);
     if (state != FinalState.DEAD_LETTERED) {
       // dead_lettered was counted with its reason when the record was written
       metrics.count(lane.name, state.metricName(), state == FinalState.REJECTED ? code(code) : "", 1);
@@ -652,7 +873,7 @@ public final class Engine {
               state == FinalState.DELIVERED ? "duplicate of a delivery that was in flight"
                   : "duplicate of a delivery awaiting reconciliation");
         } else {
-          start(f); // the first attempt failed: a duplicate may try again
+          startSafely(f); // the first attempt failed: a duplicate may try again
         }
       }
     }
@@ -699,6 +920,16 @@ public final class Engine {
             + " on restart", sub.event.eventId(), e.getClass().getName());
       }
     }
+    if (sub.recovered) {
+      synchronized (recoveredDeadLetters) {
+        recoveredFinished++;
+        for (DestinationResult r : results) {
+          if (r.deadLetterReason() != null) {
+            recoveredDeadLetters.merge(r.deadLetterReason(), 1, Integer::sum);
+          }
+        }
+      }
+    }
     pending.remove(sub);
     outstanding.decrementAndGet();
     sub.future.complete(new SubmitResult(sub.event.eventId(), sub.identity.customerId(), results));
@@ -712,9 +943,18 @@ public final class Engine {
 
   /** See {@code Outlane.replayDeadLetters}. Runs on the caller's thread, which it blocks. */
   public ReplayReport replay(DeadLetterQuery query, boolean dryRun, boolean resendUnknown) {
-    if (closed.get()) {
-      throw new OutlaneException("client is closed; dead letters were not replayed");
+    enterCall();
+    try {
+      if (closed.get()) {
+        throw new OutlaneException("client is closed; dead letters were not replayed");
+      }
+      return replayOpen(query, dryRun, resendUnknown);
+    } finally {
+      exitCall();
     }
+  }
+
+  private ReplayReport replayOpen(DeadLetterQuery query, boolean dryRun, boolean resendUnknown) {
     List<DeadLetter> matching = config.deadLetters()
         .list(new DeadLetterQuery(query.destination(), query.reason(), true));
     String[] outcomes = new String[matching.size()];
@@ -745,6 +985,15 @@ public final class Engine {
       }
     }
     for (int from = 0; from < toReplay.size(); from += REPLAY_CHUNK) {
+      if (closed.get()) {
+        // close() is waiting for this replay: stop between chunks; the rest stay unresolved.
+        for (int i : toReplay.subList(from, toReplay.size())) {
+          outcomes[i] = "skipped: the client was closed during the replay";
+          replayed--;
+          skipped++;
+        }
+        break;
+      }
       List<Integer> part = toReplay.subList(from, Math.min(toReplay.size(), from + REPLAY_CHUNK));
       List<CompletableFuture<DestinationResult>> futures = new ArrayList<>(part.size());
       for (int i : part) {
@@ -789,7 +1038,7 @@ public final class Engine {
       identity = validate(event);
     } catch (ValidationException e) {
       return CompletableFuture.completedFuture(new DestinationResult(d.destination(), null,
-          AudienceAction.Action.ADD, FinalState.REJECTED, null, null, null,
+          AudienceAction.Action.ADD, DestinationResult.Origin.ROUTE, FinalState.REJECTED, null, null, null,
           "the recorded event is no longer valid: " + e.problems().size() + " problem(s)", 0));
     }
     if (d.reason() == DeadLetterReason.NEEDS_RECONCILIATION && resendUnknown) {
@@ -801,17 +1050,17 @@ public final class Engine {
         event.audience() == null ? AudienceAction.Action.ADD : event.audience().action();
     // Replays bypass the capacity check (like recovery) but are bounded by REPLAY_CHUNK.
     outstanding.incrementAndGet();
-    Submission sub = new Submission(event, identity, -1, clock.instant());
+    Submission sub = new Submission(event, identity, -1, clock.instant(), false);
     sub.journalSafe = false; // not journaled: the dead letter itself is the durable record
     pending.add(sub);
-    Work w = new Work(sub, lane, targetFor(lane, d), action, event, d.idempotencyKey());
+    Work w = new Work(sub, lane, targetFor(lane, d), action, event, d.idempotencyKey(), true);
     w.deadLetterId = d.id();
     synchronized (sub) {
       sub.works.add(w);
       sub.open++;
       sub.sealed = true;
     }
-    start(w);
+    startSafely(w);
     return sub.future.thenApply(r -> r.results().get(0));
   }
 
@@ -867,7 +1116,13 @@ public final class Engine {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    boolean done = flush(config.closeTimeout());
+    long startNanos = System.nanoTime();
+    if (!awaitCalls(config.closeTimeout())) {
+      log.warn("close: submits or a replay still running after {}; closing anyway",
+          config.closeTimeout());
+    }
+    Duration left = config.closeTimeout().minusNanos(System.nanoTime() - startNanos);
+    boolean done = flush(left.isNegative() ? Duration.ZERO : left);
     if (!done) {
       int abandoned = 0;
       for (Lane lane : lanes.values()) {
@@ -878,9 +1133,10 @@ public final class Engine {
               "client closed before delivery");
         }
       }
+      int inFlightItems = abandonInFlight();
       log.warn("close: not everything reached a final state within {}; {} queued items were"
-          + " dead-lettered as undeliverable, {} events remain in flight", config.closeTimeout(),
-          abandoned, pending.size());
+          + " dead-lettered as undeliverable, {} in flight were dead-lettered as well",
+          config.closeTimeout(), abandoned, inFlightItems);
     }
     for (Lane lane : lanes.values()) {
       try {
@@ -896,6 +1152,62 @@ public final class Engine {
     }
     if (config.ownsScheduler()) {
       config.scheduler().close();
+    }
+  }
+
+  /**
+   * Ends every item still open after the close timeout (in a request that has not returned, or a
+   * duplicate waiting for one) so every stage completes: one handed to a non-idempotent destination
+   * may have acted, so it needs reconciliation; anything else is undeliverable. A late outcome from
+   * the destination is then ignored.
+   */
+  private int abandonInFlight() {
+    // Leaders first: finishing one ends its duplicates the way a delivery would (deduplicated
+    // behind a needs-reconciliation SMS) or restarts them; whatever that restarted is caught below.
+    int n = abandonOpen(true);
+    for (Lane lane : lanes.values()) {
+      for (Work w : lane.drain()) {
+        n += abandon(w, "client closed before delivery");
+      }
+    }
+    return n + abandonOpen(false);
+  }
+
+  private int abandonOpen(boolean leadersOnly) {
+    int n = 0;
+    for (Submission sub : List.copyOf(pending)) {
+      List<Work> open;
+      synchronized (sub) {
+        open = new ArrayList<>(sub.works);
+      }
+      for (Work w : open) {
+        if (!leadersOnly || w.leader) {
+          n += abandon(w, "client closed while the delivery was in flight");
+        }
+      }
+    }
+    return n;
+  }
+
+  private int abandon(Work w, String detail) {
+    if (w.done) {
+      return 0;
+    }
+    DeadLetterReason reason = !w.lane.destination.idempotent() && w.sends > 0
+        ? DeadLetterReason.NEEDS_RECONCILIATION : DeadLetterReason.UNDELIVERABLE;
+    deadLetter(w, reason, detail, null);
+    finish(w, FinalState.DEAD_LETTERED, reason, null, null, detail);
+    return 1;
+  }
+
+  /** See {@code Outlane.recovery}. */
+  public RecoverySummary recoverySummary() {
+    int n = recovered;
+    if (n == 0) {
+      return RecoverySummary.none();
+    }
+    synchronized (recoveredDeadLetters) {
+      return new RecoverySummary(n, recoveredFinished, recoveredDeadLetters);
     }
   }
 
@@ -927,13 +1239,25 @@ public final class Engine {
     int open; // guarded by this
     boolean sealed; // guarded by this
     boolean completed; // guarded by this
+    boolean unrouted; // guarded by this
     volatile boolean journalSafe = true;
+    /** Whether recovery re-submitted it from the journal (counted in the recovery summary). */
+    final boolean recovered;
 
-    Submission(RetentionEvent event, Identity identity, long seq, Instant acceptedAt) {
+    Submission(RetentionEvent event, Identity identity, long seq, Instant acceptedAt,
+        boolean recovered) {
+      this.recovered = recovered;
       this.event = event;
       this.identity = identity;
       this.seq = seq;
       this.acceptedAt = acceptedAt;
+    }
+
+    /** Whether no route matched (known once routed). */
+    boolean isUnrouted() {
+      synchronized (this) {
+        return unrouted;
+      }
     }
 
     void workDone(Engine engine) {
@@ -962,13 +1286,18 @@ public final class Engine {
     final RetentionEvent eventForItem;
     final String key;
     final long size;
-    final DeliveryItem firstItem;
+    /** Null only if {@link #unsizable} is set; such work is dead-lettered before it is queued. */
+    final @Nullable DeliveryItem firstItem;
+    /** Why the destination could not build or size the item, or null. */
+    final @Nullable String unsizable;
     int tries; // attempts consumed, for the retry policy
     int sends; // times handed to the destination
     int retries;
     boolean leader;
     boolean stale;
     boolean counted;
+    /** Set before the work is started; read when it finishes. */
+    DestinationResult.Origin origin = DestinationResult.Origin.ROUTE;
     volatile boolean done; // written under this
     @Nullable Instant enqueuedAt;
     @Nullable Instant firstAttempt;
@@ -982,11 +1311,16 @@ public final class Engine {
 
     Work(Submission sub, @Nullable Lane lane, Route.Target target, AudienceAction.Action action,
         RetentionEvent eventForItem) {
-      this(sub, lane, target, action, eventForItem, null);
+      this(sub, lane, target, action, eventForItem, null, true);
     }
 
+    /**
+     * @param recordedKey the key a dead letter recorded, or null to derive it
+     * @param prepare whether to build and size the item; false for work that is dead-lettered at
+     *     once (an event that cannot be processed), which never reaches the destination
+     */
     Work(Submission sub, @Nullable Lane lane, Route.Target target, AudienceAction.Action action,
-        RetentionEvent eventForItem, @Nullable String recordedKey) {
+        RetentionEvent eventForItem, @Nullable String recordedKey, boolean prepare) {
       this.sub = sub;
       this.lane = java.util.Objects.requireNonNull(lane, "lane");
       this.target = target;
@@ -994,11 +1328,28 @@ public final class Engine {
       this.eventForItem = eventForItem;
       String keyDestination = target.target() == null ? lane.name : lane.name + "/" + target.target();
       this.key = recordedKey != null ? recordedKey : config.keys().keyFor(keyDestination, eventForItem);
-      HashingProfile profile = lane.destination.hashingProfile();
-      this.firstItem = new DeliveryItem(key, eventForItem, sub.identity,
-          profile == null ? null : profile.hash(sub.identity), target.target(), action,
-          target.options(), 1);
-      this.size = lane.destination.sizeOf(firstItem);
+      DeliveryItem item = null;
+      long itemSize = 0;
+      Throwable failure = null;
+      if (prepare) {
+        try {
+          HashingProfile profile = lane.destination.hashingProfile();
+          item = new DeliveryItem(key, eventForItem, sub.identity,
+              profile == null ? null : profile.hash(sub.identity), target.target(), action,
+              target.options(), 1);
+          itemSize = lane.destination.sizeOf(item);
+        } catch (Throwable e) {
+          // A value the destination cannot even size (a number whose plain form is gigabytes) must
+          // not take the submitting thread, or recovery, down with it: start() dead-letters it.
+          reportThrown(lane, "sizeOf", e);
+          failure = e;
+        }
+      }
+      this.firstItem = item;
+      this.size = itemSize;
+      this.unsizable = !prepare ? "not prepared: dead-lettered at once"
+          : failure == null ? null
+          : "the destination could not size the item: sizeOf threw " + failure.getClass().getName();
     }
 
     boolean isRemove() {
@@ -1013,11 +1364,12 @@ public final class Engine {
     }
 
     DeliveryItem item(int attempt) {
+      DeliveryItem first = java.util.Objects.requireNonNull(firstItem, "firstItem");
       if (attempt == 1) {
-        return firstItem;
+        return first;
       }
-      return new DeliveryItem(firstItem.idempotencyKey(), firstItem.event(), firstItem.identity(),
-          firstItem.hashed(), firstItem.target(), firstItem.action(), firstItem.options(), attempt);
+      return new DeliveryItem(first.idempotencyKey(), first.event(), first.identity(),
+          first.hashed(), first.target(), first.action(), first.options(), attempt);
     }
   }
 

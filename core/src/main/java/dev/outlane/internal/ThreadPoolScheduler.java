@@ -46,7 +46,8 @@ public final class ThreadPoolScheduler implements Scheduler {
     Runnable guarded = () -> {
       try {
         task.run();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // The executor would keep an Error in the task's future, where nobody looks: log it.
         log.error("outlane task failed", e);
       }
     };

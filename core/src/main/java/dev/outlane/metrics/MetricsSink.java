@@ -9,8 +9,10 @@ import java.time.Duration;
  *
  * <p>Counter names ({@code outcome}): {@code submitted}, {@code delivered}, {@code rejected}, {@code
  * opted_out}, {@code retried}, {@code deduplicated}, {@code suppressed}, {@code stale}, {@code
- * skipped} (pre-activation check), {@code frequency_capped}, {@code dead_lettered}. {@code reason} is
- * a short, bounded-cardinality code (an error code, a dead-letter reason) or {@code ""}.
+ * skipped} (pre-activation check), {@code frequency_capped}, {@code dead_lettered}, and {@code
+ * destination_error} (a destination or check threw; the reason is the exception's simple class
+ * name, counted once per call, not per item). {@code reason} is a short, bounded-cardinality code
+ * (an error code, a dead-letter reason) or {@code ""}.
  */
 public interface MetricsSink {
   /** Counts {@code amount} items of {@code outcome} for {@code destination}. */
