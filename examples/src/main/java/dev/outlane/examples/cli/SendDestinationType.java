@@ -100,7 +100,7 @@ enum SendDestinationType {
       TwilioSmsDestination sms;
       try {
         sms = b.build();
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | IllegalStateException e) {
         throw new ConfigException(prefix + "type: " + e.getMessage());
       }
       SmsTemplate fallback = template;
@@ -120,7 +120,7 @@ enum SendDestinationType {
       SegmentDestination segment;
       try {
         segment = b.build();
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | IllegalStateException e) {
         throw new ConfigException(prefix + "type: " + e.getMessage());
       }
       // A short linger lets batches fill while reading a file; Segment takes up to 2,500 per request.

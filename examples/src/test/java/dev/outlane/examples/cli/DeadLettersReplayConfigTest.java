@@ -74,7 +74,7 @@ class DeadLettersReplayConfigTest {
         "route.1.event = cart_abandoned",
         "route.1.window = 0h-24h",
         "route.1.to = sms",
-        "route.1.option.template = Hi {{first_name}}, your cart is waiting",
+        "route.1.option.template = Hi {{properties.first_name}}, your cart is waiting",
         "route.2.event = cart_abandoned",
         "route.2.to = segment",
         ""));

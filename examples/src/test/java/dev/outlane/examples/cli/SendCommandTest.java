@@ -71,7 +71,7 @@ class SendCommandTest {
     b.append("route.1.event = cart_abandoned\n");
     b.append("route.1.window = 0h-24h\n");
     b.append("route.1.to = sms\n");
-    b.append("route.1.option.template = Hi {{first_name}}, your {{commerce.currency}} {{commerce.cart_value}} cart is waiting\n");
+    b.append("route.1.option.template = Hi {{properties.first_name}}, your {{commerce.currency}} {{commerce.cart_value}} cart is waiting\n");
     b.append("route.2.event = cart_abandoned\n");
     b.append("route.2.to = segment\n");
     b.append("region = US\n");
@@ -355,7 +355,7 @@ class SendCommandTest {
     int exit = run("--config", config().toString(), "--dry-run", "--no-progress", file.toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(out.toString()).startsWith("sms: would be rejected: template: no value for {{first_name}}\n")
+    assertThat(out.toString()).startsWith("sms: would be rejected: template: no value for {{properties.first_name}}\n")
         .contains("sms                            0             0             0             0             1");
   }
 

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  *   twilio.optOut("+14155550100");                       // this number replied STOP: 21610
  *   TwilioSmsDestination sms = TwilioSmsDestination.builder()
  *       .accountSid(FakeTwilioServer.ACCOUNT_SID).authToken(FakeTwilioServer.AUTH_TOKEN)
- *       .from("+14155550000").defaultTemplate("Hi {{first_name}}")
+ *       .from("+14155550000").defaultTemplate("Hi {{properties.first_name}}")
  *       .baseUrl(twilio.url())
  *       .build();
  *   // … deliver …

@@ -51,7 +51,7 @@ class OptOutPropagationTest {
               .accountSid(FakeTwilioServer.ACCOUNT_SID)
               .authToken(FakeTwilioServer.AUTH_TOKEN)
               .from("+14155550000")
-              .defaultTemplate("Hi {{first_name}}, your cart is waiting")
+              .defaultTemplate("Hi {{properties.first_name}}, your cart is waiting")
               .baseUrl(twilio.url())
               .build();
       try (Outlane outlane =
