@@ -115,7 +115,7 @@ enum SendDestinationType {
       String prefix = "destination." + name + ".";
       SegmentDestination.Builder b = SegmentDestination.builder().name(name);
       set(prefix, "write-key", v, b::writeKey);
-      set(prefix, "endpoint", v, b::endpoint);
+      set(prefix, "endpoint", v, b::baseUrl);
       int concurrency = concurrency(prefix, v, 2);
       SegmentDestination segment;
       try {

@@ -111,7 +111,7 @@ final class AdapterDemoSetup implements DemoDestinations.Setup {
       SegmentDestination events = SegmentDestination.builder()
           .name(DemoDestinations.EVENTS)
           .writeKey(WRITE_KEY)
-          .endpoint(segment.url())
+          .baseUrl(segment.url())
           .build();
       MetaCustomAudienceDestination early = metaAudience(DemoDestinations.AUDIENCE_0_24H, earlyServer);
       MetaCustomAudienceDestination late = metaAudience(DemoDestinations.AUDIENCE_24_72H, lateServer);

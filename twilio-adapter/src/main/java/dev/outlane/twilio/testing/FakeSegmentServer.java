@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * try (FakeSegmentServer segment = FakeSegmentServer.start("test-write-key")) {
  *   SegmentDestination dest = SegmentDestination.builder()
- *       .writeKey("test-write-key").endpoint(segment.url()).build();
+ *       .writeKey("test-write-key").baseUrl(segment.url()).build();
  *   // … deliver …
  *   assertThat(segment.uniqueMessageIds()).hasSize(3);
  *   String json = FakeSegmentServer.bodyOf(segment.takeRequest());   // gunzipped
@@ -88,7 +88,7 @@ public final class FakeSegmentServer implements AutoCloseable {
     return new Builder(writeKey);
   }
 
-  /** The API root ({@code http://127.0.0.1:PORT/}); pass it to {@code SegmentDestination.Builder.endpoint}. */
+  /** The API root ({@code http://127.0.0.1:PORT/}); pass it to {@code SegmentDestination.Builder.baseUrl}. */
   public HttpUrl url() {
     return server.url();
   }

@@ -99,7 +99,7 @@ class OptOutPropagationTest {
     try (FakeSegmentServer segment = FakeSegmentServer.start(WRITE_KEY)) {
       segment.enqueueFault(Fault.tooManyRequests("3"));
       SegmentDestination events =
-          SegmentDestination.builder().writeKey(WRITE_KEY).endpoint(segment.url()).clock(time.clock()).build();
+          SegmentDestination.builder().writeKey(WRITE_KEY).baseUrl(segment.url()).clock(time.clock()).build();
       try (Outlane outlane =
           Outlane.builder()
               .scheduler(time)
