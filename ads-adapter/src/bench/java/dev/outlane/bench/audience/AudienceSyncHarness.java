@@ -64,7 +64,7 @@ public final class AudienceSyncHarness {
       MetaCustomAudienceDestination destination = MetaCustomAudienceDestination.builder()
           .accessToken("harness-token")
           .baseUrl(server.url("/"))
-          .client(new OkHttpClient.Builder().readTimeout(2, TimeUnit.MINUTES).build())
+          .okHttpClient(new OkHttpClient.Builder().readTimeout(2, TimeUnit.MINUTES).build())
           .build();
       DestinationAudienceSink sink = DestinationAudienceSink.of(destination, "harness-audience");
       AudienceSync sync = AudienceSync.builder().stateDirectory(state).audience("harness")

@@ -143,9 +143,11 @@ class GoogleDataManagerDestinationTest {
   @Test
   void theBuilderValidatesAccountsAndConsentAsTheyAreSet() {
     assertThatThrownBy(() -> GoogleDataManagerDestination.builder().operatingAccount("ADS", "1"))
-        .hasMessage("operatingAccount: accountType \"ADS\" is not one of [DATA_PARTNER, DISPLAY_VIDEO_ADVERTISER, "
+        .hasMessage("operatingAccount.accountType: must be one of [DATA_PARTNER, DISPLAY_VIDEO_ADVERTISER, "
             + "DISPLAY_VIDEO_PARTNER, GOOGLE_ADS]");
+    assertThatThrownBy(() -> GoogleDataManagerDestination.builder().operatingAccount("GOOGLE_ADS", "12x4"))
+        .hasMessage("operatingAccount.accountId: must be digits (dashes allowed)");
     assertThatThrownBy(() -> GoogleDataManagerDestination.builder().consent("YES", null))
-        .hasMessage("consent.adUserData: must be CONSENT_GRANTED or CONSENT_DENIED, was \"YES\"");
+        .hasMessage("consent.adUserData: must be CONSENT_GRANTED or CONSENT_DENIED");
   }
 }

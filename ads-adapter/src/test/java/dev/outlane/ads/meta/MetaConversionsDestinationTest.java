@@ -146,9 +146,28 @@ class MetaConversionsDestinationTest {
   }
 
   @Test
+  void aHugeCartValueIsSentInScientificNotationInBoundedMemory() throws Exception {
+    DeliveryItem normal = event("c1", NOW.minusSeconds(60), Map.of());
+    dev.outlane.contract.RetentionEvent poisoned = normal.event().toBuilder()
+        .commerce(new dev.outlane.contract.Commerce(new java.math.BigDecimal("1e999999999"), "USD", List.of(), null))
+        .build();
+    DeliveryItem item = new DeliveryItem(normal.idempotencyKey(), poisoned, normal.identity(), normal.hashed(),
+        normal.target(), normal.action(), normal.options(), normal.attempt());
+    Runtime r = Runtime.getRuntime();
+    long before = r.totalMemory() - r.freeMemory();
+
+    List<Outcome> outcomes = destination.deliver(List.of(item));
+
+    assertThat(r.totalMemory() - r.freeMemory() - before).isLessThan(64L * 1024 * 1024);
+    assertThat(outcomes).hasSize(1);
+    String data = Forms.of(server.takeRequest()).get("data");
+    assertThat(data).contains("\"custom_data\":{\"value\":1E+999999999,\"currency\":\"USD\"}").hasSizeLessThan(1_000);
+  }
+
+  @Test
   void anInvalidDefaultActionSourceIsRefusedByTheBuilder() {
     assertThatThrownBy(() -> MetaConversionsDestination.builder().defaultActionSource("fax"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("defaultActionSource: \"fax\" is not one of [app,");
+        .hasMessageStartingWith("defaultActionSource: must be one of [app,");
   }
 }

@@ -40,7 +40,7 @@ class MetaCustomAudienceDestinationTest {
     destination = MetaCustomAudienceDestination.builder()
         .accessToken(TOKEN)
         .baseUrl(server.url("/"))
-        .client(new OkHttpClient.Builder().retryOnConnectionFailure(false).build())
+        .okHttpClient(new OkHttpClient.Builder().retryOnConnectionFailure(false).build())
         .rateLimitBackoff(Duration.ofMinutes(5))
         .sessionIds(() -> 777L)
         .build();
