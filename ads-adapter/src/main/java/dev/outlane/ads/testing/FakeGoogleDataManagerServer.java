@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A fake Data Manager API ({@code POST /v1/audienceMembers:ingest} and {@code :remove}) as a
- * MockWebServer {@link Dispatcher}.
+ * A fake Data Manager API ({@code POST /v1/audienceMembers:ingest} and {@code :remove}) running on
+ * its own loopback MockWebServer: {@code FakeGoogleDataManagerServer.start("token")}, then give
+ * {@link #url()} to {@code GoogleDataManagerDestination.Builder.baseUrl} and {@link #close()} it after.
  *
  * <p>It validates like Google: {@code Authorization: Bearer <token>} (else 401 {@code
  * UNAUTHENTICATED}); at least one destination with {@code operatingAccount} and {@code
@@ -28,18 +30,56 @@ import org.jspecify.annotations.Nullable;
  * each audience's identifiers. Failures are scripted with {@link #failNext} and {@link
  * #failNextWithQuotaExhausted}. Thread-safe.
  */
-public final class FakeGoogleDataManagerServer extends Dispatcher {
+public final class FakeGoogleDataManagerServer implements AutoCloseable {
   private final String accessToken;
   private final Deque<MockResponse> failures = new ArrayDeque<>();
   private final Map<String, Set<String>> audiences = new HashMap<>();
   private long requestIds;
+  private final RunningServer server;
 
   private FakeGoogleDataManagerServer(String accessToken) {
     this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
+    // Last: the server's threads start here and see every field above.
+    this.server = new RunningServer("Google Data Manager", this::dispatch);
   }
 
-  public static FakeGoogleDataManagerServer create(String accessToken) {
+  /**
+   * Starts a fake on a free loopback port accepting the OAuth access token {@code accessToken}.
+   *
+   * @throws IllegalStateException if the server cannot start
+   */
+  public static FakeGoogleDataManagerServer start(String accessToken) {
     return new FakeGoogleDataManagerServer(accessToken);
+  }
+
+  /** The base URL, a loopback {@code http://…:PORT/}: pass it to the destination builder's {@code baseUrl}. */
+  public HttpUrl url() {
+    return server.url();
+  }
+
+  /** How many requests reached the fake, answered or scripted to fail. */
+  public int requestCount() {
+    return server.requestCount();
+  }
+
+  /**
+   * The next request the fake received, in arrival order, waiting up to 5 seconds.
+   *
+   * @throws IllegalStateException if none arrives in time
+   */
+  public RecordedRequest takeRequest() {
+    return server.takeRequest();
+  }
+
+  /** The underlying server, for anything this class does not cover. */
+  public MockWebServer mockWebServer() {
+    return server.mockWebServer();
+  }
+
+  /** Stops the server. */
+  @Override
+  public void close() {
+    server.close();
   }
 
   /** The next request gets this error. */
@@ -60,8 +100,7 @@ public final class FakeGoogleDataManagerServer extends Dispatcher {
     return Set.copyOf(audiences.getOrDefault(productDestinationId, Set.of()));
   }
 
-  @Override
-  public synchronized MockResponse dispatch(RecordedRequest request) {
+  private synchronized MockResponse dispatch(RecordedRequest request) {
     String path = request.getUrl().encodedPath();
     boolean ingest = path.equals("/v1/audienceMembers:ingest");
     if ((!ingest && !path.equals("/v1/audienceMembers:remove")) || !request.getMethod().equals("POST")) {

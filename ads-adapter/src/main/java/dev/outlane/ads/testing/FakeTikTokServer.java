@@ -10,13 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.HttpUrl;
 
 /**
  * A fake TikTok Business API segment-mapping endpoint ({@code POST /open_api/v1.3/segment/mapping/})
- * as a MockWebServer {@link Dispatcher}.
+ * running on its own loopback MockWebServer: {@code FakeTikTokServer.start("token")}, then give
+ * {@link #url()} to {@code TikTokAudienceDestination.Builder.baseUrl} and {@link #close()} it after.
  *
  * <p>Like TikTok, it answers HTTP 200 with {@code {"code","message","request_id","data"}} and reports
  * problems through a non-zero {@code code}: 40105 for a missing or wrong {@code Access-Token}
@@ -26,7 +28,7 @@ import mockwebserver3.RecordedRequest;
  * lower-case hex). It remembers each audience's ids. Failures are scripted with {@link
  * #failNextWithCode} and {@link #failNextWithHttpStatus}. Thread-safe.
  */
-public final class FakeTikTokServer extends Dispatcher {
+public final class FakeTikTokServer implements AutoCloseable {
   static final Set<String> SCHEMAS = Set.of("EMAIL_SHA256", "PHONE_SHA256", "IDFA_SHA256", "GAID_SHA256",
       "FIRST_SHA256_MAID", "IDFA_MD5", "GAID_MD5");
   static final String PATH = "/open_api/v1.3/segment/mapping/";
@@ -36,20 +38,62 @@ public final class FakeTikTokServer extends Dispatcher {
   private final Deque<MockResponse> failures = new ArrayDeque<>();
   private final Map<String, Set<String>> audiences = new HashMap<>();
   private long requestIds;
+  private final RunningServer server;
 
   private FakeTikTokServer(String accessToken, int maxItems) {
     this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
     this.maxItems = maxItems;
+    // Last: the server's threads start here and see every field above.
+    this.server = new RunningServer("TikTok", this::dispatch);
   }
 
-  /** A fake accepting {@code accessToken}, with a 1,000-entry {@code batch_data} limit. */
-  public static FakeTikTokServer create(String accessToken) {
+  /**
+   * Starts a fake on a free loopback port accepting {@code accessToken}, with a 1,000-entry {@code
+   * batch_data} limit.
+   *
+   * @throws IllegalStateException if the server cannot start
+   */
+  public static FakeTikTokServer start(String accessToken) {
     return new FakeTikTokServer(accessToken, 1_000);
   }
 
-  /** A fake with another {@code batch_data} limit. */
-  public static FakeTikTokServer create(String accessToken, int maxItemsPerRequest) {
+  /**
+   * Starts a fake with another {@code batch_data} limit.
+   *
+   * @throws IllegalStateException if the server cannot start
+   */
+  public static FakeTikTokServer start(String accessToken, int maxItemsPerRequest) {
     return new FakeTikTokServer(accessToken, maxItemsPerRequest);
+  }
+
+  /** The base URL, a loopback {@code http://…:PORT/}: pass it to the destination builder's {@code baseUrl}. */
+  public HttpUrl url() {
+    return server.url();
+  }
+
+  /** How many requests reached the fake, answered or scripted to fail. */
+  public int requestCount() {
+    return server.requestCount();
+  }
+
+  /**
+   * The next request the fake received, in arrival order, waiting up to 5 seconds.
+   *
+   * @throws IllegalStateException if none arrives in time
+   */
+  public RecordedRequest takeRequest() {
+    return server.takeRequest();
+  }
+
+  /** The underlying server, for anything this class does not cover. */
+  public MockWebServer mockWebServer() {
+    return server.mockWebServer();
+  }
+
+  /** Stops the server. */
+  @Override
+  public void close() {
+    server.close();
   }
 
   /** The next request gets HTTP 200 with this non-zero code. */
@@ -69,8 +113,7 @@ public final class FakeTikTokServer extends Dispatcher {
     return Set.copyOf(audiences.getOrDefault(audienceId, Set.of()));
   }
 
-  @Override
-  public synchronized MockResponse dispatch(RecordedRequest request) {
+  private synchronized MockResponse dispatch(RecordedRequest request) {
     if (!request.getUrl().encodedPath().equals(PATH) || !request.getMethod().equals("POST")) {
       return new MockResponse.Builder().code(404).body("").build();
     }

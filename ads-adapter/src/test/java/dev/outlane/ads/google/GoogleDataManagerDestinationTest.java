@@ -22,20 +22,18 @@ import org.junit.jupiter.api.Test;
 
 class GoogleDataManagerDestinationTest {
   private static final String TOKEN = "ya29.secret";
-  private final MockWebServer server = new MockWebServer();
-  private final FakeGoogleDataManagerServer google = FakeGoogleDataManagerServer.create(TOKEN);
+  private final FakeGoogleDataManagerServer google = FakeGoogleDataManagerServer.start(TOKEN);
+  private final MockWebServer server = google.mockWebServer();
   private GoogleDataManagerDestination destination;
 
   @BeforeEach
   void start() throws Exception {
-    server.setDispatcher(google);
-    server.start();
     destination = builder(() -> TOKEN).build();
   }
 
   private GoogleDataManagerDestination.Builder builder(AccessTokenProvider tokens) {
     return GoogleDataManagerDestination.builder().accessTokenProvider(tokens)
-        .operatingAccount("GOOGLE_ADS", "123-456-7890").baseUrl(server.url("/").toString());
+        .operatingAccount("GOOGLE_ADS", "123-456-7890").baseUrl(google.url().toString());
   }
 
   @AfterEach

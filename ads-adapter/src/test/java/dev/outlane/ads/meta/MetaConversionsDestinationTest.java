@@ -28,16 +28,14 @@ import org.junit.jupiter.api.Test;
 class MetaConversionsDestinationTest {
   private static final String TOKEN = "EAAB-capi-token";
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  private final MockWebServer server = new MockWebServer();
-  private final FakeMetaServer meta = FakeMetaServer.create(TOKEN, CLOCK);
+  private final FakeMetaServer meta = FakeMetaServer.builder(TOKEN).clock(CLOCK).start();
+  private final MockWebServer server = meta.mockWebServer();
   private MetaConversionsDestination destination;
 
   @BeforeEach
   void start() throws Exception {
-    server.setDispatcher(meta);
-    server.start();
     destination = MetaConversionsDestination.builder().accessToken(TOKEN).pixelId("998877")
-        .baseUrl(server.url("/").toString()).clock(CLOCK).build();
+        .baseUrl(meta.url().toString()).clock(CLOCK).build();
   }
 
   @AfterEach
@@ -83,7 +81,7 @@ class MetaConversionsDestinationTest {
   @Test
   void theFakeFailsTheWholeRequestForOneStaleEventLikeMeta() {
     MetaConversionsDestination lateClock = MetaConversionsDestination.builder().accessToken(TOKEN).pixelId("998877")
-        .baseUrl(server.url("/").toString()).clock(Clock.fixed(NOW.minus(Duration.ofDays(30)), ZoneOffset.UTC)).build();
+        .baseUrl(meta.url().toString()).clock(Clock.fixed(NOW.minus(Duration.ofDays(30)), ZoneOffset.UTC)).build();
     DeliveryItem stale = event("c2", NOW.minus(Duration.ofDays(8)), Map.of());
 
     Outcome outcome = lateClock.deliver(List.of(stale)).get(0);

@@ -81,16 +81,14 @@ final class AdapterDemoSetup implements DemoDestinations.Setup {
   static AdapterDemoSetup start(DemoData data) {
     FakeTwilioServer twilio = FakeTwilioServer.start();
     FakeSegmentServer segment = null;
-    MockWebServer earlyServer = new MockWebServer();
-    MockWebServer lateServer = new MockWebServer();
+    FakeMetaServer earlyMeta = null;
+    FakeMetaServer lateMeta = null;
     try {
       segment = FakeSegmentServer.start(WRITE_KEY);
-      FakeMetaServer earlyMeta = FakeMetaServer.create(META_TOKEN);
-      FakeMetaServer lateMeta = FakeMetaServer.create(META_TOKEN);
-      earlyServer.setDispatcher(earlyMeta);
-      lateServer.setDispatcher(lateMeta);
-      earlyServer.start(java.net.InetAddress.getLoopbackAddress(), 0);
-      lateServer.start(java.net.InetAddress.getLoopbackAddress(), 0);
+      earlyMeta = FakeMetaServer.start(META_TOKEN);
+      lateMeta = FakeMetaServer.start(META_TOKEN);
+      MockWebServer earlyServer = earlyMeta.mockWebServer();
+      MockWebServer lateServer = lateMeta.mockWebServer();
       earlyMeta.failNextWithServerError(502);
       lateMeta.failNextWithRateLimit(17, null);
       data.optedOutPhones().forEach(twilio::optOut);
@@ -122,17 +120,18 @@ final class AdapterDemoSetup implements DemoDestinations.Setup {
           new DemoDestinations.Registration(events, batched),
           new DemoDestinations.Registration(early, batched),
           new DemoDestinations.Registration(late, batched)));
-    } catch (RuntimeException | java.io.IOException e) {
+    } catch (RuntimeException e) {
       twilio.close();
       if (segment != null) {
         segment.close();
       }
-      earlyServer.close();
-      lateServer.close();
-      if (e instanceof RuntimeException re) {
-        throw re;
+      if (earlyMeta != null) {
+        earlyMeta.close();
       }
-      throw new IllegalStateException("could not start the fake Meta server", e);
+      if (lateMeta != null) {
+        lateMeta.close();
+      }
+      throw e;
     }
   }
 

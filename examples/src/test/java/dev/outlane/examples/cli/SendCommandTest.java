@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -312,12 +310,8 @@ class SendCommandTest {
   @Test
   void anAdAudienceGainsTheAbandonerAndLosesThemWhenThePurchaseArrives() throws IOException {
     env.put("META_ACCESS_TOKEN", META_TOKEN);
-    FakeMetaServer meta = FakeMetaServer.create(META_TOKEN);
-    try (MockWebServer server = new MockWebServer()) {
-      server.setDispatcher(meta);
-      server.start(InetAddress.getLoopbackAddress(), 0);
-
-      int exit = run("--config", metaConfig(server.url("/").toString()).toString(), "--no-progress",
+    try (FakeMetaServer meta = FakeMetaServer.start(META_TOKEN)) {
+      int exit = run("--config", metaConfig(meta.url().toString()).toString(), "--no-progress",
           cartThenPurchase().toString());
 
       assertThat(exit).isZero();
