@@ -1,6 +1,7 @@
 package dev.outlane.ads.testing;
 
 import dev.outlane.ads.internal.Json;
+import dev.outlane.destination.Settings;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -8,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -37,8 +37,8 @@ public final class FakeGoogleDataManagerServer implements AutoCloseable {
   private long requestIds;
   private final RunningServer server;
 
-  private FakeGoogleDataManagerServer(String accessToken) {
-    this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
+  private FakeGoogleDataManagerServer(@Nullable String accessToken) {
+    this.accessToken = Settings.requireText("accessToken", accessToken);
     // Last: the server's threads start here and see every field above.
     this.server = new RunningServer("Google Data Manager", this::dispatch);
   }
@@ -46,9 +46,10 @@ public final class FakeGoogleDataManagerServer implements AutoCloseable {
   /**
    * Starts a fake on a free loopback port accepting the OAuth access token {@code accessToken}.
    *
+   * @throws IllegalArgumentException {@code accessToken: required, was null} (or blank)
    * @throws IllegalStateException if the server cannot start
    */
-  public static FakeGoogleDataManagerServer start(String accessToken) {
+  public static FakeGoogleDataManagerServer start(@Nullable String accessToken) {
     return new FakeGoogleDataManagerServer(accessToken);
   }
 

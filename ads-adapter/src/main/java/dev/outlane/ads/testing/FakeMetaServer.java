@@ -1,6 +1,7 @@
 package dev.outlane.ads.testing;
 
 import dev.outlane.ads.internal.Json;
+import dev.outlane.destination.Settings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -82,12 +83,16 @@ public final class FakeMetaServer implements AutoCloseable {
    *
    * @throws IllegalStateException if the server cannot start
    */
-  public static FakeMetaServer start(String accessToken) {
+  public static FakeMetaServer start(@Nullable String accessToken) {
     return builder(accessToken).start();
   }
 
-  /** A builder for a fake that accepts {@code accessToken}, for a clock or counting only. */
-  public static Builder builder(String accessToken) {
+  /**
+   * A builder for a fake that accepts {@code accessToken}, for a clock or counting only.
+   *
+   * @throws IllegalArgumentException {@code accessToken: required, was null} (or blank)
+   */
+  public static Builder builder(@Nullable String accessToken) {
     return new Builder(accessToken);
   }
 
@@ -97,13 +102,17 @@ public final class FakeMetaServer implements AutoCloseable {
     private boolean keepMembers = true;
     private Clock clock = Clock.systemUTC();
 
-    private Builder(String accessToken) {
-      this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
+    private Builder(@Nullable String accessToken) {
+      this.accessToken = Settings.requireText("accessToken", accessToken);
     }
 
-    /** The clock CAPI event age is measured with (default the system UTC clock). */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+    /**
+     * The clock CAPI event age is measured with (default the system UTC clock).
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clock(@Nullable Clock clock) {
+      this.clock = Settings.require("clock", clock);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.outlane.ads.testing;
 
 import dev.outlane.ads.internal.Json;
+import dev.outlane.destination.Settings;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -8,12 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fake TikTok Business API segment-mapping endpoint ({@code POST /open_api/v1.3/segment/mapping/})
@@ -40,8 +41,8 @@ public final class FakeTikTokServer implements AutoCloseable {
   private long requestIds;
   private final RunningServer server;
 
-  private FakeTikTokServer(String accessToken, int maxItems) {
-    this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
+  private FakeTikTokServer(@Nullable String accessToken, int maxItems) {
+    this.accessToken = Settings.requireText("accessToken", accessToken);
     this.maxItems = maxItems;
     // Last: the server's threads start here and see every field above.
     this.server = new RunningServer("TikTok", this::dispatch);
@@ -51,18 +52,20 @@ public final class FakeTikTokServer implements AutoCloseable {
    * Starts a fake on a free loopback port accepting {@code accessToken}, with a 1,000-entry {@code
    * batch_data} limit.
    *
+   * @throws IllegalArgumentException {@code accessToken: required, was null} (or blank)
    * @throws IllegalStateException if the server cannot start
    */
-  public static FakeTikTokServer start(String accessToken) {
+  public static FakeTikTokServer start(@Nullable String accessToken) {
     return new FakeTikTokServer(accessToken, 1_000);
   }
 
   /**
    * Starts a fake with another {@code batch_data} limit.
    *
+   * @throws IllegalArgumentException {@code accessToken: required, was null} (or blank)
    * @throws IllegalStateException if the server cannot start
    */
-  public static FakeTikTokServer start(String accessToken, int maxItemsPerRequest) {
+  public static FakeTikTokServer start(@Nullable String accessToken, int maxItemsPerRequest) {
     return new FakeTikTokServer(accessToken, maxItemsPerRequest);
   }
 

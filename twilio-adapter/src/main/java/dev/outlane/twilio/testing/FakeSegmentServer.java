@@ -1,6 +1,7 @@
 package dev.outlane.twilio.testing;
 
 import com.squareup.moshi.JsonDataException;
+import dev.outlane.destination.Settings;
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import java.io.IOException;
@@ -79,12 +80,22 @@ public final class FakeSegmentServer implements AutoCloseable {
     this.server = new FaultInjectingServer("Segment", new SegmentAnswers());
   }
 
-  /** Starts a fake on a free loopback port accepting {@code writeKey}. */
-  public static FakeSegmentServer start(String writeKey) {
+  /**
+   * Starts a fake on a free loopback port accepting {@code writeKey}.
+   *
+   * @throws IllegalArgumentException {@code writeKey: required, was null} (or blank)
+   * @throws IllegalStateException if the server cannot bind
+   */
+  public static FakeSegmentServer start(@Nullable String writeKey) {
     return builder(writeKey).start();
   }
 
-  public static Builder builder(String writeKey) {
+  /**
+   * A builder for a fake accepting {@code writeKey}, for options.
+   *
+   * @throws IllegalArgumentException {@code writeKey: required, was null} (or blank)
+   */
+  public static Builder builder(@Nullable String writeKey) {
     return new Builder(writeKey);
   }
 
@@ -177,8 +188,8 @@ public final class FakeSegmentServer implements AutoCloseable {
     private final String writeKey;
     private int maxRecordedEvents = 10_000;
 
-    private Builder(String writeKey) {
-      this.writeKey = Objects.requireNonNull(writeKey, "writeKey");
+    private Builder(@Nullable String writeKey) {
+      this.writeKey = Settings.requireText("writeKey", writeKey);
     }
 
     /** Keep at most this many parsed events for {@link #events()} (ids and counts are always kept). */
@@ -190,6 +201,11 @@ public final class FakeSegmentServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Starts the fake on a free loopback port.
+     *
+     * @throws IllegalStateException if the server cannot bind
+     */
     public FakeSegmentServer start() {
       FakeSegmentServer fake = new FakeSegmentServer(this);
       fake.server.start();

@@ -63,6 +63,14 @@ class FakeSegmentServerTest {
   }
 
   @Test
+  void anUnsetWriteKeyIsNamedBeforeAnyServerStarts() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> FakeSegmentServer.start(System.getenv("OUTLANE_TEST_SURELY_UNSET_VARIABLE")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("writeKey: required, was null");
+  }
+
+  @Test
   void refusesAWrongWriteKey() throws IOException {
     assertThat(post("other", "{\"batch\":[]}", false)).isEqualTo("401 {\"success\":false,\"message\":\"Invalid write key\"}");
   }

@@ -41,6 +41,15 @@ class FakeTwilioServerTest {
   }
 
   @Test
+  void theFakesBuilderNamesABadSetting() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FakeTwilioServer.builder().authToken(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("authToken: required, was null");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FakeTwilioServer.builder().apiKey("SK1", " "))
+        .hasMessage("apiKeySecret: required, was blank");
+  }
+
+  @Test
   void answersTwilioErrorJsonForEachMissingOrInvalidField() throws IOException {
     assertThat(send(new FormBody.Builder().add("From", "+1415").add("Body", "x").build()))
         .isEqualTo("400 {\"code\":21604,\"message\":\"A 'To' phone number is required.\","
