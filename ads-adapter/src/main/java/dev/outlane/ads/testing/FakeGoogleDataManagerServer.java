@@ -2,6 +2,7 @@ package dev.outlane.ads.testing;
 
 import dev.outlane.ads.internal.Json;
 import dev.outlane.destination.Settings;
+import dev.outlane.testing.Fault;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -40,7 +41,23 @@ public final class FakeGoogleDataManagerServer implements AutoCloseable {
   private FakeGoogleDataManagerServer(@Nullable String accessToken) {
     this.accessToken = Settings.requireText("accessToken", accessToken);
     // Last: the server's threads start here and see every field above.
-    this.server = new RunningServer("Google Data Manager", this::dispatch);
+    this.server = new RunningServer("Google Data Manager", new RunningServer.Answers() {
+      @Override
+      public MockResponse answer(RecordedRequest request) {
+        return dispatch(request);
+      }
+
+      @Override
+      public MockResponse status(int status) {
+        return error(status, status >= 500 ? "UNAVAILABLE" : "INVALID_ARGUMENT", "The service is currently unavailable.",
+            null);
+      }
+
+      @Override
+      public MockResponse tooManyRequests() {
+        return error(429, "RESOURCE_EXHAUSTED", "Quota exceeded.", "RESOURCE_EXHAUSTED");
+      }
+    });
   }
 
   /**
@@ -56,6 +73,34 @@ public final class FakeGoogleDataManagerServer implements AutoCloseable {
   /** The base URL, a loopback {@code http://…:PORT/}: pass it to the destination builder's {@code baseUrl}. */
   public HttpUrl url() {
     return server.url();
+  }
+
+  /**
+   * Answers the next request that has no fault yet with {@code fault} instead of the normal answer
+   * (see {@link Fault}: a status, a 429 with {@code Retry-After}, a connection dropped after the
+   * request was processed, a stall, a slow answer). Faults apply before the fake looks at the
+   * request, and before any {@code failNext…} script.
+   *
+   * @throws NullPointerException if {@code fault} is null
+   */
+  public FakeGoogleDataManagerServer enqueueFault(Fault fault) {
+    server.enqueueFault(fault);
+    return this;
+  }
+
+  /**
+   * Enqueues {@code fault} {@code times} times.
+   *
+   * @throws IllegalArgumentException if {@code times} is negative
+   */
+  public FakeGoogleDataManagerServer enqueueFault(Fault fault, int times) {
+    if (times < 0) {
+      throw new IllegalArgumentException("times: must be ≥ 0, was " + times);
+    }
+    for (int i = 0; i < times; i++) {
+      server.enqueueFault(fault);
+    }
+    return this;
   }
 
   /** How many requests reached the fake, answered or scripted to fail. */

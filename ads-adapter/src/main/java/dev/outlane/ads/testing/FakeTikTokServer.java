@@ -2,6 +2,7 @@ package dev.outlane.ads.testing;
 
 import dev.outlane.ads.internal.Json;
 import dev.outlane.destination.Settings;
+import dev.outlane.testing.Fault;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -72,6 +73,34 @@ public final class FakeTikTokServer implements AutoCloseable {
   /** The base URL, a loopback {@code http://…:PORT/}: pass it to the destination builder's {@code baseUrl}. */
   public HttpUrl url() {
     return server.url();
+  }
+
+  /**
+   * Answers the next request that has no fault yet with {@code fault} instead of the normal answer
+   * (see {@link Fault}: a status, a 429 with {@code Retry-After}, a connection dropped after the
+   * request was processed, a stall, a slow answer). Faults apply before the fake looks at the
+   * request, and before any {@code failNext…} script.
+   *
+   * @throws NullPointerException if {@code fault} is null
+   */
+  public FakeTikTokServer enqueueFault(Fault fault) {
+    server.enqueueFault(fault);
+    return this;
+  }
+
+  /**
+   * Enqueues {@code fault} {@code times} times.
+   *
+   * @throws IllegalArgumentException if {@code times} is negative
+   */
+  public FakeTikTokServer enqueueFault(Fault fault, int times) {
+    if (times < 0) {
+      throw new IllegalArgumentException("times: must be ≥ 0, was " + times);
+    }
+    for (int i = 0; i < times; i++) {
+      server.enqueueFault(fault);
+    }
+    return this;
   }
 
   /** How many requests reached the fake, answered or scripted to fail. */

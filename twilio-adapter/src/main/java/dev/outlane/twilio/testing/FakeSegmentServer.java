@@ -1,5 +1,6 @@
 package dev.outlane.twilio.testing;
 
+import dev.outlane.testing.Fault;
 import com.squareup.moshi.JsonDataException;
 import dev.outlane.destination.Settings;
 import com.squareup.moshi.JsonReader;

@@ -1,5 +1,6 @@
 package dev.outlane.twilio.testing;
 
+import dev.outlane.testing.Fault;
 import com.squareup.moshi.JsonWriter;
 import dev.outlane.destination.Settings;
 import java.io.IOException;

@@ -21,7 +21,7 @@ import dev.outlane.twilio.segment.SegmentDestination;
 import dev.outlane.twilio.sms.TwilioSmsDestination;
 import dev.outlane.twilio.testing.FakeSegmentServer;
 import dev.outlane.twilio.testing.FakeTwilioServer;
-import dev.outlane.twilio.testing.Fault;
+import dev.outlane.testing.Fault;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

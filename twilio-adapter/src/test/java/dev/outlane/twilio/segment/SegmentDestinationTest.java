@@ -13,7 +13,7 @@ import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Outcome;
 import dev.outlane.twilio.testing.FakeSegmentServer;
-import dev.outlane.twilio.testing.Fault;
+import dev.outlane.testing.Fault;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

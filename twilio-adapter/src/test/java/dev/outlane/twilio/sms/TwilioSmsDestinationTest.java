@@ -13,7 +13,7 @@ import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.twilio.Fixtures;
 import dev.outlane.twilio.testing.FakeTwilioServer;
-import dev.outlane.twilio.testing.Fault;
+import dev.outlane.testing.Fault;
 import java.io.IOException;
 import java.net.URI;
 import java.net.UnknownHostException;

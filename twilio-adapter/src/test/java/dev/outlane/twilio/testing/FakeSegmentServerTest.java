@@ -1,5 +1,6 @@
 package dev.outlane.twilio.testing;
 
+import dev.outlane.testing.Fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
