@@ -3,9 +3,9 @@ package dev.outlane.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.outlane.examples.cli.OutlaneCliTest.Run;
+import dev.outlane.testing.Fault;
 import dev.outlane.twilio.testing.FakeSegmentServer;
 import dev.outlane.twilio.testing.FakeTwilioServer;
-import dev.outlane.testing.Fault;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
