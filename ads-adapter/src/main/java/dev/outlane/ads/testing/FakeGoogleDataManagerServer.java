@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * 64 lower-case hex values ({@code INVALID_SHA256_FORMAT}). Errors use Google's shape {@code
  * {"error":{"code","message","status","details":[{"@type":…ErrorInfo,"reason"}]}}}. It remembers
  * each audience's identifiers. Failures are scripted with {@link #failNext} and {@link
- * #failNextWithQuotaExhausted}. Thread-safe.
+ * #failNextWithQuotaExhausted}, or with {@link #enqueueFault}. Thread-safe.
  */
 public final class FakeGoogleDataManagerServer implements AutoCloseable {
   private final String accessToken;

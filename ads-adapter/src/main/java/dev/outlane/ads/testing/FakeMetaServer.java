@@ -48,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>It remembers each audience's rows so a test can assert the final content, or, made with
  * {@link Builder#countingOnly}, only counts them (for multi-million-member load tests). Failures are
- * scripted with {@link #failNext}. Thread-safe: MockWebServer dispatches on its own threads.
+ * scripted with {@link #failNext} and its variants (Meta's own error codes) or, as on every Outlane
+ * fake, with {@link #enqueueFault}. Thread-safe: MockWebServer dispatches on its own threads.
  */
 public final class FakeMetaServer implements AutoCloseable {
   static final Set<String> SCHEMA_KEYS = Set.of("EMAIL", "PHONE", "EXTERN_ID", "MADID", "FN", "LN", "FI", "GEN",
@@ -82,6 +83,7 @@ public final class FakeMetaServer implements AutoCloseable {
    * Starts a fake on a free loopback port that accepts {@code accessToken} and remembers every
    * audience's rows.
    *
+   * @throws IllegalArgumentException {@code accessToken: required, was null} (or blank)
    * @throws IllegalStateException if the server cannot start
    */
   public static FakeMetaServer start(@Nullable String accessToken) {

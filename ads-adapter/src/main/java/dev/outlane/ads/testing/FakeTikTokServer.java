@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * {@code add}/{@code delete}, an unknown {@code id_schema} entry, more {@code batch_data} entries than
  * the limit, an inner array whose width differs from {@code id_schema}, an {@code id} that is not 64
  * lower-case hex). It remembers each audience's ids. Failures are scripted with {@link
- * #failNextWithCode} and {@link #failNextWithHttpStatus}. Thread-safe.
+ * #failNextWithCode} and {@link #failNextWithHttpStatus}, or with {@link #enqueueFault}. Thread-safe.
  */
 public final class FakeTikTokServer implements AutoCloseable {
   static final Set<String> SCHEMAS = Set.of("EMAIL_SHA256", "PHONE_SHA256", "IDFA_SHA256", "GAID_SHA256",
