@@ -5,6 +5,7 @@ import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
+import dev.outlane.destination.Settings;
 import dev.outlane.hashing.HashingProfile;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,10 +23,13 @@ import org.jspecify.annotations.Nullable;
  * fail, and enforces its declared limits the way a real API would.
  *
  * <pre>{@code
- * FakeDestination sms = FakeDestination.builder("sms").channel(Channel.SMS).idempotent(false).build();
+ * ManualScheduler time = new ManualScheduler(Instant.parse("2026-11-29T18:00:00Z"));
+ * FakeDestination sms = FakeDestination.builder("sms").channel(Channel.SMS).idempotent(false)
+ *     .scheduler(time)                                                 // call times in virtual time
+ *     .build();
  * sms.failNext(1, Outcome.retryable("429", Duration.ofSeconds(3)));   // the next call is rate-limited
  * sms.failNext(1, Outcome.unknown("timeout after send"));             // then one unknown outcome
- * Outlane outlane = Outlane.builder().destination(sms).route(...).build();
+ * Outlane outlane = Outlane.builder().scheduler(time).clock(time.clock()).destination(sms).route(...).build();
  * ...
  * assertThat(sms.deliveredItems()).hasSize(5);
  * assertThat(sms.limitViolations()).isEmpty();
@@ -41,6 +45,12 @@ import org.jspecify.annotations.Nullable;
  * recorded in {@link #limitViolations()} and fails the call with an {@link AssertionError}, so a test
  * notices instead of the fake silently accepting what the real API would refuse.
  *
+ * <p><b>Call times.</b> {@link #callTimes()} are read from the clock the fake was built with: {@link
+ * Builder#scheduler} for the {@link ManualScheduler} the client runs on (so "retried after exactly 3
+ * s" holds in virtual time), or {@link Builder#clock}. A fake built with neither has no clock, and
+ * {@code callTimes()} says so instead of returning wall-clock instants that would not match the
+ * scheduler's.
+ *
  * <p>Thread-safe: every method may be called from any thread while the engine delivers.
  */
 public final class FakeDestination implements Destination {
@@ -51,7 +61,7 @@ public final class FakeDestination implements Destination {
   private final @Nullable HashingProfile hashingProfile;
   private final ToLongFunction<DeliveryItem> sizer;
   private final Function<DeliveryItem, @Nullable Outcome> rule;
-  private final Clock clock;
+  private final @Nullable Clock clock;
 
   private final ArrayDeque<Outcome> script = new ArrayDeque<>();
   private final List<List<DeliveryItem>> batches = new ArrayList<>();
@@ -76,7 +86,7 @@ public final class FakeDestination implements Destination {
    * A builder for a fake named {@code name}: channel {@link Channel#EVENTS}, idempotent, 100 items per
    * request, no byte limits, no hashing.
    */
-  public static Builder builder(String name) {
+  public static Builder builder(@Nullable String name) {
     return new Builder(name);
   }
 
@@ -127,7 +137,9 @@ public final class FakeDestination implements Destination {
       throw new AssertionError(violation);
     }
     batches.add(List.copyOf(batch));
-    callTimes.add(clock.instant());
+    if (clock != null) {
+      callTimes.add(clock.instant());
+    }
     Outcome scripted = script.pollFirst();
     List<Outcome> out = new ArrayList<>(batch.size());
     for (DeliveryItem item : batch) {
@@ -207,8 +219,19 @@ public final class FakeDestination implements Destination {
     return batches.size();
   }
 
-  /** When each call happened, by the builder's clock. */
+  /**
+   * When each call happened, by the clock given to {@link Builder#scheduler} or {@link
+   * Builder#clock}.
+   *
+   * @throws IllegalStateException if the fake was built with neither: {@code callTimes: this fake
+   *     has no clock; build it with scheduler(time) to pair it with a ManualScheduler, or
+   *     clock(Clock)}
+   */
   public synchronized List<Instant> callTimes() {
+    if (clock == null) {
+      throw new IllegalStateException("callTimes: this fake has no clock; build it with scheduler(time) to pair it"
+          + " with a ManualScheduler, or clock(Clock)");
+    }
     return List.copyOf(callTimes);
   }
 
@@ -246,23 +269,29 @@ public final class FakeDestination implements Destination {
     private @Nullable HashingProfile hashingProfile;
     private ToLongFunction<DeliveryItem> sizer = item -> 0;
     private Function<DeliveryItem, @Nullable Outcome> rule = item -> null;
-    private Clock clock = Clock.systemUTC();
+    private @Nullable Clock clock;
 
-    private Builder(String name) {
-      Objects.requireNonNull(name, "name");
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name: must not be blank");
-      }
-      this.name = name;
+    private Builder(@Nullable String name) {
+      this.name = Settings.requireText("name", name);
     }
 
-    public Builder channel(Channel channel) {
-      this.channel = Objects.requireNonNull(channel, "channel");
+    /**
+     * The channel the fake reports (default {@link Channel#EVENTS}).
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder channel(@Nullable Channel channel) {
+      this.channel = Settings.require("channel", channel);
       return this;
     }
 
-    public Builder limits(DestinationLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
+    /**
+     * The limits the fake declares and enforces (default 100 items per request, no byte limits).
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder limits(@Nullable DestinationLimits limits) {
+      this.limits = Settings.require("limits", limits);
       return this;
     }
 
@@ -272,14 +301,15 @@ public final class FakeDestination implements Destination {
       return this;
     }
 
+    /** The hashing profile the fake asks the engine for; null (the default) for none. */
     public Builder hashingProfile(@Nullable HashingProfile profile) {
       this.hashingProfile = profile;
       return this;
     }
 
     /** How many bytes an item takes (default 0). Called from delivery threads; must be thread-safe. */
-    public Builder sizeOf(ToLongFunction<DeliveryItem> sizer) {
-      this.sizer = Objects.requireNonNull(sizer, "sizeOf");
+    public Builder sizeOf(@Nullable ToLongFunction<DeliveryItem> sizer) {
+      this.sizer = Settings.require("sizeOf", sizer);
       return this;
     }
 
@@ -288,17 +318,35 @@ public final class FakeDestination implements Destination {
      * E.g. {@code item -> item.identity().phoneE164() != null && item.identity().phoneE164().endsWith("0000")
      * ? Outcome.rejected("21211", "invalid To") : null}. Called under the fake's lock.
      */
-    public Builder rule(Function<DeliveryItem, @Nullable Outcome> rule) {
-      this.rule = Objects.requireNonNull(rule, "rule");
+    public Builder rule(@Nullable Function<DeliveryItem, @Nullable Outcome> rule) {
+      this.rule = Settings.require("rule", rule);
       return this;
     }
 
-    /** The clock {@link #callTimes()} are read from (pass {@link ManualScheduler#clock()} in tests). */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+    /**
+     * Pairs the fake with the scheduler the client runs on: {@link #callTimes()} are read from
+     * {@code time}'s virtual clock. The same as {@code clock(time.clock())}, in one call.
+     *
+     * @throws IllegalArgumentException if {@code time} is null
+     */
+    public Builder scheduler(@Nullable ManualScheduler time) {
+      this.clock = Settings.require("scheduler", time).clock();
       return this;
     }
 
+    /**
+     * The clock {@link #callTimes()} are read from, e.g. {@code Clock.systemUTC()} for a client on
+     * real threads; for a {@link ManualScheduler} use {@link #scheduler}. Without either, the fake
+     * records no call times.
+     *
+     * @throws IllegalArgumentException if {@code clock} is null
+     */
+    public Builder clock(@Nullable Clock clock) {
+      this.clock = Settings.require("clock", clock);
+      return this;
+    }
+
+    /** Builds the fake. Every setting has a default, so this never fails. */
     public FakeDestination build() {
       return new FakeDestination(this);
     }

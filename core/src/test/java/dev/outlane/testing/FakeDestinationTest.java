@@ -92,6 +92,47 @@ class FakeDestinationTest {
   }
 
   @Test
+  void pairedWithTheClientsManualSchedulerARetryAfter3sIsExactly3sApartInCallTimes() {
+    Instant t0 = Instant.parse("2026-03-01T12:00:00Z");
+    ManualScheduler time = new ManualScheduler(t0);
+    FakeDestination events = FakeDestination.builder("events").scheduler(time).build();
+    events.rateLimitNext(1, Duration.ofSeconds(3));
+    try (dev.outlane.Outlane outlane = dev.outlane.Outlane.builder().scheduler(time).clock(time.clock())
+        .destination(events)
+        .route(dev.outlane.routing.Route.builder().event("cart_abandoned").to("events").build())
+        .build()) {
+      outlane.submit(RetentionEvent.builder().eventId("e1").eventName("cart_abandoned").source("customerio")
+          .customerId("c1").eventTime(t0).email("person.one@example.com").build());
+
+      time.runUntilIdle(Duration.ofSeconds(10));
+
+      assertThat(events.calls()).isEqualTo(2);
+      assertThat(events.callTimes()).containsExactly(t0, t0.plusSeconds(3));
+      assertThat(Duration.between(events.callTimes().get(0), events.callTimes().get(1))).isEqualTo(Duration.ofSeconds(3));
+    }
+  }
+
+  @Test
+  void aFakeWithoutAClockRefusesToInventCallTimes() {
+    FakeDestination fake = FakeDestination.builder("x").build();
+    fake.deliver(List.of(item("a")));
+
+    assertThatThrownBy(fake::callTimes)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("callTimes: this fake has no clock; build it with scheduler(time) to pair it with a"
+            + " ManualScheduler, or clock(Clock)");
+  }
+
+  @Test
+  void theBuilderNamesABadSetting() {
+    assertThatThrownBy(() -> FakeDestination.builder(null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("name: required, was null");
+    assertThatThrownBy(() -> FakeDestination.builder(" ")).hasMessage("name: required, was blank");
+    assertThatThrownBy(() -> FakeDestination.builder("x").scheduler(null)).hasMessage("scheduler: required, was null");
+    assertThatThrownBy(() -> FakeDestination.builder("x").channel(null)).hasMessage("channel: required, was null");
+  }
+
+  @Test
   void theManualSchedulerRunsTasksInTimeOrderOnTheCallingThread() {
     ManualScheduler time = new ManualScheduler(Instant.parse("2026-03-01T00:00:00Z"));
     StringBuilder ran = new StringBuilder();

@@ -72,7 +72,7 @@ public final class QuickStart {
           "TWILIO_AUTH_TOKEN", FakeTwilioServer.AUTH_TOKEN,
           "TWILIO_BASE_URL", twilio.url().toString(),
           "SEGMENT_WRITE_KEY", FAKE_WRITE_KEY,
-          "SEGMENT_ENDPOINT", segment.url().toString());
+          "SEGMENT_BASE_URL", segment.url().toString());
       SubmitResult result = handle(cartAbandonedWebhook(Instant.now()), env, (customerId, since) -> false);
       out.println(result);
       return result;
@@ -101,13 +101,13 @@ public final class QuickStart {
         .accountSid(env.get("TWILIO_ACCOUNT_SID"))
         .authToken(env.get("TWILIO_AUTH_TOKEN"))
         .messagingServiceSid("MG00000000000000000000000000000000")
-        .defaultTemplate("Hi {{first_name}}, your {{commerce.cart_value}} {{commerce.currency}} cart is waiting")
+        .defaultTemplate("Hi {{properties.first_name}}, your {{commerce.cart_value}} {{commerce.currency}} cart is waiting")
         .baseUrl(env.getOrDefault("TWILIO_BASE_URL", "https://api.twilio.com"))
         .build();
     SegmentDestination segment = SegmentDestination.builder()
         .name("segment")
         .writeKey(env.get("SEGMENT_WRITE_KEY"))
-        .endpoint(env.getOrDefault("SEGMENT_ENDPOINT", "https://api.segment.io"))
+        .baseUrl(env.getOrDefault("SEGMENT_BASE_URL", "https://api.segment.io"))
         .build();
 
     try (Outlane outlane = Outlane.builder()

@@ -43,10 +43,8 @@ public final class AudienceSyncHarness {
     System.out.printf(Locale.ROOT, "members=%,d maxHeap=%,d MB state=%s cores=%d%n", members,
         Runtime.getRuntime().maxMemory() >> 20, state, Runtime.getRuntime().availableProcessors());
 
-    try (MockWebServer server = new MockWebServer()) {
-      FakeMetaServer meta = FakeMetaServer.countingOnly("harness-token");
-      server.setDispatcher(meta);
-      server.start();
+    try (FakeMetaServer meta = FakeMetaServer.builder("harness-token").countingOnly().start()) {
+      MockWebServer server = meta.mockWebServer();
       // MockWebServer keeps every recorded request for takeRequest(); drain them so that the
       // harness measures the sync's memory, not the test server's.
       Thread drain = new Thread(() -> {
@@ -63,8 +61,8 @@ public final class AudienceSyncHarness {
 
       MetaCustomAudienceDestination destination = MetaCustomAudienceDestination.builder()
           .accessToken("harness-token")
-          .baseUrl(server.url("/"))
-          .client(new OkHttpClient.Builder().readTimeout(2, TimeUnit.MINUTES).build())
+          .baseUrl(meta.url())
+          .okHttpClient(new OkHttpClient.Builder().readTimeout(2, TimeUnit.MINUTES).build())
           .build();
       DestinationAudienceSink sink = DestinationAudienceSink.of(destination, "harness-audience");
       AudienceSync sync = AudienceSync.builder().stateDirectory(state).audience("harness")

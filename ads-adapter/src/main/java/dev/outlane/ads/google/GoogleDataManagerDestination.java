@@ -10,6 +10,7 @@ import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
+import dev.outlane.destination.Settings;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -54,6 +56,9 @@ public final class GoogleDataManagerDestination implements Destination {
   public static final String DEFAULT_BASE_URL = "https://datamanager.googleapis.com/";
   /** Source: Data Manager API, IngestAudienceMembersRequest.audienceMembers ("At most 10000"). */
   public static final int MAX_MEMBERS_PER_REQUEST = 10_000;
+  private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9][0-9-]*");
+  /** Every Data Manager path starts with the version segment {@code v1}; a base URL must not hold it. */
+  private static final Pattern API_VERSION_SEGMENT = Pattern.compile("v\\d+");
   /** The {@code Destination.operatingAccount.accountType} values the API documents. */
   public static final Set<String> ACCOUNT_TYPES = Set.of("GOOGLE_ADS", "DISPLAY_VIDEO_PARTNER",
       "DISPLAY_VIDEO_ADVERTISER", "DATA_PARTNER");
@@ -76,13 +81,13 @@ public final class GoogleDataManagerDestination implements Destination {
 
   private GoogleDataManagerDestination(Builder b) {
     this.name = b.name;
-    this.tokens = Objects.requireNonNull(b.tokens, "accessTokenProvider: required");
-    this.accountType = Objects.requireNonNull(b.accountType, "operatingAccount: required");
-    this.accountId = Objects.requireNonNull(b.accountId, "operatingAccount: required");
+    this.tokens = Objects.requireNonNull(b.tokens);
+    this.accountType = Objects.requireNonNull(b.accountType);
+    this.accountId = Objects.requireNonNull(b.accountId);
     this.loginAccountType = b.loginAccountType;
     this.loginAccountId = b.loginAccountId;
     this.baseUrl = b.baseUrl;
-    this.client = b.client == null ? new OkHttpClient() : b.client;
+    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
     this.maxItems = b.maxItems;
     this.adUserData = b.adUserData;
     this.adPersonalization = b.adPersonalization;
@@ -254,7 +259,13 @@ public final class GoogleDataManagerDestination implements Destination {
     return "GoogleDataManagerDestination{name=" + name + ", operatingAccount=" + accountType + "/" + accountId + "}";
   }
 
-  /** Configures a {@link GoogleDataManagerDestination}. Setters validate at once. Not thread-safe. */
+  /**
+   * Configures a {@link GoogleDataManagerDestination}, following {@link Settings}' rule: setters
+   * check values at once and throw {@link IllegalArgumentException} naming the setting and the
+   * reason ({@code accessTokenProvider: required, was null}); {@link #build()} throws {@link
+   * IllegalStateException} for a required setting never set. Messages never repeat a value. Not
+   * thread-safe.
+   */
   public static final class Builder {
     private String name = "google-data-manager";
     private @Nullable AccessTokenProvider tokens;
@@ -263,7 +274,7 @@ public final class GoogleDataManagerDestination implements Destination {
     private @Nullable String loginAccountType;
     private @Nullable String loginAccountId;
     private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient client;
+    private @Nullable OkHttpClient okHttpClient;
     private int maxItems = MAX_MEMBERS_PER_REQUEST;
     private @Nullable String adUserData;
     private @Nullable String adPersonalization;
@@ -273,64 +284,103 @@ public final class GoogleDataManagerDestination implements Destination {
 
     private Builder() {}
 
-    public Builder name(String name) {
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name: must not be blank");
-      }
-      this.name = name;
+    /**
+     * The destination's name in keys and metrics (default {@code google-data-manager}).
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder name(@Nullable String name) {
+      this.name = Settings.requireText("name", name);
       return this;
     }
 
-    public Builder accessTokenProvider(AccessTokenProvider tokens) {
-      this.tokens = Objects.requireNonNull(tokens, "accessTokenProvider");
+    /**
+     * Where OAuth access tokens come from; called before each request. Required.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder accessTokenProvider(@Nullable AccessTokenProvider tokens) {
+      this.tokens = Settings.require("accessTokenProvider", tokens);
       return this;
     }
 
-    /** The account that owns the audience, e.g. {@code ("GOOGLE_ADS", "1234567890")}. */
-    public Builder operatingAccount(String accountType, String accountId) {
-      this.accountType = accountType(accountType, "operatingAccount");
-      this.accountId = accountId(accountId, "operatingAccount");
+    /**
+     * The account that owns the audience, e.g. {@code ("GOOGLE_ADS", "1234567890")}. Required.
+     *
+     * @throws IllegalArgumentException naming {@code operatingAccount.accountType} or {@code
+     *     operatingAccount.accountId}
+     */
+    public Builder operatingAccount(@Nullable String accountType, @Nullable String accountId) {
+      String type = accountType("operatingAccount.accountType", accountType);
+      this.accountId = accountId("operatingAccount.accountId", accountId);
+      this.accountType = type;
       return this;
     }
 
-    /** The manager account the credentials belong to, if not the operating account itself. */
-    public Builder loginAccount(String accountType, String accountId) {
-      this.loginAccountType = accountType(accountType, "loginAccount");
-      this.loginAccountId = accountId(accountId, "loginAccount");
+    /**
+     * The manager account the credentials belong to, if not the operating account itself.
+     *
+     * @throws IllegalArgumentException naming {@code loginAccount.accountType} or {@code
+     *     loginAccount.accountId}
+     */
+    public Builder loginAccount(@Nullable String accountType, @Nullable String accountId) {
+      String type = accountType("loginAccount.accountType", accountType);
+      this.loginAccountId = accountId("loginAccount.accountId", accountId);
+      this.loginAccountType = type;
       return this;
     }
 
-    private static String accountType(String type, String field) {
+    private static String accountType(String setting, @Nullable String type) {
+      Settings.requireText(setting, type);
       if (!ACCOUNT_TYPES.contains(type)) {
-        throw new IllegalArgumentException(field + ": accountType \"" + type + "\" is not one of "
-            + new java.util.TreeSet<>(ACCOUNT_TYPES));
+        throw new IllegalArgumentException(setting + ": must be one of " + new java.util.TreeSet<>(ACCOUNT_TYPES));
       }
       return type;
     }
 
-    private static String accountId(String id, String field) {
-      String digits = id.replace("-", "");
-      if (!digits.matches("\\d+")) {
-        throw new IllegalArgumentException(field + ": accountId must be digits (dashes allowed), was \"" + id + "\"");
-      }
-      return digits;
+    private static String accountId(String setting, @Nullable String id) {
+      return Settings.requireMatch(setting, id, ACCOUNT_ID, "digits (dashes allowed)").replace("-", "");
     }
 
-    public Builder baseUrl(String baseUrl) {
-      HttpUrl url = HttpUrl.get(baseUrl);
-      if (!url.toString().endsWith("/")) {
-        throw new IllegalArgumentException("baseUrl: must end in /, was " + baseUrl);
-      }
-      this.baseUrl = url;
+    /**
+     * Where the Data Manager API lives (default {@link #DEFAULT_BASE_URL}); for tests and proxies. A
+     * path is kept as a prefix; {@code v1/audienceMembers:…} follows it.
+     *
+     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding the
+     *     API path ({@code baseUrl: expected a base URL like https://datamanager.googleapis.com,
+     *     without /v1/audienceMembers:ingest})
+     */
+    public Builder baseUrl(@Nullable String baseUrl) {
+      this.baseUrl = Http.baseUrl("baseUrl", baseUrl, "https://datamanager.googleapis.com", API_VERSION_SEGMENT,
+          "/v1/audienceMembers:ingest");
       return this;
     }
 
-    public Builder client(OkHttpClient client) {
-      this.client = Objects.requireNonNull(client, "client");
+    /**
+     * As {@link #baseUrl(String)}, e.g. with {@code FakeGoogleDataManagerServer.url()}.
+     *
+     * @throws IllegalArgumentException as {@link #baseUrl(String)}
+     */
+    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
+      return baseUrl(baseUrl == null ? null : baseUrl.toString());
+    }
+
+    /**
+     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
+     * default.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
+      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
       return this;
     }
 
-    /** Members per request, 1–10,000 (default 10,000). */
+    /**
+     * Members per request, 1–10,000 (default 10,000).
+     *
+     * @throws IllegalArgumentException if out of range
+     */
     public Builder maxMembersPerRequest(int maxItems) {
       if (maxItems < 1 || maxItems > MAX_MEMBERS_PER_REQUEST) {
         throw new IllegalArgumentException("maxMembersPerRequest: must be 1–10000, was " + maxItems);
@@ -342,6 +392,9 @@ public final class GoogleDataManagerDestination implements Destination {
     /**
      * Request-level consent for ingests: {@code CONSENT_GRANTED} or {@code CONSENT_DENIED} for each
      * (EU user consent policy); null leaves it out.
+     *
+     * @throws IllegalArgumentException naming {@code consent.adUserData} or {@code
+     *     consent.adPersonalization} for any other value
      */
     public Builder consent(@Nullable String adUserData, @Nullable String adPersonalization) {
       this.adUserData = consentValue(adUserData, "adUserData");
@@ -351,7 +404,7 @@ public final class GoogleDataManagerDestination implements Destination {
 
     private static @Nullable String consentValue(@Nullable String v, String field) {
       if (v != null && !v.equals("CONSENT_GRANTED") && !v.equals("CONSENT_DENIED")) {
-        throw new IllegalArgumentException("consent." + field + ": must be CONSENT_GRANTED or CONSENT_DENIED, was \"" + v + "\"");
+        throw new IllegalArgumentException("consent." + field + ": must be CONSENT_GRANTED or CONSENT_DENIED");
       }
       return v;
     }
@@ -362,7 +415,13 @@ public final class GoogleDataManagerDestination implements Destination {
       return this;
     }
 
-    public Builder rateLimitBackoff(Duration backoff) {
+    /**
+     * How long to wait after a quota error without {@code Retry-After} (default 30 s).
+     *
+     * @throws IllegalArgumentException if null or negative
+     */
+    public Builder rateLimitBackoff(@Nullable Duration backoff) {
+      Settings.require("rateLimitBackoff", backoff);
       if (backoff.isNegative()) {
         throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
       }
@@ -370,13 +429,25 @@ public final class GoogleDataManagerDestination implements Destination {
       return this;
     }
 
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+    /**
+     * The clock for {@code Retry-After} dates.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clock(@Nullable Clock clock) {
+      this.clock = Settings.require("clock", clock);
       return this;
     }
 
-    /** @throws NullPointerException naming the first missing required setting */
+    /**
+     * Builds the destination.
+     *
+     * @throws IllegalStateException {@code accessTokenProvider: required, was not set} or {@code
+     *     operatingAccount: required, was not set}
+     */
     public GoogleDataManagerDestination build() {
+      Settings.requireSet("accessTokenProvider", tokens);
+      Settings.requireSet("operatingAccount", accountId);
       return new GoogleDataManagerDestination(this);
     }
   }

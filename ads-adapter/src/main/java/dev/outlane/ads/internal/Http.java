@@ -1,10 +1,14 @@
 package dev.outlane.ads.internal;
 
+import dev.outlane.destination.Settings;
 import dev.outlane.retry.RetryAfter;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -37,6 +41,18 @@ public final class Http {
       ResponseBody body = response.body();
       return new Result(response.code(), response.headers(), body == null ? "" : body.string());
     }
+  }
+
+  /**
+   * A destination's base URL checked by {@link Settings#requireBaseUrl}, as an {@link HttpUrl}
+   * ending in {@code /}: a path is kept as a prefix, a path holding the API's own path is refused.
+   *
+   * @throws IllegalArgumentException naming {@code name} and the expected form, never the value
+   */
+  public static HttpUrl baseUrl(String name, @Nullable String value, String example, Pattern apiSegment,
+      String apiPath) {
+    URI uri = Settings.requireBaseUrl(name, value, example, apiSegment, apiPath);
+    return HttpUrl.get(uri.toString());
   }
 
   /** Replaces every occurrence of {@code secret} in {@code text}: API messages may echo parameters. */

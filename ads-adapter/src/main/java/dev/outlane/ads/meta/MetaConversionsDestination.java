@@ -11,6 +11,7 @@ import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
+import dev.outlane.destination.Settings;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import dev.outlane.hashing.Sha256;
@@ -75,11 +76,11 @@ public final class MetaConversionsDestination implements Destination {
 
   private MetaConversionsDestination(Builder b) {
     this.name = b.name;
-    this.accessToken = Objects.requireNonNull(b.accessToken, "accessToken: required");
+    this.accessToken = Objects.requireNonNull(b.accessToken);
     this.pixelId = b.pixelId;
     this.graphVersion = b.graphVersion;
     this.baseUrl = b.baseUrl;
-    this.client = b.client == null ? new OkHttpClient() : b.client;
+    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
     this.clock = b.clock;
     this.defaultActionSource = b.defaultActionSource;
     this.testEventCode = b.testEventCode;
@@ -232,14 +233,19 @@ public final class MetaConversionsDestination implements Destination {
     return "MetaConversionsDestination{name=" + name + ", pixelId=" + pixelId + ", graphVersion=" + graphVersion + "}";
   }
 
-  /** Configures a {@link MetaConversionsDestination}. Setters validate at once. Not thread-safe. */
+  /**
+   * Configures a {@link MetaConversionsDestination}, following {@link Settings}' rule: setters check
+   * values at once and throw {@link IllegalArgumentException} naming the setting and the reason
+   * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
+   * for a required setting never set. Messages never repeat a value. Not thread-safe.
+   */
   public static final class Builder {
     private String name = "meta-conversions";
     private @Nullable String accessToken;
     private @Nullable String pixelId;
     private String graphVersion = MetaCustomAudienceDestination.DEFAULT_GRAPH_VERSION;
     private HttpUrl baseUrl = HttpUrl.get(MetaCustomAudienceDestination.DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient client;
+    private @Nullable OkHttpClient okHttpClient;
     private Clock clock = Clock.systemUTC();
     private String defaultActionSource = "system_generated";
     private @Nullable String testEventCode;
@@ -247,81 +253,119 @@ public final class MetaConversionsDestination implements Destination {
 
     private Builder() {}
 
-    public Builder name(String name) {
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name: must not be blank");
-      }
-      this.name = name;
+    /**
+     * The destination's name in keys and metrics (default {@code meta-conversions}).
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder name(@Nullable String name) {
+      this.name = Settings.requireText("name", name);
       return this;
     }
 
-    /** The Conversions API access token. Never logged. */
-    public Builder accessToken(String accessToken) {
-      if (accessToken.isBlank()) {
-        throw new IllegalArgumentException("accessToken: must not be blank");
-      }
-      this.accessToken = accessToken;
+    /**
+     * The Conversions API access token. Required. Never logged.
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder accessToken(@Nullable String accessToken) {
+      this.accessToken = Settings.requireText("accessToken", accessToken);
       return this;
     }
 
-    /** The pixel (dataset) id used when the route gives no target. */
-    public Builder pixelId(String pixelId) {
-      if (!pixelId.matches("\\d+")) {
-        throw new IllegalArgumentException("pixelId: must be digits, was \"" + pixelId + "\"");
-      }
-      this.pixelId = pixelId;
+    /**
+     * The pixel (dataset) id used when the route gives no target.
+     *
+     * @throws IllegalArgumentException if null, blank or not digits
+     */
+    public Builder pixelId(@Nullable String pixelId) {
+      this.pixelId = Settings.requireMatch("pixelId", pixelId, MetaCustomAudienceDestination.DIGITS, "digits");
       return this;
     }
 
-    /** The Graph API version (a setting; default {@link MetaCustomAudienceDestination#DEFAULT_GRAPH_VERSION}). */
-    public Builder graphVersion(String graphVersion) {
-      if (!graphVersion.matches("v\\d+\\.\\d+")) {
-        throw new IllegalArgumentException("graphVersion: must look like v24.0, was \"" + graphVersion + "\"");
-      }
-      this.graphVersion = graphVersion;
+    /**
+     * The Graph API version (a setting; default {@link MetaCustomAudienceDestination#DEFAULT_GRAPH_VERSION}).
+     *
+     * @throws IllegalArgumentException if null, blank or not of the form {@code v24.0}
+     */
+    public Builder graphVersion(@Nullable String graphVersion) {
+      this.graphVersion = Settings.requireMatch(
+          "graphVersion", graphVersion, MetaCustomAudienceDestination.GRAPH_VERSION, "a version like v24.0");
       return this;
     }
 
-    public Builder baseUrl(String baseUrl) {
-      HttpUrl url = HttpUrl.get(baseUrl);
-      if (!url.toString().endsWith("/")) {
-        throw new IllegalArgumentException("baseUrl: must end in /, was " + baseUrl);
-      }
-      this.baseUrl = url;
+    /**
+     * Where the Graph API lives (default {@link MetaCustomAudienceDestination#DEFAULT_BASE_URL}); for
+     * tests and proxies. A path is kept as a prefix; the version and pixel follow it.
+     *
+     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding a
+     *     version path ({@code baseUrl: expected a base URL like https://graph.facebook.com, without
+     *     /v24.0/…})
+     */
+    public Builder baseUrl(@Nullable String baseUrl) {
+      this.baseUrl = MetaCustomAudienceDestination.checkBaseUrl(baseUrl);
       return this;
     }
 
-    public Builder client(OkHttpClient client) {
-      this.client = Objects.requireNonNull(client, "client");
+    /**
+     * As {@link #baseUrl(String)}, e.g. with {@code FakeMetaServer.url()}.
+     *
+     * @throws IllegalArgumentException as {@link #baseUrl(String)}
+     */
+    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
+      return baseUrl(baseUrl == null ? null : baseUrl.toString());
+    }
+
+    /**
+     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
+     * default.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
+      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
       return this;
     }
 
-    /** The clock the 7-day rule and {@code Retry-After} dates are measured with. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+    /**
+     * The clock the 7-day rule and {@code Retry-After} dates are measured with.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clock(@Nullable Clock clock) {
+      this.clock = Settings.require("clock", clock);
       return this;
     }
 
     /**
      * The {@code action_source} for routes that set none (default {@code system_generated}: the
      * conversion was reported by a back-end system rather than observed on a website).
+     *
+     * @throws IllegalArgumentException if null or not one of {@link #ACTION_SOURCES}
      */
-    public Builder defaultActionSource(String actionSource) {
+    public Builder defaultActionSource(@Nullable String actionSource) {
+      Settings.requireText("defaultActionSource", actionSource);
       if (!ACTION_SOURCES.contains(actionSource)) {
-        throw new IllegalArgumentException("defaultActionSource: \"" + actionSource + "\" is not one of "
-            + new java.util.TreeSet<>(ACTION_SOURCES));
+        throw new IllegalArgumentException("defaultActionSource: must be one of " + new java.util.TreeSet<>(ACTION_SOURCES));
       }
       this.defaultActionSource = actionSource;
       return this;
     }
 
-    /** Sends every event as test traffic under this code (Events Manager → Test events). */
+    /** Sends every event as test traffic under this code (Events Manager → Test events); null for none. */
     public Builder testEventCode(@Nullable String testEventCode) {
       this.testEventCode = testEventCode;
       return this;
     }
 
-    public Builder rateLimitBackoff(Duration backoff) {
+    /**
+     * How long to wait after a rate-limit error when Meta gives no {@code Retry-After} (default 1
+     * minute).
+     *
+     * @throws IllegalArgumentException if null or negative
+     */
+    public Builder rateLimitBackoff(@Nullable Duration backoff) {
+      Settings.require("rateLimitBackoff", backoff);
       if (backoff.isNegative()) {
         throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
       }
@@ -329,8 +373,13 @@ public final class MetaConversionsDestination implements Destination {
       return this;
     }
 
-    /** @throws NullPointerException naming {@code accessToken} if unset */
+    /**
+     * Builds the destination.
+     *
+     * @throws IllegalStateException {@code accessToken: required, was not set}
+     */
     public MetaConversionsDestination build() {
+      Settings.requireSet("accessToken", accessToken);
       return new MetaConversionsDestination(this);
     }
   }

@@ -11,6 +11,7 @@ import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
+import dev.outlane.destination.Settings;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -62,6 +64,10 @@ public final class MetaCustomAudienceDestination implements Destination {
   public static final String DEFAULT_GRAPH_VERSION = "v24.0";
   public static final String DEFAULT_BASE_URL = "https://graph.facebook.com/";
   static final List<String> SCHEMA = List.of("EMAIL", "PHONE", "EXTERN_ID");
+  static final Pattern GRAPH_VERSION = Pattern.compile("v\\d+\\.\\d+");
+  static final Pattern DIGITS = Pattern.compile("\\d+");
+  /** A Graph API path starts with its version, {@code v24.0}; a base URL must not hold one. */
+  private static final Pattern VERSION_SEGMENT = Pattern.compile("v\\d+(\\.\\d+)?");
 
   private final String name;
   private final String accessToken;
@@ -76,10 +82,10 @@ public final class MetaCustomAudienceDestination implements Destination {
 
   private MetaCustomAudienceDestination(Builder b) {
     this.name = b.name;
-    this.accessToken = Objects.requireNonNull(b.accessToken, "accessToken: required");
+    this.accessToken = Objects.requireNonNull(b.accessToken);
     this.graphVersion = b.graphVersion;
     this.baseUrl = b.baseUrl;
-    this.client = b.client == null ? new OkHttpClient() : b.client;
+    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
     this.maxRows = b.maxRows;
     this.rateLimitBackoff = b.rateLimitBackoff;
     this.sendExternId = b.sendExternId;
@@ -308,13 +314,23 @@ public final class MetaCustomAudienceDestination implements Destination {
     return "MetaCustomAudienceDestination{name=" + name + ", graphVersion=" + graphVersion + ", baseUrl=" + baseUrl + "}";
   }
 
-  /** Configures a {@link MetaCustomAudienceDestination}. Setters validate at once. Not thread-safe. */
+  /** The base URL check both Meta destinations share: the version and object follow its path. */
+  static HttpUrl checkBaseUrl(@Nullable String baseUrl) {
+    return Http.baseUrl("baseUrl", baseUrl, "https://graph.facebook.com", VERSION_SEGMENT, "/v24.0/…");
+  }
+
+  /**
+   * Configures a {@link MetaCustomAudienceDestination}, following {@link Settings}' rule: setters
+   * check values at once and throw {@link IllegalArgumentException} naming the setting and the reason
+   * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
+   * for a required setting never set. Messages never repeat a value. Not thread-safe.
+   */
   public static final class Builder {
     private String name = "meta-custom-audience";
     private @Nullable String accessToken;
     private String graphVersion = DEFAULT_GRAPH_VERSION;
     private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient client;
+    private @Nullable OkHttpClient okHttpClient;
     private int maxRows = MAX_ROWS_PER_REQUEST;
     private Duration rateLimitBackoff = Duration.ofMinutes(1);
     private boolean sendExternId = true;
@@ -323,53 +339,74 @@ public final class MetaCustomAudienceDestination implements Destination {
 
     private Builder() {}
 
-    /** The destination's name in keys and metrics (default {@code meta-custom-audience}). */
-    public Builder name(String name) {
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name: must not be blank");
-      }
-      this.name = name;
+    /**
+     * The destination's name in keys and metrics (default {@code meta-custom-audience}).
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder name(@Nullable String name) {
+      this.name = Settings.requireText("name", name);
       return this;
     }
 
-    /** A system-user access token with {@code ads_management}. Never logged. */
-    public Builder accessToken(String accessToken) {
-      if (accessToken.isBlank()) {
-        throw new IllegalArgumentException("accessToken: must not be blank");
-      }
-      this.accessToken = accessToken;
+    /**
+     * A system-user access token with {@code ads_management}. Required. Never logged.
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder accessToken(@Nullable String accessToken) {
+      this.accessToken = Settings.requireText("accessToken", accessToken);
       return this;
     }
 
-    /** The Graph API version, {@code v<major>.<minor>} (default {@link #DEFAULT_GRAPH_VERSION}). */
-    public Builder graphVersion(String graphVersion) {
-      if (!graphVersion.matches("v\\d+\\.\\d+")) {
-        throw new IllegalArgumentException("graphVersion: must look like v24.0, was \"" + graphVersion + "\"");
-      }
-      this.graphVersion = graphVersion;
+    /**
+     * The Graph API version, {@code v<major>.<minor>} (default {@link #DEFAULT_GRAPH_VERSION}).
+     *
+     * @throws IllegalArgumentException if null, blank or not of that form
+     */
+    public Builder graphVersion(@Nullable String graphVersion) {
+      this.graphVersion = Settings.requireMatch("graphVersion", graphVersion, GRAPH_VERSION, "a version like v24.0");
       return this;
     }
 
-    /** Where the Graph API lives (default {@link #DEFAULT_BASE_URL}); for tests and proxies. */
-    public Builder baseUrl(String baseUrl) {
-      return baseUrl(HttpUrl.get(baseUrl));
-    }
-
-    public Builder baseUrl(HttpUrl baseUrl) {
-      if (!baseUrl.toString().endsWith("/")) {
-        throw new IllegalArgumentException("baseUrl: must end in /, was " + baseUrl);
-      }
-      this.baseUrl = baseUrl;
+    /**
+     * Where the Graph API lives (default {@link #DEFAULT_BASE_URL}); for tests and proxies. A path is
+     * kept as a prefix; the version, audience and edge follow it.
+     *
+     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding a
+     *     version path ({@code baseUrl: expected a base URL like https://graph.facebook.com, without
+     *     /v24.0/…})
+     */
+    public Builder baseUrl(@Nullable String baseUrl) {
+      this.baseUrl = checkBaseUrl(baseUrl);
       return this;
     }
 
-    /** The client to send with; share yours (derive with {@code newBuilder()}). */
-    public Builder client(OkHttpClient client) {
-      this.client = Objects.requireNonNull(client, "client");
+    /**
+     * As {@link #baseUrl(String)}, e.g. with {@code FakeMetaServer.url()}.
+     *
+     * @throws IllegalArgumentException as {@link #baseUrl(String)}
+     */
+    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
+      return baseUrl(baseUrl == null ? null : baseUrl.toString());
+    }
+
+    /**
+     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
+     * default.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
+      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
       return this;
     }
 
-    /** Rows per request, 1–10,000 (default 10,000). */
+    /**
+     * Rows per request, 1–10,000 (default 10,000).
+     *
+     * @throws IllegalArgumentException if out of range
+     */
     public Builder maxRowsPerRequest(int maxRows) {
       if (maxRows < 1 || maxRows > MAX_ROWS_PER_REQUEST) {
         throw new IllegalArgumentException("maxRowsPerRequest: must be 1–10000, was " + maxRows);
@@ -381,8 +418,11 @@ public final class MetaCustomAudienceDestination implements Destination {
     /**
      * How long to wait after a rate-limit error when Meta gives no {@code Retry-After} (default 1
      * minute; Meta's limits are per rolling hour, so short waits mostly fail again).
+     *
+     * @throws IllegalArgumentException if null or negative
      */
-    public Builder rateLimitBackoff(Duration backoff) {
+    public Builder rateLimitBackoff(@Nullable Duration backoff) {
+      Settings.require("rateLimitBackoff", backoff);
       if (backoff.isNegative()) {
         throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
       }
@@ -396,20 +436,33 @@ public final class MetaCustomAudienceDestination implements Destination {
       return this;
     }
 
-    /** Where {@link #replace} session ids come from (default random); for tests. */
-    public Builder sessionIds(LongSupplier sessionIds) {
-      this.sessionIds = Objects.requireNonNull(sessionIds, "sessionIds");
+    /**
+     * Where {@link #replace} session ids come from (default random); for tests.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder sessionIds(@Nullable LongSupplier sessionIds) {
+      this.sessionIds = Settings.require("sessionIds", sessionIds);
       return this;
     }
 
-    /** The clock for {@code Retry-After} dates. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+    /**
+     * The clock for {@code Retry-After} dates.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clock(@Nullable Clock clock) {
+      this.clock = Settings.require("clock", clock);
       return this;
     }
 
-    /** @throws NullPointerException naming {@code accessToken} if unset */
+    /**
+     * Builds the destination.
+     *
+     * @throws IllegalStateException {@code accessToken: required, was not set}
+     */
     public MetaCustomAudienceDestination build() {
+      Settings.requireSet("accessToken", accessToken);
       return new MetaCustomAudienceDestination(this);
     }
   }

@@ -1,6 +1,8 @@
 package dev.outlane.ads.testing;
 
 import dev.outlane.ads.internal.Json;
+import dev.outlane.destination.Settings;
+import dev.outlane.testing.Fault;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -8,16 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A fake Data Manager API ({@code POST /v1/audienceMembers:ingest} and {@code :remove}) as a
- * MockWebServer {@link Dispatcher}.
+ * A fake Data Manager API ({@code POST /v1/audienceMembers:ingest} and {@code :remove}) running on
+ * its own loopback MockWebServer: {@code FakeGoogleDataManagerServer.start("token")}, then give
+ * {@link #url()} to {@code GoogleDataManagerDestination.Builder.baseUrl} and {@link #close()} it after.
  *
  * <p>It validates like Google: {@code Authorization: Bearer <token>} (else 401 {@code
  * UNAUTHENTICATED}); at least one destination with {@code operatingAccount} and {@code
@@ -26,20 +29,103 @@ import org.jspecify.annotations.Nullable;
  * 64 lower-case hex values ({@code INVALID_SHA256_FORMAT}). Errors use Google's shape {@code
  * {"error":{"code","message","status","details":[{"@type":…ErrorInfo,"reason"}]}}}. It remembers
  * each audience's identifiers. Failures are scripted with {@link #failNext} and {@link
- * #failNextWithQuotaExhausted}. Thread-safe.
+ * #failNextWithQuotaExhausted}, or with {@link #enqueueFault}. Thread-safe.
  */
-public final class FakeGoogleDataManagerServer extends Dispatcher {
+public final class FakeGoogleDataManagerServer implements AutoCloseable {
   private final String accessToken;
   private final Deque<MockResponse> failures = new ArrayDeque<>();
   private final Map<String, Set<String>> audiences = new HashMap<>();
   private long requestIds;
+  private final RunningServer server;
 
-  private FakeGoogleDataManagerServer(String accessToken) {
-    this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
+  private FakeGoogleDataManagerServer(@Nullable String accessToken) {
+    this.accessToken = Settings.requireText("accessToken", accessToken);
+    // Last: the server's threads start here and see every field above.
+    this.server = new RunningServer("Google Data Manager", new RunningServer.Answers() {
+      @Override
+      public MockResponse answer(RecordedRequest request) {
+        return dispatch(request);
+      }
+
+      @Override
+      public MockResponse status(int status) {
+        return error(status, status >= 500 ? "UNAVAILABLE" : "INVALID_ARGUMENT", "The service is currently unavailable.",
+            null);
+      }
+
+      @Override
+      public MockResponse tooManyRequests() {
+        return error(429, "RESOURCE_EXHAUSTED", "Quota exceeded.", "RESOURCE_EXHAUSTED");
+      }
+    });
   }
 
-  public static FakeGoogleDataManagerServer create(String accessToken) {
+  /**
+   * Starts a fake on a free loopback port accepting the OAuth access token {@code accessToken}.
+   *
+   * @throws IllegalArgumentException {@code accessToken: required, was null} (or blank)
+   * @throws IllegalStateException if the server cannot start
+   */
+  public static FakeGoogleDataManagerServer start(@Nullable String accessToken) {
     return new FakeGoogleDataManagerServer(accessToken);
+  }
+
+  /** The base URL, a loopback {@code http://…:PORT/}: pass it to the destination builder's {@code baseUrl}. */
+  public HttpUrl url() {
+    return server.url();
+  }
+
+  /**
+   * Answers the next request that has no fault yet with {@code fault} instead of the normal answer
+   * (see {@link Fault}: a status, a 429 with {@code Retry-After}, a connection dropped after the
+   * request was processed, a stall, a slow answer). Faults apply before the fake looks at the
+   * request, and before any {@code failNext…} script.
+   *
+   * @throws NullPointerException if {@code fault} is null
+   */
+  public FakeGoogleDataManagerServer enqueueFault(Fault fault) {
+    server.enqueueFault(fault);
+    return this;
+  }
+
+  /**
+   * Enqueues {@code fault} {@code times} times.
+   *
+   * @throws IllegalArgumentException if {@code times} is negative
+   */
+  public FakeGoogleDataManagerServer enqueueFault(Fault fault, int times) {
+    if (times < 0) {
+      throw new IllegalArgumentException("times: must be ≥ 0, was " + times);
+    }
+    for (int i = 0; i < times; i++) {
+      server.enqueueFault(fault);
+    }
+    return this;
+  }
+
+  /** How many requests reached the fake, answered or scripted to fail. */
+  public int requestCount() {
+    return server.requestCount();
+  }
+
+  /**
+   * The next request the fake received, in arrival order, waiting up to 5 seconds.
+   *
+   * @throws IllegalStateException if none arrives in time
+   */
+  public RecordedRequest takeRequest() {
+    return server.takeRequest();
+  }
+
+  /** The underlying server, for anything this class does not cover. */
+  public MockWebServer mockWebServer() {
+    return server.mockWebServer();
+  }
+
+  /** Stops the server. */
+  @Override
+  public void close() {
+    server.close();
   }
 
   /** The next request gets this error. */
@@ -60,8 +146,7 @@ public final class FakeGoogleDataManagerServer extends Dispatcher {
     return Set.copyOf(audiences.getOrDefault(productDestinationId, Set.of()));
   }
 
-  @Override
-  public synchronized MockResponse dispatch(RecordedRequest request) {
+  private synchronized MockResponse dispatch(RecordedRequest request) {
     String path = request.getUrl().encodedPath();
     boolean ingest = path.equals("/v1/audienceMembers:ingest");
     if ((!ingest && !path.equals("/v1/audienceMembers:remove")) || !request.getMethod().equals("POST")) {

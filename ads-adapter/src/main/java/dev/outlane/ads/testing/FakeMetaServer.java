@@ -1,6 +1,8 @@
 package dev.outlane.ads.testing;
 
 import dev.outlane.ads.internal.Json;
+import dev.outlane.destination.Settings;
+import dev.outlane.testing.Fault;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -14,16 +16,26 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
+import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A fake Graph API for Custom Audiences ({@code /{version}/{audience_id}/users} POST and DELETE,
- * {@code /usersreplace}) and the Conversions API ({@code /{version}/{pixel_id}/events}), as a
- * MockWebServer {@link Dispatcher}: {@code server.setDispatcher(FakeMetaServer.create("token"))}.
+ * {@code /usersreplace}) and the Conversions API ({@code /{version}/{pixel_id}/events}), running on
+ * its own loopback MockWebServer:
+ *
+ * <pre>{@code
+ * try (FakeMetaServer meta = FakeMetaServer.start("token")) {
+ *   MetaCustomAudienceDestination audience = MetaCustomAudienceDestination.builder()
+ *       .accessToken("token").baseUrl(meta.url()).build();
+ *   // … deliver …
+ *   assertThat(meta.audienceEmailHashes("6001")).hasSize(1);
+ * }
+ * }</pre>
  *
  * <p>It validates like Meta: the {@code access_token} parameter must be present and equal to the
  * configured token (else error 190, {@code OAuthException}); {@code payload} must have a known
@@ -35,10 +47,11 @@ import org.jspecify.annotations.Nullable;
  * {"error":{"message","type","code","error_subcode","fbtrace_id"}}}.
  *
  * <p>It remembers each audience's rows so a test can assert the final content, or, made with
- * {@link #countingOnly}, only counts them (for multi-million-member load tests). Failures are
- * scripted with {@link #failNext}. Thread-safe: MockWebServer dispatches on its own threads.
+ * {@link Builder#countingOnly}, only counts them (for multi-million-member load tests). Failures are
+ * scripted with {@link #failNext} and its variants (Meta's own error codes) or, as on every Outlane
+ * fake, with {@link #enqueueFault}. Thread-safe: MockWebServer dispatches on its own threads.
  */
-public final class FakeMetaServer extends Dispatcher {
+public final class FakeMetaServer implements AutoCloseable {
   static final Set<String> SCHEMA_KEYS = Set.of("EMAIL", "PHONE", "EXTERN_ID", "MADID", "FN", "LN", "FI", "GEN",
       "DOBY", "DOBM", "DOBD", "CT", "ST", "ZIP", "COUNTRY", "LOOKALIKE_VALUE");
   static final Set<String> HASHED_KEYS = Set.of("EMAIL", "PHONE", "FN", "LN", "FI", "GEN", "DOBY", "DOBM", "DOBD",
@@ -56,26 +69,128 @@ public final class FakeMetaServer extends Dispatcher {
   private final Map<Long, Set<List<String>>> replaceSessions = new HashMap<>();
   private final Map<String, List<Map<String, Object>>> events = new HashMap<>();
   private long trace;
+  private final RunningServer server;
 
-  private FakeMetaServer(String accessToken, boolean keepMembers, Clock clock) {
-    this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
-    this.keepMembers = keepMembers;
-    this.clock = Objects.requireNonNull(clock, "clock");
+  private FakeMetaServer(Builder b) {
+    this.accessToken = b.accessToken;
+    this.keepMembers = b.keepMembers;
+    this.clock = b.clock;
+    // Last: the server's threads start here and see every field above.
+    this.server = new RunningServer("Meta", this::dispatch);
   }
 
-  /** A fake that accepts {@code accessToken} and remembers every audience's rows. */
-  public static FakeMetaServer create(String accessToken) {
-    return new FakeMetaServer(accessToken, true, Clock.systemUTC());
+  /**
+   * Starts a fake on a free loopback port that accepts {@code accessToken} and remembers every
+   * audience's rows.
+   *
+   * @throws IllegalArgumentException {@code accessToken: required, was null} (or blank)
+   * @throws IllegalStateException if the server cannot start
+   */
+  public static FakeMetaServer start(@Nullable String accessToken) {
+    return builder(accessToken).start();
   }
 
-  /** As {@link #create}, measuring CAPI event age with {@code clock}. */
-  public static FakeMetaServer create(String accessToken, Clock clock) {
-    return new FakeMetaServer(accessToken, true, clock);
+  /**
+   * A builder for a fake that accepts {@code accessToken}, for a clock or counting only.
+   *
+   * @throws IllegalArgumentException {@code accessToken: required, was null} (or blank)
+   */
+  public static Builder builder(@Nullable String accessToken) {
+    return new Builder(accessToken);
   }
 
-  /** A fake that validates and counts rows but keeps no membership: memory stays flat. */
-  public static FakeMetaServer countingOnly(String accessToken) {
-    return new FakeMetaServer(accessToken, false, Clock.systemUTC());
+  /** Configures a {@link FakeMetaServer}. Not thread-safe. */
+  public static final class Builder {
+    private final String accessToken;
+    private boolean keepMembers = true;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(@Nullable String accessToken) {
+      this.accessToken = Settings.requireText("accessToken", accessToken);
+    }
+
+    /**
+     * The clock CAPI event age is measured with (default the system UTC clock).
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clock(@Nullable Clock clock) {
+      this.clock = Settings.require("clock", clock);
+      return this;
+    }
+
+    /** Validate and count rows but keep no membership, so memory stays flat (load tests). */
+    public Builder countingOnly() {
+      this.keepMembers = false;
+      return this;
+    }
+
+    /**
+     * Starts the fake on a free loopback port.
+     *
+     * @throws IllegalStateException if the server cannot start
+     */
+    public FakeMetaServer start() {
+      return new FakeMetaServer(this);
+    }
+  }
+
+  /** The base URL, a loopback {@code http://…:PORT/}: pass it to the destination builder's {@code baseUrl}. */
+  public HttpUrl url() {
+    return server.url();
+  }
+
+  /**
+   * Answers the next request that has no fault yet with {@code fault} instead of the normal answer
+   * (see {@link Fault}: a status, a 429 with {@code Retry-After}, a connection dropped after the
+   * request was processed, a stall, a slow answer). Faults apply before the fake looks at the
+   * request, and before any {@code failNext…} script.
+   *
+   * @throws NullPointerException if {@code fault} is null
+   */
+  public FakeMetaServer enqueueFault(Fault fault) {
+    server.enqueueFault(fault);
+    return this;
+  }
+
+  /**
+   * Enqueues {@code fault} {@code times} times.
+   *
+   * @throws IllegalArgumentException if {@code times} is negative
+   */
+  public FakeMetaServer enqueueFault(Fault fault, int times) {
+    if (times < 0) {
+      throw new IllegalArgumentException("times: must be ≥ 0, was " + times);
+    }
+    for (int i = 0; i < times; i++) {
+      server.enqueueFault(fault);
+    }
+    return this;
+  }
+
+  /** How many requests reached the fake, answered or scripted to fail. */
+  public int requestCount() {
+    return server.requestCount();
+  }
+
+  /**
+   * The next request the fake received, in arrival order, waiting up to 5 seconds.
+   *
+   * @throws IllegalStateException if none arrives in time
+   */
+  public RecordedRequest takeRequest() {
+    return server.takeRequest();
+  }
+
+  /** The underlying server, for anything this class does not cover. */
+  public MockWebServer mockWebServer() {
+    return server.mockWebServer();
+  }
+
+  /** Stops the server. */
+  @Override
+  public void close() {
+    server.close();
   }
 
   // ------------------------------------------------------------------ scripting
@@ -140,14 +255,13 @@ public final class FakeMetaServer extends Dispatcher {
 
   private void requireKeeping() {
     if (!keepMembers) {
-      throw new IllegalStateException("this FakeMetaServer counts only; use FakeMetaServer.create to keep members");
+      throw new IllegalStateException("this FakeMetaServer counts only; build it without countingOnly() to keep members");
     }
   }
 
   // ------------------------------------------------------------------ dispatch
 
-  @Override
-  public synchronized MockResponse dispatch(RecordedRequest request) {
+  private synchronized MockResponse dispatch(RecordedRequest request) {
     List<String> path = request.getUrl().pathSegments();
     if (path.size() != 3 || !path.get(0).matches("v\\d+\\.\\d+")) {
       return error(400, 2500, null, "OAuthException", "Unknown path components: " + request.getUrl().encodedPath(), null);

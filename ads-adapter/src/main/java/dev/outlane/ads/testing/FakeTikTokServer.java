@@ -1,6 +1,8 @@
 package dev.outlane.ads.testing;
 
 import dev.outlane.ads.internal.Json;
+import dev.outlane.destination.Settings;
+import dev.outlane.testing.Fault;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -8,15 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.HttpUrl;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fake TikTok Business API segment-mapping endpoint ({@code POST /open_api/v1.3/segment/mapping/})
- * as a MockWebServer {@link Dispatcher}.
+ * running on its own loopback MockWebServer: {@code FakeTikTokServer.start("token")}, then give
+ * {@link #url()} to {@code TikTokAudienceDestination.Builder.baseUrl} and {@link #close()} it after.
  *
  * <p>Like TikTok, it answers HTTP 200 with {@code {"code","message","request_id","data"}} and reports
  * problems through a non-zero {@code code}: 40105 for a missing or wrong {@code Access-Token}
@@ -24,9 +28,9 @@ import mockwebserver3.RecordedRequest;
  * {@code add}/{@code delete}, an unknown {@code id_schema} entry, more {@code batch_data} entries than
  * the limit, an inner array whose width differs from {@code id_schema}, an {@code id} that is not 64
  * lower-case hex). It remembers each audience's ids. Failures are scripted with {@link
- * #failNextWithCode} and {@link #failNextWithHttpStatus}. Thread-safe.
+ * #failNextWithCode} and {@link #failNextWithHttpStatus}, or with {@link #enqueueFault}. Thread-safe.
  */
-public final class FakeTikTokServer extends Dispatcher {
+public final class FakeTikTokServer implements AutoCloseable {
   static final Set<String> SCHEMAS = Set.of("EMAIL_SHA256", "PHONE_SHA256", "IDFA_SHA256", "GAID_SHA256",
       "FIRST_SHA256_MAID", "IDFA_MD5", "GAID_MD5");
   static final String PATH = "/open_api/v1.3/segment/mapping/";
@@ -36,20 +40,92 @@ public final class FakeTikTokServer extends Dispatcher {
   private final Deque<MockResponse> failures = new ArrayDeque<>();
   private final Map<String, Set<String>> audiences = new HashMap<>();
   private long requestIds;
+  private final RunningServer server;
 
-  private FakeTikTokServer(String accessToken, int maxItems) {
-    this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
+  private FakeTikTokServer(@Nullable String accessToken, int maxItems) {
+    this.accessToken = Settings.requireText("accessToken", accessToken);
     this.maxItems = maxItems;
+    // Last: the server's threads start here and see every field above.
+    this.server = new RunningServer("TikTok", this::dispatch);
   }
 
-  /** A fake accepting {@code accessToken}, with a 1,000-entry {@code batch_data} limit. */
-  public static FakeTikTokServer create(String accessToken) {
+  /**
+   * Starts a fake on a free loopback port accepting {@code accessToken}, with a 1,000-entry {@code
+   * batch_data} limit.
+   *
+   * @throws IllegalArgumentException {@code accessToken: required, was null} (or blank)
+   * @throws IllegalStateException if the server cannot start
+   */
+  public static FakeTikTokServer start(@Nullable String accessToken) {
     return new FakeTikTokServer(accessToken, 1_000);
   }
 
-  /** A fake with another {@code batch_data} limit. */
-  public static FakeTikTokServer create(String accessToken, int maxItemsPerRequest) {
+  /**
+   * Starts a fake with another {@code batch_data} limit.
+   *
+   * @throws IllegalArgumentException {@code accessToken: required, was null} (or blank)
+   * @throws IllegalStateException if the server cannot start
+   */
+  public static FakeTikTokServer start(@Nullable String accessToken, int maxItemsPerRequest) {
     return new FakeTikTokServer(accessToken, maxItemsPerRequest);
+  }
+
+  /** The base URL, a loopback {@code http://…:PORT/}: pass it to the destination builder's {@code baseUrl}. */
+  public HttpUrl url() {
+    return server.url();
+  }
+
+  /**
+   * Answers the next request that has no fault yet with {@code fault} instead of the normal answer
+   * (see {@link Fault}: a status, a 429 with {@code Retry-After}, a connection dropped after the
+   * request was processed, a stall, a slow answer). Faults apply before the fake looks at the
+   * request, and before any {@code failNext…} script.
+   *
+   * @throws NullPointerException if {@code fault} is null
+   */
+  public FakeTikTokServer enqueueFault(Fault fault) {
+    server.enqueueFault(fault);
+    return this;
+  }
+
+  /**
+   * Enqueues {@code fault} {@code times} times.
+   *
+   * @throws IllegalArgumentException if {@code times} is negative
+   */
+  public FakeTikTokServer enqueueFault(Fault fault, int times) {
+    if (times < 0) {
+      throw new IllegalArgumentException("times: must be ≥ 0, was " + times);
+    }
+    for (int i = 0; i < times; i++) {
+      server.enqueueFault(fault);
+    }
+    return this;
+  }
+
+  /** How many requests reached the fake, answered or scripted to fail. */
+  public int requestCount() {
+    return server.requestCount();
+  }
+
+  /**
+   * The next request the fake received, in arrival order, waiting up to 5 seconds.
+   *
+   * @throws IllegalStateException if none arrives in time
+   */
+  public RecordedRequest takeRequest() {
+    return server.takeRequest();
+  }
+
+  /** The underlying server, for anything this class does not cover. */
+  public MockWebServer mockWebServer() {
+    return server.mockWebServer();
+  }
+
+  /** Stops the server. */
+  @Override
+  public void close() {
+    server.close();
   }
 
   /** The next request gets HTTP 200 with this non-zero code. */
@@ -69,8 +145,7 @@ public final class FakeTikTokServer extends Dispatcher {
     return Set.copyOf(audiences.getOrDefault(audienceId, Set.of()));
   }
 
-  @Override
-  public synchronized MockResponse dispatch(RecordedRequest request) {
+  private synchronized MockResponse dispatch(RecordedRequest request) {
     if (!request.getUrl().encodedPath().equals(PATH) || !request.getMethod().equals("POST")) {
       return new MockResponse.Builder().code(404).body("").build();
     }

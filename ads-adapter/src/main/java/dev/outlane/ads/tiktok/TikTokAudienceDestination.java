@@ -10,16 +10,19 @@ import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
+import dev.outlane.destination.Settings;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -60,6 +63,8 @@ public final class TikTokAudienceDestination implements Destination {
   public static final Set<Long> DEFAULT_RATE_LIMIT_CODES = Set.of(40100L, 42900L);
   public static final Set<Long> DEFAULT_SERVER_CODES = Set.of(50000L, 50002L);
   public static final Set<Long> DEFAULT_AUTH_CODES = Set.of(40001L, 40102L, 40104L, 40105L);
+  /** Every Business API path starts with {@code open_api}; a base URL must not hold it. */
+  private static final Pattern API_SEGMENT = Pattern.compile("open_api");
   static final String DEFAULT_RATE_LIMIT_CODES_DOC = "40100 and 42900";
   static final String DEFAULT_SERVER_CODES_DOC = "50000 and 50002";
   static final String DEFAULT_AUTH_CODES_DOC = "40001, 40102, 40104 and 40105";
@@ -81,13 +86,10 @@ public final class TikTokAudienceDestination implements Destination {
 
   private TikTokAudienceDestination(Builder b) {
     this.name = b.name;
-    this.accessToken = Objects.requireNonNull(b.accessToken, "accessToken: required");
-    if (b.advertiserIds.isEmpty()) {
-      throw new IllegalStateException("advertiserIds: at least one is required");
-    }
+    this.accessToken = Objects.requireNonNull(b.accessToken);
     this.advertiserIds = List.copyOf(b.advertiserIds);
     this.baseUrl = b.baseUrl;
-    this.client = b.client == null ? new OkHttpClient() : b.client;
+    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
     this.maxItems = b.maxItems;
     this.rateLimitCodes = b.rateLimitCodes;
     this.serverCodes = b.serverCodes;
@@ -241,13 +243,18 @@ public final class TikTokAudienceDestination implements Destination {
     return "TikTokAudienceDestination{name=" + name + ", advertiserIds=" + advertiserIds + ", baseUrl=" + baseUrl + "}";
   }
 
-  /** Configures a {@link TikTokAudienceDestination}. Setters validate at once. Not thread-safe. */
+  /**
+   * Configures a {@link TikTokAudienceDestination}, following {@link Settings}' rule: setters check
+   * values at once and throw {@link IllegalArgumentException} naming the setting and the reason
+   * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
+   * for a required setting never set. Messages never repeat a value. Not thread-safe.
+   */
   public static final class Builder {
     private String name = "tiktok-audience";
     private @Nullable String accessToken;
     private List<String> advertiserIds = List.of();
     private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient client;
+    private @Nullable OkHttpClient okHttpClient;
     private int maxItems = DEFAULT_MAX_ITEMS_PER_REQUEST;
     private Set<Long> rateLimitCodes = DEFAULT_RATE_LIMIT_CODES;
     private Set<Long> serverCodes = DEFAULT_SERVER_CODES;
@@ -258,53 +265,91 @@ public final class TikTokAudienceDestination implements Destination {
 
     private Builder() {}
 
-    public Builder name(String name) {
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name: must not be blank");
-      }
-      this.name = name;
+    /**
+     * The destination's name in keys and metrics (default {@code tiktok-audience}).
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder name(@Nullable String name) {
+      this.name = Settings.requireText("name", name);
       return this;
     }
 
-    /** The Business API access token, sent as the {@code Access-Token} header. Never logged. */
-    public Builder accessToken(String accessToken) {
-      if (accessToken.isBlank()) {
-        throw new IllegalArgumentException("accessToken: must not be blank");
-      }
-      this.accessToken = accessToken;
+    /**
+     * The Business API access token, sent as the {@code Access-Token} header. Required. Never logged.
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder accessToken(@Nullable String accessToken) {
+      this.accessToken = Settings.requireText("accessToken", accessToken);
       return this;
     }
 
-    /** The advertiser accounts the audiences belong to. */
-    public Builder advertiserIds(List<String> advertiserIds) {
+    /**
+     * The advertiser accounts the audiences belong to. At least one is required.
+     *
+     * @throws IllegalArgumentException if the list is null or holds a null or blank id
+     */
+    public Builder advertiserIds(@Nullable List<@Nullable String> advertiserIds) {
+      Settings.require("advertiserIds", advertiserIds);
+      List<String> ids = new ArrayList<>(advertiserIds.size());
       for (String id : advertiserIds) {
-        if (id.isBlank()) {
-          throw new IllegalArgumentException("advertiserIds: must not contain a blank id");
+        if (id == null || id.isBlank()) {
+          throw new IllegalArgumentException("advertiserIds: must not contain a " + (id == null ? "null" : "blank") + " id");
         }
+        ids.add(id);
       }
-      this.advertiserIds = List.copyOf(advertiserIds);
+      this.advertiserIds = List.copyOf(ids);
       return this;
     }
 
-    public Builder advertiserIds(String... advertiserIds) {
-      return advertiserIds(List.of(advertiserIds));
+    /**
+     * As {@link #advertiserIds(List)}.
+     *
+     * @throws IllegalArgumentException as {@link #advertiserIds(List)}
+     */
+    public Builder advertiserIds(@Nullable String... advertiserIds) {
+      return advertiserIds(advertiserIds == null ? null : Arrays.asList(advertiserIds));
     }
 
-    public Builder baseUrl(String baseUrl) {
-      HttpUrl url = HttpUrl.get(baseUrl);
-      if (!url.toString().endsWith("/")) {
-        throw new IllegalArgumentException("baseUrl: must end in /, was " + baseUrl);
-      }
-      this.baseUrl = url;
+    /**
+     * Where the Business API lives (default {@link #DEFAULT_BASE_URL}); for tests and proxies. A path
+     * is kept as a prefix; {@code open_api/v1.3/…} follows it.
+     *
+     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding the
+     *     API path ({@code baseUrl: expected a base URL like https://business-api.tiktok.com, without
+     *     /open_api/v1.3/…})
+     */
+    public Builder baseUrl(@Nullable String baseUrl) {
+      this.baseUrl = Http.baseUrl("baseUrl", baseUrl, "https://business-api.tiktok.com", API_SEGMENT, "/open_api/v1.3/…");
       return this;
     }
 
-    public Builder client(OkHttpClient client) {
-      this.client = Objects.requireNonNull(client, "client");
+    /**
+     * As {@link #baseUrl(String)}, e.g. with {@code FakeTikTokServer.url()}.
+     *
+     * @throws IllegalArgumentException as {@link #baseUrl(String)}
+     */
+    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
+      return baseUrl(baseUrl == null ? null : baseUrl.toString());
+    }
+
+    /**
+     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
+     * default.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
+      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
       return this;
     }
 
-    /** People per request, 1–10,000 (default 1,000; TikTok's real limit is unpublished). */
+    /**
+     * People per request, 1–10,000 (default 1,000; TikTok's real limit is unpublished).
+     *
+     * @throws IllegalArgumentException if out of range
+     */
     public Builder maxItemsPerRequest(int maxItems) {
       if (maxItems < 1 || maxItems > 10_000) {
         throw new IllegalArgumentException("maxItemsPerRequest: must be 1–10000, was " + maxItems);
@@ -313,25 +358,43 @@ public final class TikTokAudienceDestination implements Destination {
       return this;
     }
 
-    /** Body codes meaning "slow down" (retryable after the backoff). */
-    public Builder rateLimitCodes(Set<Long> codes) {
-      this.rateLimitCodes = Set.copyOf(codes);
+    /**
+     * Body codes meaning "slow down" (retryable after the backoff).
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder rateLimitCodes(@Nullable Set<Long> codes) {
+      this.rateLimitCodes = Set.copyOf(Settings.require("rateLimitCodes", codes));
       return this;
     }
 
-    /** Body codes meaning a transient server error (retryable). */
-    public Builder serverErrorCodes(Set<Long> codes) {
-      this.serverCodes = Set.copyOf(codes);
+    /**
+     * Body codes meaning a transient server error (retryable).
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder serverErrorCodes(@Nullable Set<Long> codes) {
+      this.serverCodes = Set.copyOf(Settings.require("serverErrorCodes", codes));
       return this;
     }
 
-    /** Body codes meaning the access token is invalid, expired or lacks permission (rejected). */
-    public Builder authErrorCodes(Set<Long> codes) {
-      this.authCodes = Set.copyOf(codes);
+    /**
+     * Body codes meaning the access token is invalid, expired or lacks permission (rejected).
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder authErrorCodes(@Nullable Set<Long> codes) {
+      this.authCodes = Set.copyOf(Settings.require("authErrorCodes", codes));
       return this;
     }
 
-    public Builder rateLimitBackoff(Duration backoff) {
+    /**
+     * How long to wait after a rate-limit code (default 30 s).
+     *
+     * @throws IllegalArgumentException if null or negative
+     */
+    public Builder rateLimitBackoff(@Nullable Duration backoff) {
+      Settings.require("rateLimitBackoff", backoff);
       if (backoff.isNegative()) {
         throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
       }
@@ -339,8 +402,13 @@ public final class TikTokAudienceDestination implements Destination {
       return this;
     }
 
-    /** The hashing profile (default {@link HashingProfile#TIKTOK}); must be a TikTok profile. */
-    public Builder hashingProfile(HashingProfile profile) {
+    /**
+     * The hashing profile (default {@link HashingProfile#TIKTOK}); must be a TikTok profile.
+     *
+     * @throws IllegalArgumentException if null or not a TikTok profile
+     */
+    public Builder hashingProfile(@Nullable HashingProfile profile) {
+      Settings.require("hashingProfile", profile);
       if (!profile.name().equals("tiktok")) {
         throw new IllegalArgumentException("hashingProfile: must be a tiktok profile, was " + profile.name());
       }
@@ -348,16 +416,25 @@ public final class TikTokAudienceDestination implements Destination {
       return this;
     }
 
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+    /**
+     * The clock for {@code Retry-After} dates.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clock(@Nullable Clock clock) {
+      this.clock = Settings.require("clock", clock);
       return this;
     }
 
     /**
-     * @throws NullPointerException naming {@code accessToken} if unset
-     * @throws IllegalStateException if no advertiser id was given
+     * Builds the destination.
+     *
+     * @throws IllegalStateException {@code accessToken: required, was not set}, or {@code
+     *     advertiserIds: required, was not set} if no advertiser id was given
      */
     public TikTokAudienceDestination build() {
+      Settings.requireSet("accessToken", accessToken);
+      Settings.requireSet("advertiserIds", advertiserIds.isEmpty() ? null : advertiserIds);
       return new TikTokAudienceDestination(this);
     }
   }

@@ -22,20 +22,18 @@ import org.junit.jupiter.api.Test;
 
 class GoogleDataManagerDestinationTest {
   private static final String TOKEN = "ya29.secret";
-  private final MockWebServer server = new MockWebServer();
-  private final FakeGoogleDataManagerServer google = FakeGoogleDataManagerServer.create(TOKEN);
+  private final FakeGoogleDataManagerServer google = FakeGoogleDataManagerServer.start(TOKEN);
+  private final MockWebServer server = google.mockWebServer();
   private GoogleDataManagerDestination destination;
 
   @BeforeEach
   void start() throws Exception {
-    server.setDispatcher(google);
-    server.start();
     destination = builder(() -> TOKEN).build();
   }
 
   private GoogleDataManagerDestination.Builder builder(AccessTokenProvider tokens) {
     return GoogleDataManagerDestination.builder().accessTokenProvider(tokens)
-        .operatingAccount("GOOGLE_ADS", "123-456-7890").baseUrl(server.url("/").toString());
+        .operatingAccount("GOOGLE_ADS", "123-456-7890").baseUrl(google.url().toString());
   }
 
   @AfterEach
@@ -143,9 +141,11 @@ class GoogleDataManagerDestinationTest {
   @Test
   void theBuilderValidatesAccountsAndConsentAsTheyAreSet() {
     assertThatThrownBy(() -> GoogleDataManagerDestination.builder().operatingAccount("ADS", "1"))
-        .hasMessage("operatingAccount: accountType \"ADS\" is not one of [DATA_PARTNER, DISPLAY_VIDEO_ADVERTISER, "
+        .hasMessage("operatingAccount.accountType: must be one of [DATA_PARTNER, DISPLAY_VIDEO_ADVERTISER, "
             + "DISPLAY_VIDEO_PARTNER, GOOGLE_ADS]");
+    assertThatThrownBy(() -> GoogleDataManagerDestination.builder().operatingAccount("GOOGLE_ADS", "12x4"))
+        .hasMessage("operatingAccount.accountId: must be digits (dashes allowed)");
     assertThatThrownBy(() -> GoogleDataManagerDestination.builder().consent("YES", null))
-        .hasMessage("consent.adUserData: must be CONSENT_GRANTED or CONSENT_DENIED, was \"YES\"");
+        .hasMessage("consent.adUserData: must be CONSENT_GRANTED or CONSENT_DENIED");
   }
 }

@@ -25,17 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 class MetaAudienceSyncTest {
   private static final String TOKEN = "EAAB-sync-token";
   @TempDir Path state;
-  private final MockWebServer server = new MockWebServer();
-  private final FakeMetaServer meta = FakeMetaServer.create(TOKEN);
+  private final FakeMetaServer meta = FakeMetaServer.start(TOKEN);
+  private final MockWebServer server = meta.mockWebServer();
   private AudienceSync sync;
   private DestinationAudienceSink sink;
 
   @BeforeEach
   void start() throws Exception {
-    server.setDispatcher(meta);
-    server.start();
     MetaCustomAudienceDestination destination = MetaCustomAudienceDestination.builder().accessToken(TOKEN)
-        .baseUrl(server.url("/")).maxRowsPerRequest(3).build();
+        .baseUrl(meta.url()).maxRowsPerRequest(3).build();
     sink = DestinationAudienceSink.of(destination, "2385");
     sync = AudienceSync.builder().stateDirectory(state).audience("cart-recovery").destination(destination.name())
         .hashingProfile(HashingProfile.META).batchSize(4).build();

@@ -28,16 +28,14 @@ import org.junit.jupiter.api.Test;
 class MetaConversionsDestinationTest {
   private static final String TOKEN = "EAAB-capi-token";
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  private final MockWebServer server = new MockWebServer();
-  private final FakeMetaServer meta = FakeMetaServer.create(TOKEN, CLOCK);
+  private final FakeMetaServer meta = FakeMetaServer.builder(TOKEN).clock(CLOCK).start();
+  private final MockWebServer server = meta.mockWebServer();
   private MetaConversionsDestination destination;
 
   @BeforeEach
   void start() throws Exception {
-    server.setDispatcher(meta);
-    server.start();
     destination = MetaConversionsDestination.builder().accessToken(TOKEN).pixelId("998877")
-        .baseUrl(server.url("/").toString()).clock(CLOCK).build();
+        .baseUrl(meta.url().toString()).clock(CLOCK).build();
   }
 
   @AfterEach
@@ -83,7 +81,7 @@ class MetaConversionsDestinationTest {
   @Test
   void theFakeFailsTheWholeRequestForOneStaleEventLikeMeta() {
     MetaConversionsDestination lateClock = MetaConversionsDestination.builder().accessToken(TOKEN).pixelId("998877")
-        .baseUrl(server.url("/").toString()).clock(Clock.fixed(NOW.minus(Duration.ofDays(30)), ZoneOffset.UTC)).build();
+        .baseUrl(meta.url().toString()).clock(Clock.fixed(NOW.minus(Duration.ofDays(30)), ZoneOffset.UTC)).build();
     DeliveryItem stale = event("c2", NOW.minus(Duration.ofDays(8)), Map.of());
 
     Outcome outcome = lateClock.deliver(List.of(stale)).get(0);
@@ -146,9 +144,28 @@ class MetaConversionsDestinationTest {
   }
 
   @Test
+  void aHugeCartValueIsSentInScientificNotationInBoundedMemory() throws Exception {
+    DeliveryItem normal = event("c1", NOW.minusSeconds(60), Map.of());
+    dev.outlane.contract.RetentionEvent poisoned = normal.event().toBuilder()
+        .commerce(new dev.outlane.contract.Commerce(new java.math.BigDecimal("1e999999999"), "USD", List.of(), null))
+        .build();
+    DeliveryItem item = new DeliveryItem(normal.idempotencyKey(), poisoned, normal.identity(), normal.hashed(),
+        normal.target(), normal.action(), normal.options(), normal.attempt());
+    Runtime r = Runtime.getRuntime();
+    long before = r.totalMemory() - r.freeMemory();
+
+    List<Outcome> outcomes = destination.deliver(List.of(item));
+
+    assertThat(r.totalMemory() - r.freeMemory() - before).isLessThan(64L * 1024 * 1024);
+    assertThat(outcomes).hasSize(1);
+    String data = Forms.of(server.takeRequest()).get("data");
+    assertThat(data).contains("\"custom_data\":{\"value\":1E+999999999,\"currency\":\"USD\"}").hasSizeLessThan(1_000);
+  }
+
+  @Test
   void anInvalidDefaultActionSourceIsRefusedByTheBuilder() {
     assertThatThrownBy(() -> MetaConversionsDestination.builder().defaultActionSource("fax"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("defaultActionSource: \"fax\" is not one of [app,");
+        .hasMessageStartingWith("defaultActionSource: must be one of [app,");
   }
 }

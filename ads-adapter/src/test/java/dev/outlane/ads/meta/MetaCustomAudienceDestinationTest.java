@@ -29,18 +29,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class MetaCustomAudienceDestinationTest {
   private static final String TOKEN = "EAAB-secret-token";
-  private final MockWebServer server = new MockWebServer();
-  private final FakeMetaServer meta = FakeMetaServer.create(TOKEN);
+  private final FakeMetaServer meta = FakeMetaServer.start(TOKEN);
+  private final MockWebServer server = meta.mockWebServer();
   private MetaCustomAudienceDestination destination;
 
   @BeforeEach
   void start() throws Exception {
-    server.setDispatcher(meta);
-    server.start();
     destination = MetaCustomAudienceDestination.builder()
         .accessToken(TOKEN)
-        .baseUrl(server.url("/"))
-        .client(new OkHttpClient.Builder().retryOnConnectionFailure(false).build())
+        .baseUrl(meta.url())
+        .okHttpClient(new OkHttpClient.Builder().retryOnConnectionFailure(false).build())
         .rateLimitBackoff(Duration.ofMinutes(5))
         .sessionIds(() -> 777L)
         .build();
@@ -183,7 +181,7 @@ class MetaCustomAudienceDestinationTest {
   @Test
   void aWrongTokenIsRejectedByTheFakeWithCode190() {
     MetaCustomAudienceDestination wrong = MetaCustomAudienceDestination.builder().accessToken("other")
-        .baseUrl(server.url("/")).build();
+        .baseUrl(meta.url()).build();
 
     Outcome outcome = wrong.deliver(List.of(item(HashingProfile.META, "c1", "a@example.com", null, "2385", ADD))).get(0);
 
@@ -240,7 +238,7 @@ class MetaCustomAudienceDestinationTest {
     destination.deliver(List.of(item(HashingProfile.META, "old", "old@example.com", null, "2385", ADD)));
     server.takeRequest();
     MetaCustomAudienceDestination small = MetaCustomAudienceDestination.builder().accessToken(TOKEN)
-        .baseUrl(server.url("/")).maxRowsPerRequest(2).sessionIds(() -> 777L).build();
+        .baseUrl(meta.url()).maxRowsPerRequest(2).sessionIds(() -> 777L).build();
     List<HashedIdentity> members = List.of(
         HashingProfile.META.hash(new dev.outlane.identity.Identity("a", "a@example.com", null)),
         HashingProfile.META.hash(new dev.outlane.identity.Identity("b", "b@example.com", null)),

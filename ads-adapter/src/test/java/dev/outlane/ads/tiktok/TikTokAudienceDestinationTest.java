@@ -21,16 +21,14 @@ import org.junit.jupiter.api.Test;
 
 class TikTokAudienceDestinationTest {
   private static final String TOKEN = "tt-secret-token";
-  private final MockWebServer server = new MockWebServer();
-  private final FakeTikTokServer tiktok = FakeTikTokServer.create(TOKEN);
+  private final FakeTikTokServer tiktok = FakeTikTokServer.start(TOKEN);
+  private final MockWebServer server = tiktok.mockWebServer();
   private TikTokAudienceDestination destination;
 
   @BeforeEach
   void start() throws Exception {
-    server.setDispatcher(tiktok);
-    server.start();
     destination = TikTokAudienceDestination.builder().accessToken(TOKEN).advertiserIds("7001", "7002")
-        .baseUrl(server.url("/").toString()).rateLimitBackoff(Duration.ofSeconds(45)).build();
+        .baseUrl(tiktok.url().toString()).rateLimitBackoff(Duration.ofSeconds(45)).build();
   }
 
   @AfterEach
@@ -93,7 +91,7 @@ class TikTokAudienceDestinationTest {
   @Test
   void aWrongTokenIsRejectedAsAnAuthProblemWithoutShowingTheToken() {
     TikTokAudienceDestination wrong = TikTokAudienceDestination.builder().accessToken("stale").advertiserIds("7001")
-        .baseUrl(server.url("/").toString()).build();
+        .baseUrl(tiktok.url().toString()).build();
 
     Outcome outcome = wrong.deliver(List.of(item(HashingProfile.TIKTOK, "c1", "a@example.com", null, "aud-9", ADD))).get(0);
 
@@ -119,7 +117,7 @@ class TikTokAudienceDestinationTest {
   @Test
   void errorCodeSetsAreConfigurableBecauseTikTokDocumentsThemInconsistently() {
     TikTokAudienceDestination custom = TikTokAudienceDestination.builder().accessToken(TOKEN).advertiserIds("7001")
-        .baseUrl(server.url("/").toString()).rateLimitCodes(Set.of(40133L)).build();
+        .baseUrl(tiktok.url().toString()).rateLimitCodes(Set.of(40133L)).build();
     tiktok.failNextWithCode(40133, "Slow down.");
 
     Outcome outcome = custom.deliver(List.of(item(HashingProfile.TIKTOK, "c1", "a@example.com", null, "aud-9", ADD))).get(0);
@@ -143,7 +141,7 @@ class TikTokAudienceDestinationTest {
   @Test
   void theFakeEnforcesItsLimitWithTikToksErrorCode() {
     TikTokAudienceDestination tooBig = TikTokAudienceDestination.builder().accessToken(TOKEN).advertiserIds("7001")
-        .baseUrl(server.url("/").toString()).maxItemsPerRequest(1_001).build();
+        .baseUrl(tiktok.url().toString()).maxItemsPerRequest(1_001).build();
 
     Outcome outcome = tooBig.deliver(people(HashingProfile.TIKTOK, 1_001, "aud-3", ADD)).get(0);
 

@@ -100,7 +100,7 @@ enum SendDestinationType {
       TwilioSmsDestination sms;
       try {
         sms = b.build();
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | IllegalStateException e) {
         throw new ConfigException(prefix + "type: " + e.getMessage());
       }
       SmsTemplate fallback = template;
@@ -115,12 +115,12 @@ enum SendDestinationType {
       String prefix = "destination." + name + ".";
       SegmentDestination.Builder b = SegmentDestination.builder().name(name);
       set(prefix, "write-key", v, b::writeKey);
-      set(prefix, "endpoint", v, b::endpoint);
+      set(prefix, "endpoint", v, b::baseUrl);
       int concurrency = concurrency(prefix, v, 2);
       SegmentDestination segment;
       try {
         segment = b.build();
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | IllegalStateException e) {
         throw new ConfigException(prefix + "type: " + e.getMessage());
       }
       // A short linger lets batches fill while reading a file; Segment takes up to 2,500 per request.

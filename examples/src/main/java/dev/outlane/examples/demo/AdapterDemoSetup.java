@@ -3,11 +3,11 @@ package dev.outlane.examples.demo;
 import dev.outlane.Outlane;
 import dev.outlane.ads.meta.MetaCustomAudienceDestination;
 import dev.outlane.ads.testing.FakeMetaServer;
+import dev.outlane.testing.Fault;
 import dev.outlane.twilio.segment.SegmentDestination;
 import dev.outlane.twilio.sms.TwilioSmsDestination;
 import dev.outlane.twilio.testing.FakeSegmentServer;
 import dev.outlane.twilio.testing.FakeTwilioServer;
-import dev.outlane.twilio.testing.Fault;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,16 +81,14 @@ final class AdapterDemoSetup implements DemoDestinations.Setup {
   static AdapterDemoSetup start(DemoData data) {
     FakeTwilioServer twilio = FakeTwilioServer.start();
     FakeSegmentServer segment = null;
-    MockWebServer earlyServer = new MockWebServer();
-    MockWebServer lateServer = new MockWebServer();
+    FakeMetaServer earlyMeta = null;
+    FakeMetaServer lateMeta = null;
     try {
       segment = FakeSegmentServer.start(WRITE_KEY);
-      FakeMetaServer earlyMeta = FakeMetaServer.create(META_TOKEN);
-      FakeMetaServer lateMeta = FakeMetaServer.create(META_TOKEN);
-      earlyServer.setDispatcher(earlyMeta);
-      lateServer.setDispatcher(lateMeta);
-      earlyServer.start(java.net.InetAddress.getLoopbackAddress(), 0);
-      lateServer.start(java.net.InetAddress.getLoopbackAddress(), 0);
+      earlyMeta = FakeMetaServer.start(META_TOKEN);
+      lateMeta = FakeMetaServer.start(META_TOKEN);
+      MockWebServer earlyServer = earlyMeta.mockWebServer();
+      MockWebServer lateServer = lateMeta.mockWebServer();
       earlyMeta.failNextWithServerError(502);
       lateMeta.failNextWithRateLimit(17, null);
       data.optedOutPhones().forEach(twilio::optOut);
@@ -111,7 +109,7 @@ final class AdapterDemoSetup implements DemoDestinations.Setup {
       SegmentDestination events = SegmentDestination.builder()
           .name(DemoDestinations.EVENTS)
           .writeKey(WRITE_KEY)
-          .endpoint(segment.url())
+          .baseUrl(segment.url())
           .build();
       MetaCustomAudienceDestination early = metaAudience(DemoDestinations.AUDIENCE_0_24H, earlyServer);
       MetaCustomAudienceDestination late = metaAudience(DemoDestinations.AUDIENCE_24_72H, lateServer);
@@ -122,17 +120,18 @@ final class AdapterDemoSetup implements DemoDestinations.Setup {
           new DemoDestinations.Registration(events, batched),
           new DemoDestinations.Registration(early, batched),
           new DemoDestinations.Registration(late, batched)));
-    } catch (RuntimeException | java.io.IOException e) {
+    } catch (RuntimeException e) {
       twilio.close();
       if (segment != null) {
         segment.close();
       }
-      earlyServer.close();
-      lateServer.close();
-      if (e instanceof RuntimeException re) {
-        throw re;
+      if (earlyMeta != null) {
+        earlyMeta.close();
       }
-      throw new IllegalStateException("could not start the fake Meta server", e);
+      if (lateMeta != null) {
+        lateMeta.close();
+      }
+      throw e;
     }
   }
 

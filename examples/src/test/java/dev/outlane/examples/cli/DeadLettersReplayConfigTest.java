@@ -3,9 +3,9 @@ package dev.outlane.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.outlane.examples.cli.OutlaneCliTest.Run;
+import dev.outlane.testing.Fault;
 import dev.outlane.twilio.testing.FakeSegmentServer;
 import dev.outlane.twilio.testing.FakeTwilioServer;
-import dev.outlane.twilio.testing.Fault;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -74,7 +74,7 @@ class DeadLettersReplayConfigTest {
         "route.1.event = cart_abandoned",
         "route.1.window = 0h-24h",
         "route.1.to = sms",
-        "route.1.option.template = Hi {{first_name}}, your cart is waiting",
+        "route.1.option.template = Hi {{properties.first_name}}, your cart is waiting",
         "route.2.event = cart_abandoned",
         "route.2.to = segment",
         ""));

@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +69,7 @@ class SendCommandTest {
     b.append("route.1.event = cart_abandoned\n");
     b.append("route.1.window = 0h-24h\n");
     b.append("route.1.to = sms\n");
-    b.append("route.1.option.template = Hi {{first_name}}, your {{commerce.currency}} {{commerce.cart_value}} cart is waiting\n");
+    b.append("route.1.option.template = Hi {{properties.first_name}}, your {{commerce.currency}} {{commerce.cart_value}} cart is waiting\n");
     b.append("route.2.event = cart_abandoned\n");
     b.append("route.2.to = segment\n");
     b.append("region = US\n");
@@ -232,7 +230,7 @@ class SendCommandTest {
     String base = Files.readString(config());
     Map<String, String> configs = new java.util.LinkedHashMap<>();
     configs.put("route.1.option.template", base.replaceAll("(?m)^route.1.option.template = .*$",
-        java.util.regex.Matcher.quoteReplacement("route.1.option.template = Hi {{first_name}}, ${OUTLANE_SECRET}")));
+        java.util.regex.Matcher.quoteReplacement("route.1.option.template = Hi {{properties.first_name}}, ${OUTLANE_SECRET}")));
     configs.put("route.1.option.other", base + "route.1.option.other = ${OUTLANE_SECRET}\n");
     configs.put("route.1.target", base + "route.1.target = ${OUTLANE_SECRET}\n");
     for (Map.Entry<String, String> c : configs.entrySet()) {
@@ -555,12 +553,8 @@ class SendCommandTest {
   @Test
   void anAdAudienceGainsTheAbandonerAndLosesThemWhenThePurchaseArrives() throws IOException {
     env.put("META_ACCESS_TOKEN", META_TOKEN);
-    FakeMetaServer meta = FakeMetaServer.create(META_TOKEN);
-    try (MockWebServer server = new MockWebServer()) {
-      server.setDispatcher(meta);
-      server.start(InetAddress.getLoopbackAddress(), 0);
-
-      int exit = run("--config", metaConfig(server.url("/").toString()).toString(), "--no-progress",
+    try (FakeMetaServer meta = FakeMetaServer.start(META_TOKEN)) {
+      int exit = run("--config", metaConfig(meta.url().toString()).toString(), "--no-progress",
           cartThenPurchase().toString());
 
       assertThat(exit).isZero();
@@ -612,7 +606,7 @@ class SendCommandTest {
     int exit = run("--config", config().toString(), "--dry-run", "--no-progress", file.toString());
 
     assertThat(exit).isEqualTo(1);
-    assertThat(out.toString()).startsWith("sms: would be rejected: template: no value for {{first_name}}\n")
+    assertThat(out.toString()).startsWith("sms: would be rejected: template: no value for {{properties.first_name}}\n")
         .contains("sms                            0             0             0             0             1");
   }
 

@@ -9,7 +9,6 @@ import dev.outlane.hashing.HashingProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,16 +27,14 @@ class SyncAudienceCommandTest {
 
   @TempDir Path dir;
 
-  private final MockWebServer server = new MockWebServer();
-  private final FakeMetaServer meta = FakeMetaServer.create(TOKEN);
+  private final FakeMetaServer meta = FakeMetaServer.start(TOKEN);
+  private final MockWebServer server = meta.mockWebServer();
   private final Map<String, String> env = new HashMap<>();
   private StringWriter out = new StringWriter();
   private StringWriter err = new StringWriter();
 
   @BeforeEach
   void start() throws IOException {
-    server.setDispatcher(meta);
-    server.start(InetAddress.getLoopbackAddress(), 0);
     env.put("META_ACCESS_TOKEN", TOKEN);
   }
 
@@ -176,15 +173,12 @@ class SyncAudienceCommandTest {
 
   @Test
   void tiktokAudiencesAreSyncedWithTikToksHashingAndAdvertiser() throws IOException {
-    FakeTikTokServer tiktok = FakeTikTokServer.create("tt-token");
-    try (MockWebServer tt = new MockWebServer()) {
-      tt.setDispatcher(tiktok);
-      tt.start(InetAddress.getLoopbackAddress(), 0);
+    try (FakeTikTokServer tiktok = FakeTikTokServer.start("tt-token")) {
       env.put("TIKTOK_ACCESS_TOKEN", "tt-token");
       Path file = members("m.csv", "customer_id,email,phone", "c1,ada@example.com,+14155550123");
 
       int exit = run("--destination", "tiktok", "--audience", "7001", "--advertiser-id", "6900",
-          "--state-dir", dir.resolve("tt").toString(), "--base-url", tt.url("/").toString(), "--no-progress",
+          "--state-dir", dir.resolve("tt").toString(), "--base-url", tiktok.url().toString(), "--no-progress",
           file.toString());
 
       assertThat(exit).isZero();
@@ -194,14 +188,11 @@ class SyncAudienceCommandTest {
 
   @Test
   void googleAudiencesNeedTheOperatingAccount() throws IOException {
-    FakeGoogleDataManagerServer google = FakeGoogleDataManagerServer.create("g-token");
-    try (MockWebServer g = new MockWebServer()) {
-      g.setDispatcher(google);
-      g.start(InetAddress.getLoopbackAddress(), 0);
+    try (FakeGoogleDataManagerServer google = FakeGoogleDataManagerServer.start("g-token")) {
       env.put("GOOGLE_ACCESS_TOKEN", "g-token");
       Path file = members("m.csv", "customer_id,email,phone", "c1,ada@example.com,");
       String[] common = {"--destination", "google", "--audience", "555", "--state-dir", dir.resolve("g").toString(),
-          "--base-url", g.url("/").toString(), "--no-progress"};
+          "--base-url", google.url().toString(), "--no-progress"};
 
       List<String> withoutAccount = new java.util.ArrayList<>(List.of(common));
       withoutAccount.add(file.toString());

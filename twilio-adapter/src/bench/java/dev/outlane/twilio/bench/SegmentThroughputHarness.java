@@ -107,7 +107,7 @@ public final class SegmentThroughputHarness {
               .build();
       http.dispatcher().setMaxRequestsPerHost(threads);
       SegmentDestination segment =
-          SegmentDestination.builder().writeKey(WRITE_KEY).endpoint(server.url("/")).okHttpClient(http).build();
+          SegmentDestination.builder().writeKey(WRITE_KEY).baseUrl(server.url("/")).okHttpClient(http).build();
       DestinationLimits limits = segment.limits();
       AtomicInteger next = new AtomicInteger();
       AtomicLong minWait = new AtomicLong(Long.MAX_VALUE);

@@ -55,7 +55,7 @@ public final class TwilioOverheadHarness {
               .accountSid(FakeTwilioServer.ACCOUNT_SID)
               .authToken(FakeTwilioServer.AUTH_TOKEN)
               .from(FROM)
-              .defaultTemplate("Hi {{first_name}}, your {{commerce.cart_value}} {{commerce.currency}} cart is waiting")
+              .defaultTemplate("Hi {{properties.first_name}}, your {{commerce.cart_value}} {{commerce.currency}} cart is waiting")
               .baseUrl(twilio.url())
               .okHttpClient(http)
               .build();

@@ -57,10 +57,32 @@ public final class JsonValues {
     }
   }
 
-  /** Writes a decimal as a JSON number with exactly its digits. */
+  /**
+   * The longest plain (no exponent) form {@link #exact} writes. Past it a number is written in
+   * scientific notation: {@code 1e999999999} in plain form is a billion characters, and building
+   * that string ran the JVM out of memory on a delivery thread (issue 10.1). 64 characters hold any
+   * money amount and any double's full precision in plain form.
+   */
+  public static final int MAX_PLAIN_CHARS = 64;
+
+  /** Writes a decimal as a JSON number with exactly its digits; see {@link #exact}. */
   public static void writeExact(JsonWriter writer, BigDecimal value) throws IOException {
     try (BufferedSink sink = writer.valueSink()) {
-      sink.writeUtf8(value.toPlainString());
+      sink.writeUtf8(exact(value));
     }
+  }
+
+  /**
+   * {@code value} with exactly its digits, in bounded memory: the plain form ({@code 129.90}, never
+   * {@code 1.299E+2}) when it has at most {@link #MAX_PLAIN_CHARS} characters, else scientific
+   * notation with the same digits ({@code 1E+999999999}), which is as long as the digits plus the
+   * exponent. Both are valid JSON numbers.
+   */
+  public static String exact(BigDecimal value) {
+    long precision = value.precision();
+    long scale = value.scale();
+    // Plain length without building it: digits and trailing zeros, or digits, leading zeros and "0.".
+    long length = (scale <= 0 ? precision - scale : Math.max(precision, scale + 1) + 1) + (value.signum() < 0 ? 1 : 0);
+    return length <= MAX_PLAIN_CHARS ? value.toPlainString() : value.toString();
   }
 }

@@ -32,8 +32,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Error statuses are not returned to twilio-java: they are thrown as {@link TwilioCallException}
  * with their headers, which twilio-java's {@code ApiException} would drop ({@code Retry-After}).
  *
- * <p>For tests, a base URL replaces the scheme, host and port of every URL twilio-java builds
- * ({@code https://api.twilio.com/2010-04-01/...} → {@code http://127.0.0.1:PORT/2010-04-01/...}).
+ * <p>For tests and proxies, a base URL replaces the scheme, host and port of every URL twilio-java
+ * builds, and its path is kept as a prefix ({@code https://api.twilio.com/2010-04-01/...} → {@code
+ * http://127.0.0.1:PORT/prefix/2010-04-01/...}).
  *
  * <p>Thread-safe: it holds no per-request state (unlike the base class's {@code getLastRequest()},
  * which this client never updates).
@@ -49,7 +50,8 @@ public final class OkHttpTwilioHttpClient extends HttpClient {
   /**
    * @param okHttp the client to send with; it must not retry on connection failure (see {@link
    *     #deriveFrom})
-   * @param baseUrl the scheme, host and port to send to instead of Twilio's, or null for Twilio's
+   * @param baseUrl the scheme, host, port and path prefix (ending in {@code /}) to send to instead of
+   *     Twilio's, or null for Twilio's
    * @param userAgent the {@code User-Agent} header
    */
   public OkHttpTwilioHttpClient(OkHttpClient okHttp, @Nullable HttpUrl baseUrl, String userAgent) {
@@ -161,7 +163,14 @@ public final class OkHttpTwilioHttpClient extends HttpClient {
     if (baseUrl == null) {
       return url;
     }
-    return url.newBuilder().scheme(baseUrl.scheme()).host(baseUrl.host()).port(baseUrl.port()).build();
+    // The base URL's path (always ending in "/") is a prefix kept before Twilio's own path.
+    String prefix = baseUrl.encodedPath();
+    return url.newBuilder()
+        .scheme(baseUrl.scheme())
+        .host(baseUrl.host())
+        .port(baseUrl.port())
+        .encodedPath(prefix.substring(0, prefix.length() - 1) + url.encodedPath())
+        .build();
   }
 
   private static Header[] toApache(Headers headers) {

@@ -9,11 +9,13 @@ import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
+import dev.outlane.destination.Settings;
 import dev.outlane.twilio.internal.Gzip;
 import dev.outlane.twilio.internal.IsoInstant;
 import dev.outlane.twilio.internal.JsonValues;
 import dev.outlane.retry.RetryAfter;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +24,8 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -40,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * SegmentDestination segment = SegmentDestination.builder()
  *     .writeKey(System.getenv("SEGMENT_WRITE_KEY"))
- *     .endpoint(SegmentDestination.EU_ENDPOINT)   // default: US
+ *     .baseUrl(SegmentDestination.EU_BASE_URL)   // default: US
  *     .build();
  * }</pre>
  *
@@ -79,10 +83,13 @@ import org.jspecify.annotations.Nullable;
  * buffers, and the gzip deflaters are pooled.
  */
 public final class SegmentDestination implements Destination {
-  /** Segment's US endpoint, the default. */
-  public static final String US_ENDPOINT = "https://api.segment.io";
-  /** Segment's EU endpoint, for EU workspaces. */
-  public static final String EU_ENDPOINT = "https://events.eu1.segmentapis.com";
+  /** Segment's US base URL, the default. */
+  public static final String US_BASE_URL = "https://api.segment.io";
+  /** Segment's EU base URL, for EU workspaces. */
+  public static final String EU_BASE_URL = "https://events.eu1.segmentapis.com";
+
+  /** Segment's API paths all start with the version segment {@code v1}. */
+  private static final Pattern API_VERSION_SEGMENT = Pattern.compile("v1");
 
   /** Segment's limits, from its HTTP Tracking API reference (KB = 1,024 bytes, as analytics-java). */
   public static final int MAX_EVENTS_PER_BATCH = 2_500;
@@ -120,13 +127,14 @@ public final class SegmentDestination implements Destination {
     this.name = b.name;
     this.http = b.okHttpClient != null ? b.okHttpClient : new OkHttpClient();
     this.ownsClient = b.okHttpClient == null;
-    this.batchUrl = b.endpoint.resolve("v1/batch");
+    this.batchUrl = Objects.requireNonNull(b.baseUrl.resolve("v1/batch"));
     String key = b.writeKey == null ? "" : b.writeKey;
     this.authorization =
         "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
     this.clock = b.clock;
   }
 
+  /** A builder with the defaults: name {@code segment}, {@link #US_BASE_URL}, the system UTC clock. */
   public static Builder builder() {
     return new Builder();
   }
@@ -453,33 +461,37 @@ public final class SegmentDestination implements Destination {
   }
 
   /**
-   * Builds a {@link SegmentDestination}. Setters validate as values are set and throw {@link
-   * IllegalArgumentException} naming the field; messages never contain the write key. Not
-   * thread-safe.
+   * Builds a {@link SegmentDestination}, following {@link Settings}' rule: setters check values as
+   * they are set and throw {@link IllegalArgumentException} naming the setting and the reason
+   * ({@code writeKey: required, was null}); {@link #build()} throws {@link IllegalStateException} for
+   * a required setting never set. Messages never contain the write key. Not thread-safe.
    */
   public static final class Builder {
     private String name = "segment";
     private @Nullable String writeKey;
-    private HttpUrl endpoint = HttpUrl.get(US_ENDPOINT + "/");
+    private HttpUrl baseUrl = HttpUrl.get(US_BASE_URL + "/");
     private @Nullable OkHttpClient okHttpClient;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
-    /** The destination's name, {@code segment} by default. */
-    public Builder name(String name) {
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name: must not be blank");
-      }
-      this.name = name;
+    /**
+     * The destination's name, {@code segment} by default.
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder name(@Nullable String name) {
+      this.name = Settings.requireText("name", name);
       return this;
     }
 
-    /** The source's write key. Required. */
-    public Builder writeKey(String writeKey) {
-      if (writeKey.isBlank()) {
-        throw new IllegalArgumentException("writeKey: must not be blank");
-      }
+    /**
+     * The source's write key. Required.
+     *
+     * @throws IllegalArgumentException if null, blank, or holding {@code :} or surrounding whitespace
+     */
+    public Builder writeKey(@Nullable String writeKey) {
+      Settings.requireText("writeKey", writeKey);
       if (writeKey.indexOf(':') >= 0 || !writeKey.strip().equals(writeKey)) {
         throw new IllegalArgumentException("writeKey: must not contain ':' or surrounding whitespace");
       }
@@ -488,44 +500,57 @@ public final class SegmentDestination implements Destination {
     }
 
     /**
-     * The API root: {@link #US_ENDPOINT} (default), {@link #EU_ENDPOINT}, or a local collector or fake
-     * ({@code http://127.0.0.1:PORT}). Requests go to {@code {endpoint}/v1/batch}.
+     * The API's base URL: {@link #US_BASE_URL} (default), {@link #EU_BASE_URL}, or a local collector,
+     * proxy or fake ({@code http://127.0.0.1:PORT}). Requests go to {@code {baseUrl}/v1/batch}; a
+     * path in the base URL is kept as a prefix ({@code https://proxy.example/segment} sends to {@code
+     * https://proxy.example/segment/v1/batch}).
+     *
+     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or already
+     *     holding the API path ({@code baseUrl: expected a base URL like https://api.segment.io,
+     *     without /v1/batch})
      */
-    public Builder endpoint(String endpoint) {
-      HttpUrl url = HttpUrl.parse(endpoint);
-      if (url == null) {
-        throw new IllegalArgumentException("endpoint: not an http or https URL: " + endpoint);
-      }
-      return endpoint(url);
-    }
-
-    /** @see #endpoint(String) */
-    public Builder endpoint(HttpUrl endpoint) {
-      if (endpoint.query() != null) {
-        throw new IllegalArgumentException("endpoint: must not have a query");
-      }
-      String path = endpoint.encodedPath();
-      this.endpoint = path.endsWith("/") ? endpoint : endpoint.newBuilder().addPathSegment("").build();
+    public Builder baseUrl(@Nullable String baseUrl) {
+      URI uri = Settings.requireBaseUrl("baseUrl", baseUrl, US_BASE_URL, API_VERSION_SEGMENT, "/v1/batch");
+      this.baseUrl = HttpUrl.get(uri.toString());
       return this;
     }
 
-    /** The OkHttp client to send with (shared connection pool, timeouts); a new one by default. */
-    public Builder okHttpClient(OkHttpClient okHttpClient) {
-      this.okHttpClient = okHttpClient;
+    /**
+     * As {@link #baseUrl(String)}, e.g. with {@code FakeSegmentServer.url()}.
+     *
+     * @throws IllegalArgumentException as {@link #baseUrl(String)}
+     */
+    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
+      return baseUrl(baseUrl == null ? null : baseUrl.toString());
+    }
+
+    /**
+     * The OkHttp client to send with (shared connection pool, timeouts); a new one by default.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
+      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
       return this;
     }
 
-    /** The clock for {@code sentAt} and {@code Retry-After} dates. */
-    public Builder clock(Clock clock) {
-      this.clock = clock;
+    /**
+     * The clock for {@code sentAt} and {@code Retry-After} dates.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clock(@Nullable Clock clock) {
+      this.clock = Settings.require("clock", clock);
       return this;
     }
 
-    /** @throws IllegalArgumentException if the write key is missing */
+    /**
+     * Builds the destination.
+     *
+     * @throws IllegalStateException {@code writeKey: required, was not set}
+     */
     public SegmentDestination build() {
-      if (writeKey == null) {
-        throw new IllegalArgumentException("writeKey: required");
-      }
+      Settings.requireSet("writeKey", writeKey);
       return new SegmentDestination(this);
     }
   }

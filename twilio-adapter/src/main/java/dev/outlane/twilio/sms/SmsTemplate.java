@@ -4,6 +4,7 @@ import dev.outlane.Problem;
 import dev.outlane.ValidationException;
 import dev.outlane.contract.Commerce;
 import dev.outlane.contract.RetentionEvent;
+import dev.outlane.twilio.internal.JsonValues;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +23,15 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code {{customer_id}}}, {@code {{event_name}}}, {@code {{event_id}}}, {@code {{source}}}
  *   <li>{@code {{commerce.cart_value}}} (exact, as written, e.g. {@code 129.90}), {@code
  *       {{commerce.currency}}}, {@code {{commerce.order_id}}}
- *   <li>{@code {{properties.NAME}}}, or the shorthand {@code {{NAME}}}, for a top-level property;
- *       strings, numbers and booleans render, lists and objects do not
+ *   <li>{@code {{properties.NAME}}} for a top-level event property; strings, numbers and booleans
+ *       render, lists and objects do not. A number renders with exactly its digits ({@code 129.90}),
+ *       in scientific notation past 64 characters ({@code 1E+999999999}), so no value can make
+ *       rendering allocate without bound.
  * </ul>
+ *
+ * <p>Anything else is an unknown placeholder and fails {@link #parse}: a property must be written
+ * {@code {{properties.first_name}}}, never {@code {{first_name}}}, so that a typo in a field name
+ * ({@code {{custmer_id}}}) cannot pass as a property that happens to be missing.
  *
  * <p>{@code {{email}}} and {@code {{phone}}} are refused: an SMS body is stored by Twilio and shown in
  * its logs, and the recipient's identifiers do not belong there. A literal <code>&#123;&#123;</code> cannot be
@@ -44,7 +51,7 @@ public final class SmsTemplate {
   private static final Set<String> REFUSED = Set.of("email", "phone");
   private static final String KNOWN =
       "known: customer_id, event_name, event_id, source, commerce.cart_value, commerce.currency, "
-          + "commerce.order_id, properties.NAME or NAME";
+          + "commerce.order_id, properties.NAME";
 
   private final String source;
   /** Alternating literal text and placeholders; each element is a String or a Placeholder. */
@@ -93,9 +100,6 @@ public final class SmsTemplate {
     }
     int dot = raw.indexOf('.');
     if (dot < 0) {
-      if (!NAME.matcher(raw).matches()) {
-        throw fail("unknown placeholder {{" + raw + "}} at offset " + offset + " (" + KNOWN + ")");
-      }
       if (REFUSED.contains(raw)) {
         throw fail("placeholder {{" + raw + "}} at offset " + offset
             + " is not allowed: recipient identifiers are not rendered into message bodies");
@@ -103,7 +107,11 @@ public final class SmsTemplate {
       if (EVENT_FIELDS.contains(raw)) {
         return new Placeholder(raw, Kind.EVENT, raw);
       }
-      return new Placeholder(raw, Kind.PROPERTY, raw);
+      if (NAME.matcher(raw).matches()) {
+        throw fail("unknown placeholder {{" + raw + "}} at offset " + offset
+            + " (an event property is written {{properties." + raw + "}}; " + KNOWN + ")");
+      }
+      throw fail("unknown placeholder {{" + raw + "}} at offset " + offset + " (" + KNOWN + ")");
     }
     String namespace = raw.substring(0, dot);
     String field = raw.substring(dot + 1);
@@ -148,7 +156,7 @@ public final class SmsTemplate {
     return source;
   }
 
-  /** The placeholders as written, in order, e.g. {@code [first_name, commerce.cart_value]}. */
+  /** The placeholders as written, in order, e.g. {@code [properties.first_name, commerce.cart_value]}. */
   public List<String> placeholders() {
     List<String> out = new ArrayList<>();
     for (Object part : parts) {
@@ -196,7 +204,7 @@ public final class SmsTemplate {
             yield null;
           }
           yield switch (field) {
-            case "cart_value" -> c.cartValue() == null ? null : c.cartValue().toPlainString();
+            case "cart_value" -> c.cartValue() == null ? null : JsonValues.exact(c.cartValue());
             case "currency" -> c.currency();
             default -> c.orderId();
           };
@@ -211,7 +219,7 @@ public final class SmsTemplate {
         return s;
       }
       if (v instanceof BigDecimal d) {
-        return d.toPlainString();
+        return JsonValues.exact(d);
       }
       if (v instanceof Number || v instanceof Boolean) {
         return v.toString();

@@ -10,6 +10,7 @@ import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
+import dev.outlane.destination.Settings;
 import dev.outlane.twilio.internal.OkHttpTwilioHttpClient;
 import dev.outlane.retry.RetryAfter;
 import dev.outlane.twilio.internal.TwilioCallException;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * TwilioSmsDestination sms = TwilioSmsDestination.builder()
  *     .accountSid("AC…").authToken(System.getenv("TWILIO_AUTH_TOKEN"))
  *     .messagingServiceSid("MG…")
- *     .defaultTemplate("Hi {{first_name}}, your cart of {{commerce.cart_value}} {{commerce.currency}} is waiting")
+ *     .defaultTemplate("Hi {{properties.first_name}}, your cart of {{commerce.cart_value}} {{commerce.currency}} is waiting")
  *     .build();
  * }</pre>
  *
@@ -81,6 +82,10 @@ public final class TwilioSmsDestination implements Destination {
   private static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
   private static final Pattern API_KEY_SID = Pattern.compile("SK[0-9a-fA-F]{32}");
   private static final Pattern MESSAGING_SERVICE_SID = Pattern.compile("MG[0-9a-fA-F]{32}");
+  private static final Pattern REGION = Pattern.compile("[a-z]{2}[0-9]");
+  private static final Pattern EDGE = Pattern.compile("[a-z][a-z-]*");
+  /** The first segment of every Twilio REST path twilio-java builds: the API version. */
+  private static final Pattern API_VERSION_SEGMENT = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
   /** ValidityPeriod bounds, in seconds, from Twilio's Message resource reference (1 s to 36,000 s). */
   private static final long MIN_VALIDITY_SECONDS = 1;
@@ -122,6 +127,7 @@ public final class TwilioSmsDestination implements Destination {
     this.ownedClient = ownedClient;
   }
 
+  /** A builder with the defaults: name {@code twilio-sms}, Twilio's own host, the system UTC clock. */
   public static Builder builder() {
     return new Builder();
   }
@@ -296,9 +302,12 @@ public final class TwilioSmsDestination implements Destination {
   }
 
   /**
-   * Builds a {@link TwilioSmsDestination}. Each setter validates its value and throws {@link
-   * IllegalArgumentException} naming the field; {@link #build()} checks the combination. Messages
-   * never contain the auth token or API key secret. Not thread-safe.
+   * Builds a {@link TwilioSmsDestination}, following {@link Settings}' rule: each setter checks its
+   * value at once and throws {@link IllegalArgumentException} naming the setting and the reason
+   * ({@code accountSid: required, was null} for an unset environment variable); {@link #build()}
+   * throws {@link IllegalStateException} for a required setting never set ({@code accountSid:
+   * required, was not set}) or a contradictory combination. Messages never contain a credential.
+   * Not thread-safe.
    */
   public static final class Builder {
     private String name = "twilio-sms";
@@ -319,79 +328,94 @@ public final class TwilioSmsDestination implements Destination {
 
     private Builder() {}
 
-    /** The destination's name, {@code twilio-sms} by default. */
-    public Builder name(String name) {
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name: must not be blank");
-      }
-      this.name = name;
+    /**
+     * The destination's name, {@code twilio-sms} by default.
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder name(@Nullable String name) {
+      this.name = Settings.requireText("name", name);
       return this;
     }
 
-    /** The account SID, {@code AC} and 32 hex digits. Required with both kinds of credentials. */
-    public Builder accountSid(String accountSid) {
-      if (!ACCOUNT_SID.matcher(accountSid).matches()) {
-        throw new IllegalArgumentException("accountSid: must be \"AC\" followed by 32 hex digits");
-      }
-      this.accountSid = accountSid;
+    /**
+     * The account SID, {@code AC} and 32 hex digits. Required with both kinds of credentials.
+     *
+     * @throws IllegalArgumentException if null, blank or not of that form
+     */
+    public Builder accountSid(@Nullable String accountSid) {
+      this.accountSid = Settings.requireMatch("accountSid", accountSid, ACCOUNT_SID, "\"AC\" followed by 32 hex digits");
       return this;
     }
 
-    /** The account's auth token. Use either this or {@link #apiKey}. */
-    public Builder authToken(String authToken) {
-      if (authToken.isBlank()) {
-        throw new IllegalArgumentException("authToken: must not be blank");
-      }
-      this.authToken = authToken;
+    /**
+     * The account's auth token. Use either this or {@link #apiKey}.
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder authToken(@Nullable String authToken) {
+      this.authToken = Settings.requireText("authToken", authToken);
       return this;
     }
 
     /**
      * An API key ({@code SK} and 32 hex digits) and its secret, the credential Twilio recommends for
      * production. The account SID is still required: it is part of the request path.
+     *
+     * @throws IllegalArgumentException naming {@code apiKeySid} or {@code apiKeySecret}
      */
-    public Builder apiKey(String apiKeySid, String apiKeySecret) {
-      if (!API_KEY_SID.matcher(apiKeySid).matches()) {
-        throw new IllegalArgumentException("apiKeySid: must be \"SK\" followed by 32 hex digits");
-      }
-      if (apiKeySecret.isBlank()) {
-        throw new IllegalArgumentException("apiKeySecret: must not be blank");
-      }
-      this.apiKeySid = apiKeySid;
-      this.apiKeySecret = apiKeySecret;
-      return this;
-    }
-
-    /** The sender: an E.164 number, a short code or an alphanumeric sender id. */
-    public Builder from(String from) {
-      if (from.isBlank()) {
-        throw new IllegalArgumentException("from: must not be blank");
-      }
-      this.from = from.strip();
-      return this;
-    }
-
-    /** A Messaging Service ({@code MG} and 32 hex digits) that picks the sender. */
-    public Builder messagingServiceSid(String messagingServiceSid) {
-      if (!MESSAGING_SERVICE_SID.matcher(messagingServiceSid).matches()) {
-        throw new IllegalArgumentException("messagingServiceSid: must be \"MG\" followed by 32 hex digits");
-      }
-      this.messagingServiceSid = messagingServiceSid;
+    public Builder apiKey(@Nullable String apiKeySid, @Nullable String apiKeySecret) {
+      String sid = Settings.requireMatch("apiKeySid", apiKeySid, API_KEY_SID, "\"SK\" followed by 32 hex digits");
+      this.apiKeySecret = Settings.requireText("apiKeySecret", apiKeySecret);
+      this.apiKeySid = sid;
       return this;
     }
 
     /**
-     * The body template for items whose route sets no {@code template} option.
+     * The sender: an E.164 number, a short code or an alphanumeric sender id.
      *
-     * @throws ValidationException for a malformed template or an unknown placeholder
+     * @throws IllegalArgumentException if null or blank
      */
-    public Builder defaultTemplate(String template) {
-      this.defaultTemplate = SmsTemplate.parse(template);
+    public Builder from(@Nullable String from) {
+      this.from = Settings.requireText("from", from).strip();
       return this;
     }
 
-    /** Where Twilio POSTs status updates; see {@link TwilioSignatureValidator}. Must be absolute http(s). */
-    public Builder statusCallback(URI statusCallback) {
+    /**
+     * A Messaging Service ({@code MG} and 32 hex digits) that picks the sender.
+     *
+     * @throws IllegalArgumentException if null, blank or not of that form
+     */
+    public Builder messagingServiceSid(@Nullable String messagingServiceSid) {
+      this.messagingServiceSid = Settings.requireMatch(
+          "messagingServiceSid", messagingServiceSid, MESSAGING_SERVICE_SID, "\"MG\" followed by 32 hex digits");
+      return this;
+    }
+
+    /**
+     * The body template for items whose route sets no {@code template} option; see {@link
+     * SmsTemplate} for what it may contain. A typo fails here, not on the first send.
+     *
+     * @throws IllegalArgumentException {@code defaultTemplate: …} for a null, blank or malformed
+     *     template or an unknown placeholder, naming it
+     */
+    public Builder defaultTemplate(@Nullable String template) {
+      Settings.requireText("defaultTemplate", template);
+      try {
+        this.defaultTemplate = SmsTemplate.parse(template);
+      } catch (ValidationException e) {
+        throw new IllegalArgumentException("defaultTemplate: " + e.problems().get(0).reason(), e);
+      }
+      return this;
+    }
+
+    /**
+     * Where Twilio POSTs status updates; see {@link TwilioSignatureValidator}.
+     *
+     * @throws IllegalArgumentException if null or not an absolute http or https URL
+     */
+    public Builder statusCallback(@Nullable URI statusCallback) {
+      Settings.require("statusCallback", statusCallback);
       String scheme = statusCallback.getScheme();
       if (!statusCallback.isAbsolute() || !("https".equals(scheme) || "http".equals(scheme))) {
         throw new IllegalArgumentException("statusCallback: must be an absolute http or https URL");
@@ -400,8 +424,13 @@ public final class TwilioSmsDestination implements Destination {
       return this;
     }
 
-    /** How long Twilio may queue a message before giving up, 1 s to 36,000 s (Twilio's range). */
-    public Builder validityPeriod(Duration validityPeriod) {
+    /**
+     * How long Twilio may queue a message before giving up, 1 s to 36,000 s (Twilio's range).
+     *
+     * @throws IllegalArgumentException if null, not whole seconds, or out of range
+     */
+    public Builder validityPeriod(@Nullable Duration validityPeriod) {
+      Settings.require("validityPeriod", validityPeriod);
       long seconds = validityPeriod.getSeconds();
       if (seconds < MIN_VALIDITY_SECONDS || seconds > MAX_VALIDITY_SECONDS || validityPeriod.getNano() != 0) {
         throw new IllegalArgumentException(
@@ -411,87 +440,103 @@ public final class TwilioSmsDestination implements Destination {
       return this;
     }
 
-    /** Twilio's processing region, e.g. {@code ie1} or {@code au1}; needs {@link #edge} too. */
-    public Builder region(String region) {
-      if (!region.matches("[a-z]{2}[0-9]")) {
-        throw new IllegalArgumentException("region: must look like \"us1\", \"ie1\" or \"au1\"");
-      }
-      this.region = region;
-      return this;
-    }
-
-    /** Twilio's edge location, e.g. {@code dublin} or {@code sydney}. */
-    public Builder edge(String edge) {
-      if (!edge.matches("[a-z][a-z-]*")) {
-        throw new IllegalArgumentException("edge: must be a lower-case edge name such as \"dublin\"");
-      }
-      this.edge = edge;
+    /**
+     * Twilio's processing region, e.g. {@code ie1} or {@code au1}; needs {@link #edge} too.
+     *
+     * @throws IllegalArgumentException if null, blank or not of that form
+     */
+    public Builder region(@Nullable String region) {
+      this.region = Settings.requireMatch("region", region, REGION, "a region such as \"us1\", \"ie1\" or \"au1\"");
       return this;
     }
 
     /**
-     * Sends to {@code baseUrl}'s scheme, host and port instead of Twilio's, keeping Twilio's paths:
-     * for tests against {@code FakeTwilioServer}. Only the scheme, host and port are used.
+     * Twilio's edge location, e.g. {@code dublin} or {@code sydney}.
+     *
+     * @throws IllegalArgumentException if null, blank or not of that form
      */
-    public Builder baseUrl(HttpUrl baseUrl) {
-      this.baseUrl = baseUrl;
+    public Builder edge(@Nullable String edge) {
+      this.edge = Settings.requireMatch("edge", edge, EDGE, "a lower-case edge name such as \"dublin\"");
       return this;
     }
 
-    /** @see #baseUrl(HttpUrl) */
-    public Builder baseUrl(String baseUrl) {
-      HttpUrl parsed = HttpUrl.parse(baseUrl);
-      if (parsed == null) {
-        throw new IllegalArgumentException("baseUrl: not an http or https URL: " + baseUrl);
-      }
-      return baseUrl(parsed);
+    /**
+     * Sends to {@code baseUrl} instead of Twilio's host, keeping Twilio's paths after it: for tests
+     * against {@code FakeTwilioServer} ({@code http://127.0.0.1:PORT}) or a proxy. A path is kept as
+     * a prefix: {@code https://proxy.example/twilio} sends to {@code
+     * https://proxy.example/twilio/2010-04-01/Accounts/…/Messages.json}.
+     *
+     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or already
+     *     holding Twilio's API path ({@code baseUrl: expected a base URL like https://api.twilio.com,
+     *     without /2010-04-01/Accounts/…})
+     */
+    public Builder baseUrl(@Nullable String baseUrl) {
+      URI uri = Settings.requireBaseUrl("baseUrl", baseUrl, "https://api.twilio.com", API_VERSION_SEGMENT,
+          "/2010-04-01/Accounts/…");
+      this.baseUrl = HttpUrl.get(uri.toString());
+      return this;
+    }
+
+    /**
+     * As {@link #baseUrl(String)}, e.g. with {@code FakeTwilioServer.url()}.
+     *
+     * @throws IllegalArgumentException as {@link #baseUrl(String)}
+     */
+    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
+      return baseUrl(baseUrl == null ? null : baseUrl.toString());
     }
 
     /**
      * The OkHttp client to share (connection pool, dispatcher, timeouts, interceptors). The destination
      * derives its own with {@code newBuilder()}, turning off {@code retryOnConnectionFailure} and
      * redirects; the given client is not changed.
+     *
+     * @throws IllegalArgumentException if null
      */
-    public Builder okHttpClient(OkHttpClient okHttpClient) {
-      this.okHttpClient = okHttpClient;
+    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
+      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
       return this;
     }
 
-    /** The clock for {@code Retry-After} dates; the system UTC clock by default. */
-    public Builder clock(Clock clock) {
-      this.clock = clock;
+    /**
+     * The clock for {@code Retry-After} dates; the system UTC clock by default.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clock(@Nullable Clock clock) {
+      this.clock = Settings.require("clock", clock);
       return this;
     }
 
     /**
      * Builds the destination and its own {@link TwilioRestClient}.
      *
-     * @throws IllegalArgumentException naming what is missing or contradictory
+     * @throws IllegalStateException naming what is missing ({@code accountSid: required, was not
+     *     set}) or contradictory (both an auth token and an API key, both or neither of {@code from}
+     *     and {@code messagingServiceSid}, a region without an edge)
      */
     public TwilioSmsDestination build() {
-      if (accountSid == null) {
-        throw new IllegalArgumentException("accountSid: required");
-      }
+      String account = Settings.requireSet("accountSid", accountSid);
       if (authToken == null && apiKeySid == null) {
-        throw new IllegalArgumentException("credentials: set authToken or apiKey");
+        throw new IllegalStateException("credentials: set authToken or apiKey");
       }
       if (authToken != null && apiKeySid != null) {
-        throw new IllegalArgumentException("credentials: set authToken or apiKey, not both");
+        throw new IllegalStateException("credentials: set authToken or apiKey, not both");
       }
       if ((from == null) == (messagingServiceSid == null)) {
-        throw new IllegalArgumentException(
+        throw new IllegalStateException(
             "from, messagingServiceSid: set exactly one (" + (from == null ? "neither was" : "both were") + " set)");
       }
       if ((region == null) != (edge == null) && region != null) {
-        throw new IllegalArgumentException("edge: required with region (Twilio routes by edge + region)");
+        throw new IllegalStateException("edge: required with region (Twilio routes by edge + region)");
       }
       OkHttpClient derived = OkHttpTwilioHttpClient.deriveFrom(okHttpClient != null ? okHttpClient : new OkHttpClient());
       OkHttpTwilioHttpClient http = new OkHttpTwilioHttpClient(derived, baseUrl, UserAgent.VALUE);
       TwilioRestClient.Builder rest =
           authToken != null
-              ? new TwilioRestClient.Builder(accountSid, authToken)
+              ? new TwilioRestClient.Builder(account, authToken)
               : new TwilioRestClient.Builder(Objects.requireNonNull(apiKeySid), Objects.requireNonNull(apiKeySecret))
-                  .accountSid(accountSid);
+                  .accountSid(account);
       if (region != null) {
         rest.region(region);
       }

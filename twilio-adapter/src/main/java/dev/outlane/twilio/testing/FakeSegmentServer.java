@@ -1,6 +1,8 @@
 package dev.outlane.twilio.testing;
 
+import dev.outlane.testing.Fault;
 import com.squareup.moshi.JsonDataException;
+import dev.outlane.destination.Settings;
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import java.io.IOException;
@@ -30,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * try (FakeSegmentServer segment = FakeSegmentServer.start("test-write-key")) {
  *   SegmentDestination dest = SegmentDestination.builder()
- *       .writeKey("test-write-key").endpoint(segment.url()).build();
+ *       .writeKey("test-write-key").baseUrl(segment.url()).build();
  *   // … deliver …
  *   assertThat(segment.uniqueMessageIds()).hasSize(3);
  *   String json = FakeSegmentServer.bodyOf(segment.takeRequest());   // gunzipped
@@ -79,16 +81,26 @@ public final class FakeSegmentServer implements AutoCloseable {
     this.server = new FaultInjectingServer("Segment", new SegmentAnswers());
   }
 
-  /** Starts a fake on a free loopback port accepting {@code writeKey}. */
-  public static FakeSegmentServer start(String writeKey) {
+  /**
+   * Starts a fake on a free loopback port accepting {@code writeKey}.
+   *
+   * @throws IllegalArgumentException {@code writeKey: required, was null} (or blank)
+   * @throws IllegalStateException if the server cannot bind
+   */
+  public static FakeSegmentServer start(@Nullable String writeKey) {
     return builder(writeKey).start();
   }
 
-  public static Builder builder(String writeKey) {
+  /**
+   * A builder for a fake accepting {@code writeKey}, for options.
+   *
+   * @throws IllegalArgumentException {@code writeKey: required, was null} (or blank)
+   */
+  public static Builder builder(@Nullable String writeKey) {
     return new Builder(writeKey);
   }
 
-  /** The API root ({@code http://127.0.0.1:PORT/}); pass it to {@code SegmentDestination.Builder.endpoint}. */
+  /** The API root ({@code http://127.0.0.1:PORT/}); pass it to {@code SegmentDestination.Builder.baseUrl}. */
   public HttpUrl url() {
     return server.url();
   }
@@ -177,8 +189,8 @@ public final class FakeSegmentServer implements AutoCloseable {
     private final String writeKey;
     private int maxRecordedEvents = 10_000;
 
-    private Builder(String writeKey) {
-      this.writeKey = Objects.requireNonNull(writeKey, "writeKey");
+    private Builder(@Nullable String writeKey) {
+      this.writeKey = Settings.requireText("writeKey", writeKey);
     }
 
     /** Keep at most this many parsed events for {@link #events()} (ids and counts are always kept). */
@@ -190,6 +202,11 @@ public final class FakeSegmentServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Starts the fake on a free loopback port.
+     *
+     * @throws IllegalStateException if the server cannot bind
+     */
     public FakeSegmentServer start() {
       FakeSegmentServer fake = new FakeSegmentServer(this);
       fake.server.start();

@@ -1,6 +1,8 @@
 package dev.outlane.twilio.testing;
 
+import dev.outlane.testing.Fault;
 import com.squareup.moshi.JsonWriter;
+import dev.outlane.destination.Settings;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -31,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  *   twilio.optOut("+14155550100");                       // this number replied STOP: 21610
  *   TwilioSmsDestination sms = TwilioSmsDestination.builder()
  *       .accountSid(FakeTwilioServer.ACCOUNT_SID).authToken(FakeTwilioServer.AUTH_TOKEN)
- *       .from("+14155550000").defaultTemplate("Hi {{first_name}}")
+ *       .from("+14155550000").defaultTemplate("Hi {{properties.first_name}}")
  *       .baseUrl(twilio.url())
  *       .build();
  *   // … deliver …
@@ -207,29 +209,51 @@ public final class FakeTwilioServer implements AutoCloseable {
 
     private Builder() {}
 
-    public Builder accountSid(String accountSid) {
-      this.accountSid = accountSid;
+    /**
+     * The account the fake accepts (default {@link #ACCOUNT_SID}).
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder accountSid(@Nullable String accountSid) {
+      this.accountSid = Settings.requireText("accountSid", accountSid);
       return this;
     }
 
-    public Builder authToken(String authToken) {
-      this.authToken = authToken;
+    /**
+     * The auth token the fake accepts (default {@link #AUTH_TOKEN}).
+     *
+     * @throws IllegalArgumentException if null or blank
+     */
+    public Builder authToken(@Nullable String authToken) {
+      this.authToken = Settings.requireText("authToken", authToken);
       return this;
     }
 
-    /** Also accept this API key for the account. */
-    public Builder apiKey(String keySid, String secret) {
-      apiKeys.put(keySid, secret);
+    /**
+     * Also accept this API key for the account.
+     *
+     * @throws IllegalArgumentException naming {@code apiKeySid} or {@code apiKeySecret} if null or blank
+     */
+    public Builder apiKey(@Nullable String keySid, @Nullable String secret) {
+      apiKeys.put(Settings.requireText("apiKeySid", keySid), Settings.requireText("apiKeySecret", secret));
       return this;
     }
 
-    /** The clock for {@code date_created}. */
-    public Builder clock(Clock clock) {
-      this.clock = clock;
+    /**
+     * The clock for {@code date_created}.
+     *
+     * @throws IllegalArgumentException if null
+     */
+    public Builder clock(@Nullable Clock clock) {
+      this.clock = Settings.require("clock", clock);
       return this;
     }
 
-    /** Starts the fake on a free loopback port. */
+    /**
+     * Starts the fake on a free loopback port.
+     *
+     * @throws IllegalStateException if the server cannot bind
+     */
     public FakeTwilioServer start() {
       FakeTwilioServer fake = new FakeTwilioServer(this);
       fake.server.start();

@@ -1,5 +1,6 @@
 package dev.outlane.twilio.testing;
 
+import dev.outlane.testing.Fault;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -16,12 +16,12 @@ import dev.outlane.guardrail.InMemorySuppressionStore;
 import dev.outlane.identity.Identity;
 import dev.outlane.retry.RetryPolicy;
 import dev.outlane.routing.Route;
+import dev.outlane.testing.Fault;
 import dev.outlane.testing.ManualScheduler;
 import dev.outlane.twilio.segment.SegmentDestination;
 import dev.outlane.twilio.sms.TwilioSmsDestination;
 import dev.outlane.twilio.testing.FakeSegmentServer;
 import dev.outlane.twilio.testing.FakeTwilioServer;
-import dev.outlane.twilio.testing.Fault;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,7 +51,7 @@ class OptOutPropagationTest {
               .accountSid(FakeTwilioServer.ACCOUNT_SID)
               .authToken(FakeTwilioServer.AUTH_TOKEN)
               .from("+14155550000")
-              .defaultTemplate("Hi {{first_name}}, your cart is waiting")
+              .defaultTemplate("Hi {{properties.first_name}}, your cart is waiting")
               .baseUrl(twilio.url())
               .build();
       try (Outlane outlane =
@@ -99,7 +99,7 @@ class OptOutPropagationTest {
     try (FakeSegmentServer segment = FakeSegmentServer.start(WRITE_KEY)) {
       segment.enqueueFault(Fault.tooManyRequests("3"));
       SegmentDestination events =
-          SegmentDestination.builder().writeKey(WRITE_KEY).endpoint(segment.url()).clock(time.clock()).build();
+          SegmentDestination.builder().writeKey(WRITE_KEY).baseUrl(segment.url()).clock(time.clock()).build();
       try (Outlane outlane =
           Outlane.builder()
               .scheduler(time)

@@ -12,8 +12,8 @@ import dev.outlane.contract.RetentionEvent;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Outcome;
+import dev.outlane.testing.Fault;
 import dev.outlane.twilio.testing.FakeSegmentServer;
-import dev.outlane.twilio.testing.Fault;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +34,7 @@ class SegmentDestinationTest {
 
   private final FakeSegmentServer segment = FakeSegmentServer.start(WRITE_KEY);
   private final SegmentDestination destination =
-      SegmentDestination.builder().writeKey(WRITE_KEY).endpoint(segment.url()).clock(CLOCK).build();
+      SegmentDestination.builder().writeKey(WRITE_KEY).baseUrl(segment.url()).clock(CLOCK).build();
 
   @AfterEach
   void stop() {
@@ -56,7 +56,7 @@ class SegmentDestinationTest {
   void defaultsToSegmentsUsEndpointAndOffersTheEuOne() {
     assertThat(SegmentDestination.builder().writeKey("k").build().batchUrl().toString())
         .isEqualTo("https://api.segment.io/v1/batch");
-    assertThat(SegmentDestination.builder().writeKey("k").endpoint(SegmentDestination.EU_ENDPOINT).build().batchUrl().toString())
+    assertThat(SegmentDestination.builder().writeKey("k").baseUrl(SegmentDestination.EU_BASE_URL).build().batchUrl().toString())
         .isEqualTo("https://events.eu1.segmentapis.com/v1/batch");
   }
 
@@ -259,7 +259,7 @@ class SegmentDestinationTest {
     try (MockWebServer raw = new MockWebServer()) {
       raw.enqueue(new MockResponse.Builder().code(400).body("{\"success\":false,\"message\":\"Invalid JSON\"}").build());
       raw.start();
-      SegmentDestination d = SegmentDestination.builder().writeKey(WRITE_KEY).endpoint(raw.url("/")).build();
+      SegmentDestination d = SegmentDestination.builder().writeKey(WRITE_KEY).baseUrl(raw.url("/")).build();
 
       assertThat(d.deliver(small(2)))
           .containsOnly(new Outcome.Rejected("400", "Segment refused the batch (HTTP 400): Invalid JSON", true));
@@ -268,7 +268,7 @@ class SegmentDestinationTest {
 
   @Test
   void aWrongWriteKeyIsRejectedButNotAsABatchToSplit() {
-    SegmentDestination wrong = SegmentDestination.builder().writeKey("other").endpoint(segment.url()).build();
+    SegmentDestination wrong = SegmentDestination.builder().writeKey("other").baseUrl(segment.url()).build();
 
     assertThat(wrong.deliver(small(1)))
         .containsExactly(new Outcome.Rejected("401", "Segment refused the batch (HTTP 401): Invalid write key", false));
@@ -276,11 +276,59 @@ class SegmentDestinationTest {
 
   @Test
   void theBuilderNamesTheFieldAndNeverEchoesTheWriteKey() {
-    assertThatThrownBy(() -> SegmentDestination.builder().build()).hasMessage("writeKey: required");
+    assertThatThrownBy(() -> SegmentDestination.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("writeKey: required, was not set");
     assertThatThrownBy(() -> SegmentDestination.builder().writeKey("sec:ret"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("writeKey: must not contain ':' or surrounding whitespace");
-    assertThatThrownBy(() -> SegmentDestination.builder().endpoint("ftp:/x"))
-        .hasMessage("endpoint: not an http or https URL: ftp:/x");
+    assertThatThrownBy(() -> SegmentDestination.builder().writeKey(System.getenv("OUTLANE_TEST_SURELY_UNSET_VARIABLE")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("writeKey: required, was null");
+    assertThatThrownBy(() -> SegmentDestination.builder().writeKey(" "))
+        .hasMessage("writeKey: required, was blank");
+    assertThatThrownBy(() -> SegmentDestination.builder().baseUrl("ftp:/SECRET-x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("baseUrl: expected an http or https URL like https://api.segment.io");
+    assertThatThrownBy(() -> SegmentDestination.builder().name(null)).hasMessage("name: required, was null");
+    assertThatThrownBy(() -> SegmentDestination.builder().okHttpClient(null)).hasMessage("okHttpClient: required, was null");
+    assertThatThrownBy(() -> SegmentDestination.builder().clock(null)).hasMessage("clock: required, was null");
+  }
+
+  @Test
+  void aBaseUrlWithTheBatchPathIsRefusedInsteadOfDoublingIt() {
+    assertThatThrownBy(() -> SegmentDestination.builder().baseUrl("https://api.segment.io/v1/batch"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("baseUrl: expected a base URL like https://api.segment.io, without /v1/batch");
+    assertThatThrownBy(() -> SegmentDestination.builder().baseUrl("https://api.segment.io/v1"))
+        .hasMessage("baseUrl: expected a base URL like https://api.segment.io, without /v1/batch");
+  }
+
+  @Test
+  void aBaseUrlPathIsKeptAsAPrefixWithOrWithoutATrailingSlash() {
+    assertThat(SegmentDestination.builder().writeKey("k").baseUrl("https://proxy.example/segment").build().batchUrl())
+        .hasToString("https://proxy.example/segment/v1/batch");
+    assertThat(SegmentDestination.builder().writeKey("k").baseUrl("https://proxy.example/segment/").build().batchUrl())
+        .hasToString("https://proxy.example/segment/v1/batch");
+  }
+
+  @Test
+  void aHugeNumberPropertyIsMeasuredAndSentInScientificNotationWithBoundedMemory() {
+    DeliveryItem poison = item("key-p", event("cust-p").property("coupon", new java.math.BigDecimal("1e999999999"))
+        .property("tiny", new java.math.BigDecimal("-1e-999999999")).build());
+    Runtime r = Runtime.getRuntime();
+    long before = r.totalMemory() - r.freeMemory();
+
+    long size = destination.sizeOf(poison);
+    List<Outcome> outcomes = destination.deliver(List.of(poison));
+
+    assertThat(r.totalMemory() - r.freeMemory() - before).isLessThan(64L * 1024 * 1024);
+    assertThat(size).isLessThan(1_000);
+    // The fake parses JSON as strictly as Moshi, which refuses a number beyond a double: what matters
+    // here is that measuring and sending finished, with a final outcome, in bounded memory.
+    assertThat(outcomes).hasSize(1);
+    assertThat(FakeSegmentServer.bodyOf(segment.takeRequest()))
+        .contains("\"coupon\":1E+999999999", "\"tiny\":-1E-999999999");
   }
 
   private static List<DeliveryItem> small(int n) {

@@ -16,7 +16,7 @@ class SmsTemplateTest {
   void rendersEventCommerceAndPropertyPlaceholders() {
     SmsTemplate t =
         SmsTemplate.parse(
-            "{{first_name}}/{{ properties.first_name }}/{{customer_id}}/{{event_name}}/{{event_id}}/{{source}}/"
+            "{{properties.first_name}}/{{ properties.first_name }}/{{customer_id}}/{{event_name}}/{{event_id}}/{{source}}/"
                 + "{{commerce.cart_value}}/{{commerce.currency}}/{{commerce.order_id}}");
 
     String out =
@@ -27,7 +27,7 @@ class SmsTemplateTest {
 
   @Test
   void rendersNumbersAndBooleansFromProperties() {
-    SmsTemplate t = SmsTemplate.parse("{{points}} {{vip}} {{rate}}");
+    SmsTemplate t = SmsTemplate.parse("{{properties.points}} {{properties.vip}} {{properties.rate}}");
 
     assertThat(t.render(event("c").properties(Map.of("points", 42L, "vip", true, "rate", new BigDecimal("0.10"))).build()))
         .isEqualTo("42 true 0.10");
@@ -41,9 +41,9 @@ class SmsTemplateTest {
 
   @Test
   void listsThePlaceholdersButNotTheTextInToString() {
-    SmsTemplate t = SmsTemplate.parse("Secret copy {{first_name}} {{commerce.currency}}");
-    assertThat(t.placeholders()).containsExactly("first_name", "commerce.currency");
-    assertThat(t.toString()).isEqualTo("SmsTemplate[first_name, commerce.currency]");
+    SmsTemplate t = SmsTemplate.parse("Secret copy {{properties.first_name}} {{commerce.currency}}");
+    assertThat(t.placeholders()).containsExactly("properties.first_name", "commerce.currency");
+    assertThat(t.toString()).isEqualTo("SmsTemplate[properties.first_name, commerce.currency]");
   }
 
   @Test
@@ -52,11 +52,55 @@ class SmsTemplateTest {
         .isInstanceOf(ValidationException.class)
         .hasMessage(
             "$.template: unknown placeholder {{commerce.discount}} at offset 3 (known: customer_id, event_name,"
-                + " event_id, source, commerce.cart_value, commerce.currency, commerce.order_id, properties.NAME or NAME)");
+                + " event_id, source, commerce.cart_value, commerce.currency, commerce.order_id, properties.NAME)");
     assertThatThrownBy(() -> SmsTemplate.parse("{{first-name}}"))
         .hasMessageStartingWith("$.template: unknown placeholder {{first-name}} at offset 0 (known: ");
     assertThatThrownBy(() -> SmsTemplate.parse("{{user.name}}"))
         .hasMessageStartingWith("$.template: unknown placeholder {{user.name}} at offset 0");
+  }
+
+  @Test
+  void aBarePropertyNameIsAnUnknownPlaceholderThatSaysHowToWriteAProperty() {
+    assertThatThrownBy(() -> SmsTemplate.parse("Hi {{firstname}}"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessage(
+            "$.template: unknown placeholder {{firstname}} at offset 3 (an event property is written"
+                + " {{properties.firstname}}; known: customer_id, event_name, event_id, source, commerce.cart_value,"
+                + " commerce.currency, commerce.order_id, properties.NAME)");
+    assertThatThrownBy(() -> SmsTemplate.parse("{{custmer_id}}"))
+        .hasMessageStartingWith("$.template: unknown placeholder {{custmer_id}} at offset 0");
+  }
+
+  @Test
+  void aHugeOrTinyNumberRendersInScientificNotationInsteadOfBillionsOfDigits() {
+    SmsTemplate t = SmsTemplate.parse("{{properties.coupon}} {{commerce.cart_value}}");
+    long before = usedHeap();
+
+    String out = t.render(event("c")
+        .property("coupon", new BigDecimal("1e999999999"))
+        .commerce(new Commerce(new BigDecimal("1e-999999999"), "USD", List.of(), null))
+        .build());
+
+    assertThat(out).isEqualTo("1E+999999999 1E-999999999");
+    // Plain, the first alone is a 1 GB string; bounded rendering needs a few bytes.
+    assertThat(usedHeap() - before).isLessThan(64L * 1024 * 1024);
+  }
+
+  @Test
+  void numbersWithinSixtyFourCharactersKeepTheirPlainDigits() {
+    SmsTemplate t = SmsTemplate.parse("{{properties.n}}");
+    String sixtyFour = "9".repeat(64);
+
+    assertThat(t.render(event("c").property("n", new BigDecimal(sixtyFour)).build())).isEqualTo(sixtyFour);
+    assertThat(t.render(event("c").property("n", new BigDecimal("1" + sixtyFour)).build())).isEqualTo("1" + sixtyFour);
+    assertThat(t.render(event("c").property("n", new BigDecimal("1E+64")).build())).isEqualTo("1E+64");
+    assertThat(t.render(event("c").property("n", new BigDecimal("-0.000000000001")).build()))
+        .isEqualTo("-0.000000000001");
+  }
+
+  private static long usedHeap() {
+    Runtime r = Runtime.getRuntime();
+    return r.totalMemory() - r.freeMemory();
   }
 
   @Test
@@ -77,15 +121,15 @@ class SmsTemplateTest {
 
   @Test
   void aMissingNullOrNonScalarValueFailsAtRenderTimeWithoutQuotingValues() {
-    SmsTemplate t = SmsTemplate.parse("{{tags}}");
+    SmsTemplate t = SmsTemplate.parse("{{properties.tags}}");
     java.util.HashMap<String, Object> withNull = new java.util.HashMap<>();
     withNull.put("tags", null);
 
     assertThatThrownBy(() -> t.render(event("c").properties(Map.of("tags", List.of("a", "b"))).build()))
         .isInstanceOf(ValidationException.class)
-        .hasMessage("$.template: no value for {{tags}}");
+        .hasMessage("$.template: no value for {{properties.tags}}");
     assertThatThrownBy(() -> t.render(event("c").properties(withNull).build()))
-        .hasMessage("$.template: no value for {{tags}}");
+        .hasMessage("$.template: no value for {{properties.tags}}");
     assertThatThrownBy(() -> SmsTemplate.parse("{{commerce.order_id}}").render(event("c").build()))
         .hasMessage("$.template: no value for {{commerce.order_id}}");
     assertThatThrownBy(() -> SmsTemplate.parse("{{commerce.currency}}").render(event("c").commerce(null).build()))
@@ -94,7 +138,7 @@ class SmsTemplateTest {
 
   @Test
   void templatesWithTheSameTextAreEqual() {
-    assertThat(SmsTemplate.parse("Hi {{first_name}}")).isEqualTo(SmsTemplate.parse("Hi {{first_name}}"));
-    assertThat(SmsTemplate.parse("Hi {{first_name}}").source()).isEqualTo("Hi {{first_name}}");
+    assertThat(SmsTemplate.parse("Hi {{properties.first_name}}")).isEqualTo(SmsTemplate.parse("Hi {{properties.first_name}}"));
+    assertThat(SmsTemplate.parse("Hi {{properties.first_name}}").source()).isEqualTo("Hi {{properties.first_name}}");
   }
 }

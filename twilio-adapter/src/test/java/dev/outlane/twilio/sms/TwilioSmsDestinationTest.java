@@ -7,14 +7,13 @@ import static dev.outlane.twilio.Fixtures.item;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.outlane.ValidationException;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
+import dev.outlane.testing.Fault;
 import dev.outlane.twilio.Fixtures;
 import dev.outlane.twilio.testing.FakeTwilioServer;
-import dev.outlane.twilio.testing.Fault;
 import java.io.IOException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -54,7 +53,7 @@ class TwilioSmsDestinationTest {
         .accountSid(FakeTwilioServer.ACCOUNT_SID)
         .authToken(FakeTwilioServer.AUTH_TOKEN)
         .from(FROM)
-        .defaultTemplate("Hi {{first_name}}, your {{commerce.cart_value}} {{commerce.currency}} cart is waiting")
+        .defaultTemplate("Hi {{properties.first_name}}, your {{commerce.cart_value}} {{commerce.currency}} cart is waiting")
         .baseUrl(twilio.url())
         .clock(CLOCK);
   }
@@ -158,7 +157,7 @@ class TwilioSmsDestinationTest {
     DeliveryItem noName = item("k", event("cust-2").properties(Map.of()).build());
 
     assertThat(sms.deliver(List.of(noName)))
-        .containsExactly(Outcome.rejected("template", "$.template: no value for {{first_name}}"));
+        .containsExactly(Outcome.rejected("template", "$.template: no value for {{properties.first_name}}"));
     assertThat(twilio.requestCount()).isZero();
   }
 
@@ -427,21 +426,91 @@ class TwilioSmsDestinationTest {
     assertThatThrownBy(() -> b.apiKey("SKnope", "s3cret-value"))
         .hasMessage("apiKeySid: must be \"SK\" followed by 32 hex digits");
     assertThatThrownBy(() -> b.apiKey(KEY_SID, " "))
-        .hasMessage("apiKeySecret: must not be blank");
+        .hasMessage("apiKeySecret: required, was blank");
     assertThatThrownBy(() -> b.messagingServiceSid("MG1"))
         .hasMessage("messagingServiceSid: must be \"MG\" followed by 32 hex digits");
     assertThatThrownBy(() -> b.validityPeriod(Duration.ofHours(11)))
         .hasMessage("validityPeriod: must be whole seconds between 1 and 36000, was PT11H");
     assertThatThrownBy(() -> b.defaultTemplate("Hi {{first_name"))
-        .isInstanceOf(ValidationException.class)
-        .hasMessage("$.template: unclosed \"{{\" at offset 3");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("defaultTemplate: unclosed \"{{\" at offset 3");
+  }
+
+  @Test
+  void anUnsetEnvironmentVariableGivesTheSettingsNameNotANullPointer() {
+    String unset = System.getenv("OUTLANE_TEST_SURELY_UNSET_VARIABLE");
+    TwilioSmsDestination.Builder b = TwilioSmsDestination.builder();
+    assertThatThrownBy(() -> b.accountSid(unset))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("accountSid: required, was null");
+    assertThatThrownBy(() -> b.authToken(unset)).hasMessage("authToken: required, was null");
+    assertThatThrownBy(() -> b.apiKey(unset, "s3cret")).hasMessage("apiKeySid: required, was null");
+    assertThatThrownBy(() -> b.apiKey(KEY_SID, unset)).hasMessage("apiKeySecret: required, was null");
+    assertThatThrownBy(() -> b.from(unset)).hasMessage("from: required, was null");
+    assertThatThrownBy(() -> b.messagingServiceSid(unset)).hasMessage("messagingServiceSid: required, was null");
+    assertThatThrownBy(() -> b.defaultTemplate(unset)).hasMessage("defaultTemplate: required, was null");
+    assertThatThrownBy(() -> b.baseUrl(unset)).hasMessage("baseUrl: required, was null");
+    assertThatThrownBy(() -> b.region(unset)).hasMessage("region: required, was null");
+    assertThatThrownBy(() -> b.edge(unset)).hasMessage("edge: required, was null");
+    assertThatThrownBy(() -> b.name(unset)).hasMessage("name: required, was null");
+    assertThatThrownBy(() -> b.okHttpClient(null)).hasMessage("okHttpClient: required, was null");
+    assertThatThrownBy(() -> b.clock(null)).hasMessage("clock: required, was null");
+    assertThatThrownBy(() -> b.authToken("  ")).hasMessage("authToken: required, was blank");
+  }
+
+  @Test
+  void aDefaultTemplateWithABarePropertyNameFailsAtBuildTime() {
+    assertThatThrownBy(() -> TwilioSmsDestination.builder().defaultTemplate("Hi {{firstname}}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "defaultTemplate: unknown placeholder {{firstname}} at offset 3 (an event property is written"
+                + " {{properties.firstname}}; known: ");
+  }
+
+  @Test
+  void aBaseUrlPathIsKeptAsAPrefixBeforeTwiliosPath() {
+    AtomicReference<HttpUrl> seen = new AtomicReference<>();
+    TwilioSmsDestination sms = destination().baseUrl("http://127.0.0.1:9/proxy/twilio").okHttpClient(answering201(seen)).build();
+
+    assertThat(sms.deliver(List.of(cart()))).containsExactly(Outcome.delivered("SM0123456789abcdef0123456789abcdef"));
+    assertThat(seen.get().toString())
+        .isEqualTo("http://127.0.0.1:9/proxy/twilio/2010-04-01/Accounts/" + FakeTwilioServer.ACCOUNT_SID + "/Messages.json");
+  }
+
+  @Test
+  void aBaseUrlThatAlreadyHoldsTwiliosPathOrIsNoUrlIsRefusedSayingTheExpectedForm() {
+    TwilioSmsDestination.Builder b = TwilioSmsDestination.builder();
+    assertThatThrownBy(() -> b.baseUrl("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("baseUrl: expected a base URL like https://api.twilio.com, without /2010-04-01/Accounts/…");
+    assertThatThrownBy(() -> b.baseUrl("api.twilio.com"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("baseUrl: expected an http or https URL like https://api.twilio.com");
+  }
+
+  private static OkHttpClient answering201(AtomicReference<HttpUrl> seen) {
+    return new OkHttpClient.Builder()
+        .addInterceptor(chain -> {
+          seen.set(chain.request().url());
+          return new Response.Builder()
+              .request(chain.request())
+              .protocol(Protocol.HTTP_1_1)
+              .code(201)
+              .message("Created")
+              .body(ResponseBody.create("{\"sid\":\"SM0123456789abcdef0123456789abcdef\"}", MediaType.get("application/json")))
+              .build();
+        })
+        .build();
   }
 
   @Test
   void theBuilderRequiresExactlyOneSenderAndOneKindOfCredentials() {
-    assertThatThrownBy(() -> TwilioSmsDestination.builder().build()).hasMessage("accountSid: required");
+    assertThatThrownBy(() -> TwilioSmsDestination.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("accountSid: required, was not set");
     assertThatThrownBy(
             () -> TwilioSmsDestination.builder().accountSid(FakeTwilioServer.ACCOUNT_SID).from(FROM).build())
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage("credentials: set authToken or apiKey");
     assertThatThrownBy(
             () ->

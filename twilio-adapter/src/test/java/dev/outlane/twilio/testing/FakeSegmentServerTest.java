@@ -1,5 +1,6 @@
 package dev.outlane.twilio.testing;
 
+import dev.outlane.testing.Fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -60,6 +61,14 @@ class FakeSegmentServerTest {
     assertThat(segment.acceptedCount()).isEqualTo(3);
     assertThat(segment.duplicateCount()).isEqualTo(1);
     assertThat(segment.batchCount()).isEqualTo(2);
+  }
+
+  @Test
+  void anUnsetWriteKeyIsNamedBeforeAnyServerStarts() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> FakeSegmentServer.start(System.getenv("OUTLANE_TEST_SURELY_UNSET_VARIABLE")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("writeKey: required, was null");
   }
 
   @Test

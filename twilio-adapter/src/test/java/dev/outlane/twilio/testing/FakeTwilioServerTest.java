@@ -1,5 +1,6 @@
 package dev.outlane.twilio.testing;
 
+import dev.outlane.testing.Fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -38,6 +39,15 @@ class FakeTwilioServerTest {
         FakeTwilioServer.ACCOUNT_SID,
         FakeTwilioServer.AUTH_TOKEN,
         form);
+  }
+
+  @Test
+  void theFakesBuilderNamesABadSetting() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FakeTwilioServer.builder().authToken(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("authToken: required, was null");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FakeTwilioServer.builder().apiKey("SK1", " "))
+        .hasMessage("apiKeySecret: required, was blank");
   }
 
   @Test

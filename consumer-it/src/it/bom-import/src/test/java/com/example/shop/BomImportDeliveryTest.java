@@ -30,7 +30,7 @@ class BomImportDeliveryTest {
     try (FakeSegmentServer segment = FakeSegmentServer.start(WRITE_KEY)) {
       SegmentDestination events = SegmentDestination.builder()
           .writeKey(WRITE_KEY)
-          .endpoint(segment.url())
+          .baseUrl(segment.url())
           .build();
       SubmitResult result;
       try (Outlane outlane = Outlane.builder()

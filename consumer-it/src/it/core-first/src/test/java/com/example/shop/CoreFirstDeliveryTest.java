@@ -34,12 +34,12 @@ class CoreFirstDeliveryTest {
           .accountSid(FakeTwilioServer.ACCOUNT_SID)
           .authToken(FakeTwilioServer.AUTH_TOKEN)
           .from("+14155550100")
-          .defaultTemplate("Hi {{first_name}}, your cart is waiting")
+          .defaultTemplate("Hi {{properties.first_name}}, your cart is waiting")
           .baseUrl(twilio.url())
           .build();
       SegmentDestination events = SegmentDestination.builder()
           .writeKey(WRITE_KEY)
-          .endpoint(segment.url())
+          .baseUrl(segment.url())
           .build();
       SubmitResult result;
       try (Outlane outlane = Outlane.builder()

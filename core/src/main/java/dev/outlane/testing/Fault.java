@@ -1,11 +1,15 @@
-package dev.outlane.twilio.testing;
+package dev.outlane.testing;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A failure a fake answers one request with, instead of its normal answer. Script them with {@code
- * enqueueFault}; each fault is used by exactly one request, in order.
+ * A failure a fake server answers one request with, instead of its normal answer: one vocabulary for
+ * every fake Outlane ships ({@code FakeTwilioServer}, {@code FakeSegmentServer}, {@code
+ * FakeMetaServer}, {@code FakeTikTokServer}, {@code FakeGoogleDataManagerServer}). Script them with
+ * the fake's {@code enqueueFault}; each fault is used by exactly one request, in arrival order, before
+ * the fake looks at the request. What a fault means at the socket is applied by each fake; this type
+ * only describes it, so it lives in core and has no dependencies.
  *
  * <p>Immutable.
  */
@@ -29,7 +33,7 @@ public sealed interface Fault
 
   /**
    * Read the whole request, <b>process it</b> (a Twilio message is created, Segment events are
-   * counted), then close the connection without answering: the client sees an unexpected end of
+   * counted, audience members are added), then close the connection without answering: the client sees an unexpected end of
    * stream, the case where a resend duplicates.
    */
   static Fault dropAfterRequest() {
