@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -49,6 +50,10 @@ import org.slf4j.LoggerFactory;
  *             | payload (N)                                                        = 17 + N bytes
  * outlane.lock : held with FileChannel.tryLock while the log is open
  * </pre>
+ *
+ * <p>Every file is created {@code 0600} and the directory (and any parent this creates) {@code
+ * 0700}, where the file system has POSIX permissions; segments an older release left {@code 0644}
+ * are restricted when the log is opened (see {@link OwnerOnly}).
  *
  * <p>Every record gets the next LSN, strictly increasing for the directory's lifetime (the header's
  * first LSN keeps the counter monotonic even after every older segment was deleted; the newest
@@ -194,14 +199,17 @@ public final class SegmentedLog implements AutoCloseable {
     this.retention = retention;
     this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
     try {
-      Files.createDirectories(directory);
+      OwnerOnly.createDirectories(directory);
     } catch (IOException e) {
       throw new JournalException(
           "cannot create " + config.name() + " directory " + directory + ": " + reason(e), e);
     }
     Path lockPath = directory.resolve(LOCK_FILE);
     try {
-      lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lockChannel = FileChannel.open(lockPath,
+          Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+          OwnerOnly.fileAttributes(lockPath));
+      OwnerOnly.restrictFile(lockPath);
     } catch (IOException e) {
       throw new JournalException(
           "cannot open " + config.name() + " lock file " + lockPath + ": " + reason(e), e);
@@ -736,6 +744,12 @@ public final class SegmentedLog implements AutoCloseable {
       nextSegmentId = Math.max(nextSegmentId, id + 1);
       scanned++;
       boolean keep = true;
+      try {
+        OwnerOnly.restrictFile(path);
+      } catch (IOException e) {
+        log.warn("{} {}: could not restrict {} to 0600: {}", config.name(), directory,
+            path.getFileName(), reason(e));
+      }
       try (FileChannel c =
           FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         long size = c.size();
