@@ -2,6 +2,8 @@ package dev.outlane.journal;
 
 import dev.outlane.OutlaneException;
 import dev.outlane.contract.RetentionEvent;
+import dev.outlane.identity.Identity;
+import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.journal.internal.LogIo;
 import dev.outlane.journal.internal.LogSettings;
 import dev.outlane.journal.internal.SegmentedLog;
@@ -96,7 +98,7 @@ public final class FileEventJournal implements EventJournal {
   // Replay (opening thread), then writer-thread only.
   private final Map<Long, Long> segmentOfLive = new HashMap<>();
   private final Map<Long, Integer> liveInSegment = new HashMap<>();
-  private final TreeMap<Long, RetentionEvent> replayed = new TreeMap<>();
+  private final TreeMap<Long, Pending> replayed = new TreeMap<>();
   private final List<String> unreadable = new ArrayList<>();
   private long unknownRecords;
 
@@ -107,7 +109,7 @@ public final class FileEventJournal implements EventJournal {
         b.groupCommitMaxBatch, b.queueCapacity);
     this.log = SegmentedLog.open(config, this::replay, this::canDelete);
     this.pending = new ArrayList<>(replayed.size());
-    replayed.forEach((seq, event) -> pending.add(new Pending(seq, event)));
+    pending.addAll(replayed.values());
     replayed.clear();
     RecoveryReport found = log.recoveryReport();
     List<String> problems = new ArrayList<>(found.problems());
@@ -205,7 +207,7 @@ public final class FileEventJournal implements EventJournal {
   private void replay(long segment, byte type, long lsn, byte[] payload) {
     if (type == EVENT) {
       try {
-        replayed.put(lsn, serializer.read(payload));
+        replayed.put(lsn, pending(lsn, serializer.read(payload), payload));
       } catch (RuntimeException e) {
         // The exception's message could quote the payload; keep only its type.
         unreadable.add("segment " + segment + ", event " + lsn + ": unreadable by the serializer ("
@@ -220,6 +222,14 @@ public final class FileEventJournal implements EventJournal {
     } else {
       unknownRecords++;
     }
+  }
+
+  /** The pending event, with its identity normalized under the rules it was accepted with. */
+  private Pending pending(long sequence, RetentionEvent event, byte[] payload) {
+    @Nullable IdentityNormalizer rules = serializer.identityRules(payload);
+    Identity identity = rules == null ? null
+        : rules.normalize(event.customerId(), event.email(), event.phone());
+    return new Pending(sequence, event, identity);
   }
 
   private void eventWritten(long segment, long sequence) {

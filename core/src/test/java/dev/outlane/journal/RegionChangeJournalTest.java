@@ -1,0 +1,80 @@
+package dev.outlane.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.outlane.contract.EventCodec;
+import dev.outlane.contract.RetentionEvent;
+import dev.outlane.identity.IdentityNormalizer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 10.2: what was accepted re-reads identically whatever region the reader is set to. */
+class RegionChangeJournalTest {
+  static final String LONDON = "020 7946 0018";
+
+  @TempDir Path dir;
+
+  static EventCodec codec(String region) {
+    return EventCodec.builder()
+        .identityNormalizer(IdentityNormalizer.builder().defaultRegion(region).build()).build();
+  }
+
+  static RetentionEvent londonEvent(String id) {
+    return RetentionEvent.builder().eventId(id).eventName("cart_abandoned").source("customerio")
+        .customerId("cust-gb").eventTime(Instant.ofEpochSecond(1_764_400_000L))
+        .email("maya@example.co.uk").phone(LONDON).build();
+  }
+
+  /** The payload form before version 2: the bare JSON, which records no region. */
+  static EventSerializer legacy(String region) {
+    EventCodec codec = codec(region);
+    return new EventSerializer() {
+      @Override
+      public byte[] write(RetentionEvent event) {
+        return codec.toJson(event).getBytes(StandardCharsets.UTF_8);
+      }
+
+      @Override
+      public RetentionEvent read(byte[] bytes) {
+        return codec.read(new String(bytes, StandardCharsets.UTF_8));
+      }
+    };
+  }
+
+  private FileEventJournal open(EventSerializer serializer) {
+    return FileEventJournal.builder().directory(dir).serializer(serializer).fsync(false)
+        .segmentSize(4096).open();
+  }
+
+  @Test
+  void anEventAcceptedUnderGbIsPendingWithItsGbIdentityUnderUsAndAgainUnderGb() {
+    RetentionEvent accepted = londonEvent("evt-gb");
+    FileEventJournal gb = open(EventSerializer.json(codec("GB")));
+    gb.append(accepted);
+    gb.haltForTesting();
+
+    for (String region : List.of("US", "GB")) {
+      try (FileEventJournal j = open(EventSerializer.json(codec(region)))) {
+        assertThat(j.pending()).as(region).singleElement().satisfies(p -> {
+          assertThat(p.event()).isEqualTo(accepted);
+          assertThat(p.identity()).isNotNull();
+          assertThat(p.identity().phoneE164()).isEqualTo("+442079460018");
+        });
+        assertThat(j.recoveryReport().clean()).isTrue();
+      }
+    }
+  }
+
+  private List<String> segments() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+}
