@@ -7,6 +7,7 @@ import dev.outlane.journal.RecoveryReport;
 import dev.outlane.journal.internal.LogIo;
 import dev.outlane.journal.internal.LogSettings;
 import dev.outlane.journal.internal.SegmentedLog;
+import dev.outlane.journal.internal.Unreadable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable dead-letter store: a directory holding an append-only log in the same checksummed
@@ -40,11 +43,16 @@ import org.jspecify.annotations.Nullable;
  * with {@code includeResolved}. Adding a record whose id is already stored replaces the earlier one
  * in the index (both stay in the log), so an engine that re-dead-letters the same delivery after a
  * crash does not list it twice. A torn tail after a crash is truncated on open as in the journal;
- * see {@link #recoveryReport()}. The directory must not be the journal's: each holds its own lock.
+ * see {@link #recoveryReport()}. A record that cannot be decoded (see {@link
+ * EventSerializer#json} for why an event might not be) is never dropped: it stays in its segment,
+ * is left out of {@link #list}, counted in {@link RecoveryReport#unreadableRecords()} (and, without
+ * opening, in {@link DeadLetterSnapshot#unreadableRecords()}), logged once at WARN without its
+ * contents, and read again on every open. The directory must not be the journal's: each holds its own lock.
  *
  * <p>Thread-safe.
  */
 public final class FileDeadLetterStore implements DeadLetterStore {
+  private static final Logger logger = LoggerFactory.getLogger(FileDeadLetterStore.class);
   /** Record type: a whole dead letter. */
   static final byte ADD = 3;
   /** Record type: the id (UTF-8) of a dead letter that was resolved. */
@@ -69,7 +77,12 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     List<String> problems = new ArrayList<>(found.problems());
     problems.addAll(unreadable);
     this.report = new RecoveryReport(found.segmentsScanned(), found.recordsRecovered(),
-        found.bytesTruncated(), found.bytesSkipped(), problems);
+        found.bytesTruncated(), found.bytesSkipped(), problems, unreadable.size());
+    if (!unreadable.isEmpty()) {
+      logger.warn("dead-letter store {}: {} unreadable records kept in their segments, not listed"
+          + " (first: {}); they are tried again on every open", directory, unreadable.size(),
+          unreadable.get(0));
+    }
   }
 
   /** A builder; {@code directory} and {@code serializer} are required. */
@@ -127,18 +140,32 @@ public final class FileDeadLetterStore implements DeadLetterStore {
 
   /**
    * The records matching {@code query} in the store in {@code directory}, read <em>without</em>
-   * opening it: no lock is taken and nothing is written, so this works while a running client holds
-   * the store (for {@code outlane dead-letters list}). A record being written at that instant may be
-   * missing from the snapshot; unreadable records are left out.
+   * opening it: {@link #readSnapshot}{@code .records()}. Unreadable records are left out of the list
+   * (and stay on disk); use {@link #readSnapshot} to learn how many there are.
    *
    * @throws JournalException if the directory cannot be read
    */
   public static List<DeadLetter> snapshot(Path directory, EventSerializer serializer,
       DeadLetterQuery query) {
+    return readSnapshot(directory, serializer, query).records();
+  }
+
+  /**
+   * Reads the store in {@code directory} <em>without</em> opening it: no lock is taken and nothing
+   * is written, so this works while a running client holds the store (for {@code outlane
+   * dead-letters list}). A record being written at that instant may be missing from the snapshot.
+   * Records that cannot be decoded are counted in {@link DeadLetterSnapshot#unreadableRecords()},
+   * never silently left out, and stay on disk.
+   *
+   * @throws JournalException if the directory cannot be read
+   */
+  public static DeadLetterSnapshot readSnapshot(Path directory, EventSerializer serializer,
+      DeadLetterQuery query) {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(query, "query");
     DeadLetterCodec codec = new DeadLetterCodec(Objects.requireNonNull(serializer, "serializer"));
     Map<String, DeadLetter> index = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
     SegmentedLog.readSnapshot(directory, "dead-letter store", (segment, type, lsn, payload) -> {
       if (type == ADD) {
         try {
@@ -146,10 +173,12 @@ public final class FileDeadLetterStore implements DeadLetterStore {
           index.remove(d.id());
           index.put(d.id(), d);
         } catch (RuntimeException e) {
-          // Left out, as opening the store would report it; a snapshot has no report to add to.
+          problems.add(unreadableLine(segment, lsn, Unreadable.reason(e)));
         }
       } else if (type == RESOLVE) {
         index.computeIfPresent(new String(payload, StandardCharsets.UTF_8), (k, d) -> d.asResolved());
+      } else {
+        problems.add(unreadableLine(segment, lsn, "unknown type " + type));
       }
     });
     List<DeadLetter> matching = new ArrayList<>();
@@ -158,7 +187,12 @@ public final class FileDeadLetterStore implements DeadLetterStore {
         matching.add(d);
       }
     }
-    return matching;
+    return new DeadLetterSnapshot(matching, problems.size(), problems);
+  }
+
+  private static String unreadableLine(long segment, long lsn, String reason) {
+    return "segment " + segment + ", record " + lsn + ": unreadable dead letter (" + reason
+        + "); kept in its segment";
   }
 
   /** What opening the directory found. */
@@ -187,14 +221,13 @@ public final class FileDeadLetterStore implements DeadLetterStore {
       try {
         index(codec.read(payload));
       } catch (RuntimeException e) {
-        unreadable.add("segment " + segment + ", record " + lsn + ": unreadable dead letter ("
-            + e.getClass().getSimpleName() + "); skipped");
+        // The exception's message could quote the payload; keep only its type and fields.
+        unreadable.add(unreadableLine(segment, lsn, Unreadable.reason(e)));
       }
     } else if (type == RESOLVE) {
       resolve(new String(payload, StandardCharsets.UTF_8));
     } else {
-      unreadable.add("segment " + segment + ", record " + lsn + ": unknown type " + type
-          + "; skipped");
+      unreadable.add(unreadableLine(segment, lsn, "unknown type " + type));
     }
   }
 

@@ -2,11 +2,14 @@ package dev.outlane.journal;
 
 import dev.outlane.OutlaneException;
 import dev.outlane.contract.RetentionEvent;
-import dev.outlane.identity.Identity;
-import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.journal.internal.LogIo;
 import dev.outlane.journal.internal.LogSettings;
+import dev.outlane.journal.internal.QuarantineFile;
 import dev.outlane.journal.internal.SegmentedLog;
+import dev.outlane.journal.internal.Unreadable;
+import dev.outlane.identity.Identity;
+import dev.outlane.identity.IdentityNormalizer;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +68,19 @@ import org.slf4j.LoggerFactory;
  *
  * Opening reads every segment back: events without a completion become {@link #pending()}. A record
  * cut short or failing its CRC32C at the end of the last segment (the process died mid-write) is
- * truncated; every complete record before it is kept. See {@link #recoveryReport()}. An event whose
- * bytes the serializer can no longer read is reported there and skipped, not returned as pending.
+ * truncated; every complete record before it is kept. See {@link #recoveryReport()}.
+ *
+ * <h2>Unreadable events</h2>
+ *
+ * An event whose bytes the serializer cannot read (a record written by a newer release, or by an
+ * older one under identity rules the current ones refuse) is never dropped. It is not returned as
+ * pending; it is copied, with its sequence, into {@code quarantine.log} in the directory (format on
+ * {@code QuarantineFile}) before the segment holding it may be deleted, counted in {@link
+ * RecoveryReport#unreadableRecords()}, listed in its problems and logged once at WARN without its
+ * contents. Every open tries the quarantined events again: one that reads now (the region was
+ * switched back, a newer release) is journaled again under a new sequence, returned as pending
+ * and dropped from the quarantine file. (A crash between those two steps leaves it in both, so it
+ * is delivered with the same idempotency key twice, which the idempotency store absorbs.)
  *
  * <p>Only one journal may have a directory open at a time: a lock file held with
  * {@code FileChannel.tryLock} makes a second open, in this or another process, fail clearly.
@@ -99,8 +115,14 @@ public final class FileEventJournal implements EventJournal {
   private final Map<Long, Long> segmentOfLive = new HashMap<>();
   private final Map<Long, Integer> liveInSegment = new HashMap<>();
   private final TreeMap<Long, Pending> replayed = new TreeMap<>();
-  private final List<String> unreadable = new ArrayList<>();
+  /** Unreadable events by LSN, until they are in the quarantine file. Opening thread only. */
+  private final TreeMap<Long, Unread> unreadable = new TreeMap<>();
+  /** Segments holding an unreadable event not yet quarantined: retention must keep them. */
+  private final Set<Long> pinned = ConcurrentHashMap.newKeySet();
   private long unknownRecords;
+
+  /** An event record the serializer could not read, with where it came from and why. */
+  private record Unread(long segment, byte[] payload, String reason) {}
 
   private FileEventJournal(Builder b) {
     this.directory = b.settings.directory();
@@ -108,20 +130,85 @@ public final class FileEventJournal implements EventJournal {
     SegmentedLog.Config config = b.settings.config("journal", b.groupCommitMaxWait.toNanos(),
         b.groupCommitMaxBatch, b.queueCapacity);
     this.log = SegmentedLog.open(config, this::replay, this::canDelete);
-    this.pending = new ArrayList<>(replayed.size());
-    pending.addAll(replayed.values());
+    List<String> problems = new ArrayList<>(log.recoveryReport().problems());
+    try {
+      problems.addAll(quarantine(config.fsync()));
+    } catch (RuntimeException e) {
+      log.close();
+      throw e;
+    }
+    this.pending = new ArrayList<>(replayed.values());
     replayed.clear();
     RecoveryReport found = log.recoveryReport();
-    List<String> problems = new ArrayList<>(found.problems());
-    problems.addAll(unreadable);
     if (unknownRecords > 0) {
       problems.add(unknownRecords + " records of an unknown type ignored");
     }
     this.report = new RecoveryReport(found.segmentsScanned(), found.recordsRecovered(),
-        found.bytesTruncated(), found.bytesSkipped(), problems);
+        found.bytesTruncated(), found.bytesSkipped(), problems, unreadable.size());
+    if (!unreadable.isEmpty()) {
+      Unread first = unreadable.firstEntry().getValue();
+      logger.warn("journal {}: {} unreadable events kept in {}, not redelivered (first: event {}, "
+          + "{}); they are tried again on every open", directory, unreadable.size(),
+          QuarantineFile.NAME, unreadable.firstKey(), first.reason());
+    }
     if (!pending.isEmpty()) {
       logger.info("journal {}: {} pending events to redeliver", directory, pending.size());
     }
+  }
+
+  /**
+   * Reads the quarantine file, re-appends its events that are readable now (a region switched
+   * back, a newer release), and rewrites it with what is still unreadable, so that the segments
+   * those came from may be deleted. Runs on the opening thread, after replay, before anything is
+   * returned to the caller.
+   *
+   * @return a problem line per event still unreadable, and per event restored
+   */
+  private List<String> quarantine(boolean fsync) {
+    Map<Long, byte[]> restored = new TreeMap<>();
+    int before = unreadable.size();
+    try {
+      QuarantineFile.read(directory, (segment, type, lsn, payload) -> {
+        if (type != EVENT || replayed.containsKey(lsn) || unreadable.containsKey(lsn)) {
+          return; // still in a segment too: replay already saw it
+        }
+        try {
+          serializer.read(payload);
+          restored.put(lsn, payload);
+        } catch (RuntimeException e) {
+          unreadable.put(lsn, new Unread(0, payload, Unreadable.reason(e)));
+        }
+      });
+    } catch (IOException e) {
+      throw new JournalException("cannot read journal quarantine file "
+          + directory.resolve(QuarantineFile.NAME) + ": " + e.getMessage(), e);
+    }
+    List<String> problems = new ArrayList<>();
+    for (var r : restored.entrySet()) {
+      // The quarantine file is about to drop it: journal it again first, under a new sequence.
+      RetentionEvent event = serializer.read(r.getValue());
+      byte[] bytes = serializer.write(event);
+      long seq = log.submit(EVENT, bytes, true, this::eventWritten).await();
+      replayed.put(seq, pending(seq, event, bytes));
+      problems.add(QuarantineFile.NAME + ": event " + r.getKey()
+          + " is readable again; journaled again as event " + seq);
+    }
+    if (!restored.isEmpty() || unreadable.size() != before || !pinned.isEmpty()) {
+      List<QuarantineFile.Entry> keep = new ArrayList<>();
+      unreadable.forEach((lsn, u) -> keep.add(new QuarantineFile.Entry(EVENT, lsn, u.payload())));
+      try {
+        QuarantineFile.write(directory, keep, fsync);
+        pinned.clear(); // quarantined: the segments may go
+      } catch (IOException e) {
+        // Keep the segments instead: nothing is lost, only disk is used until the next open.
+        logger.warn("journal {}: could not write {} ({}); keeping the segments that hold the "
+            + "unreadable events", directory, QuarantineFile.NAME, e.getMessage());
+      }
+    }
+    unreadable.forEach((lsn, u) -> problems.add((u.segment() == 0 ? QuarantineFile.NAME
+        : "segment " + u.segment()) + ", event " + lsn + ": unreadable by the serializer ("
+        + u.reason() + "); kept in " + QuarantineFile.NAME));
+    return problems;
   }
 
   /** A builder with the defaults above; {@code directory} and {@code serializer} are required. */
@@ -206,18 +293,22 @@ public final class FileEventJournal implements EventJournal {
 
   private void replay(long segment, byte type, long lsn, byte[] payload) {
     if (type == EVENT) {
+      Pending p;
       try {
-        replayed.put(lsn, pending(lsn, serializer.read(payload), payload));
+        p = pending(lsn, serializer.read(payload), payload);
       } catch (RuntimeException e) {
-        // The exception's message could quote the payload; keep only its type.
-        unreadable.add("segment " + segment + ", event " + lsn + ": unreadable by the serializer ("
-            + e.getClass().getSimpleName() + "); skipped");
+        // Kept, never skipped: pinned here, quarantined once replay is over. The exception's
+        // message could quote the payload; keep only its type and the fields at fault.
+        unreadable.put(lsn, new Unread(segment, payload, Unreadable.reason(e)));
+        pinned.add(segment);
         return;
       }
+      replayed.put(lsn, p);
       eventWritten(segment, lsn);
     } else if (type == COMPLETE && payload.length == Long.BYTES) {
       long sequence = ByteBuffer.wrap(payload).getLong();
       replayed.remove(sequence);
+      unreadable.remove(sequence); // completed before it became unreadable: nothing to keep
       completed(sequence);
     } else {
       unknownRecords++;
@@ -245,7 +336,7 @@ public final class FileEventJournal implements EventJournal {
   }
 
   private boolean canDelete(long segment) {
-    return !liveInSegment.containsKey(segment);
+    return !liveInSegment.containsKey(segment) && !pinned.contains(segment);
   }
 
   /**

@@ -67,8 +67,72 @@ class RegionChangeJournalTest {
           assertThat(p.identity()).isNotNull();
           assertThat(p.identity().phoneE164()).isEqualTo("+442079460018");
         });
+        assertThat(j.recoveryReport().unreadableRecords()).isZero();
         assertThat(j.recoveryReport().clean()).isTrue();
       }
+    }
+  }
+
+  @Test
+  void anOldFormatEventUnreadableUnderUsIsQuarantinedCountedAndRestoredUnderGb()
+      throws IOException {
+    FileEventJournal old = open(legacy("GB"));
+    long seq = old.append(londonEvent("evt-gb"));
+    old.haltForTesting();
+
+    try (FileEventJournal us = open(EventSerializer.json(codec("US")))) {
+      assertThat(us.pending()).isEmpty();
+      RecoveryReport r = us.recoveryReport();
+      assertThat(r.unreadableRecords()).isEqualTo(1);
+      assertThat(r.clean()).isFalse();
+      assertThat(r.problems()).containsExactly("segment 1, event " + seq
+          + ": unreadable by the serializer (ValidationException at $.phone); kept in"
+          + " quarantine.log");
+      assertThat(dir.resolve("quarantine.log")).exists();
+      // Enough new traffic that the segment it came from rolls and is deleted.
+      for (int i = 0; i < 40; i++) {
+        us.complete(us.append(TestEvents.event(i)));
+      }
+    }
+    assertThat(segments()).doesNotContain("segment-00000000000000000001.log");
+
+    try (FileEventJournal again = open(EventSerializer.json(codec("US")))) {
+      assertThat(again.pending()).isEmpty();
+      assertThat(again.recoveryReport().unreadableRecords()).isEqualTo(1);
+      assertThat(again.recoveryReport().problems()).containsExactly("quarantine.log, event " + seq
+          + ": unreadable by the serializer (ValidationException at $.phone); kept in"
+          + " quarantine.log");
+    }
+
+    long restoredAs;
+    try (FileEventJournal gb = open(EventSerializer.json(codec("GB")))) {
+      assertThat(gb.pending()).singleElement().satisfies(p -> {
+        assertThat(p.event()).isEqualTo(londonEvent("evt-gb"));
+        assertThat(p.sequence()).isGreaterThan(seq);
+      });
+      restoredAs = gb.pending().get(0).sequence();
+      assertThat(gb.recoveryReport().unreadableRecords()).isZero();
+      assertThat(gb.recoveryReport().problems()).containsExactly("quarantine.log: event " + seq
+          + " is readable again; journaled again as event " + restoredAs);
+      assertThat(dir.resolve("quarantine.log")).doesNotExist();
+    }
+    // Journaled again in version 2, it now reads under US too.
+    try (FileEventJournal us = open(EventSerializer.json(codec("US")))) {
+      assertThat(us.pending()).singleElement()
+          .satisfies(p -> assertThat(p.sequence()).isEqualTo(restoredAs));
+      assertThat(us.recoveryReport().clean()).isTrue();
+    }
+  }
+
+  @Test
+  void anUnreadableEventCompletedBeforeItBecameUnreadableIsNotKept() {
+    FileEventJournal old = open(legacy("GB"));
+    old.complete(old.append(londonEvent("evt-gb")));
+    old.append(TestEvents.event(1));
+    old.haltForTesting();
+    try (FileEventJournal us = open(EventSerializer.json(codec("US")))) {
+      assertThat(us.recoveryReport().unreadableRecords()).isZero();
+      assertThat(dir.resolve("quarantine.log")).doesNotExist();
     }
   }
 

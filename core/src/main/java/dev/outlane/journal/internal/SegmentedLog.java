@@ -623,10 +623,14 @@ public final class SegmentedLog implements AutoCloseable {
 
   /** Makes a new file's directory entry durable; some platforms cannot open a directory. */
   private void syncDirectory() {
+    syncDirectory(directory, config.name());
+  }
+
+  static void syncDirectory(Path directory, String name) {
     try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
       d.force(true);
     } catch (IOException e) {
-      log.debug("{} {}: directory sync not supported: {}", config.name(), directory, reason(e));
+      log.debug("{} {}: directory sync not supported: {}", name, directory, reason(e));
     }
   }
 
@@ -648,9 +652,14 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   private static ByteBuffer frame(Request r) {
-    int length = FRAME_OVERHEAD + r.payload.length;
+    return frame(r.type, r.lsn, r.payload);
+  }
+
+  /** One record in the segment format: length, CRC32C, type, LSN, payload. */
+  static ByteBuffer frame(byte type, long lsn, byte[] payload) {
+    int length = FRAME_OVERHEAD + payload.length;
     ByteBuffer b = ByteBuffer.allocate(length);
-    b.putInt(r.payload.length).putInt(0).put(r.type).putLong(r.lsn).put(r.payload);
+    b.putInt(payload.length).putInt(0).put(type).putLong(lsn).put(payload);
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 8, length - 8);
     b.putInt(4, (int) crc.getValue());
@@ -831,14 +840,14 @@ public final class SegmentedLog implements AutoCloseable {
     return r;
   }
 
-  private static final class Scan {
+  static final class Scan {
     long records;
     long maxLsn;
     long goodEnd;
     @Nullable String damage;
   }
 
-  private static Scan scanRecords(FileChannel c, long segmentId, long size, Replay replay)
+  static Scan scanRecords(FileChannel c, long segmentId, long size, Replay replay)
       throws IOException {
     Scan scan = new Scan();
     long pos = HEADER_SIZE;
