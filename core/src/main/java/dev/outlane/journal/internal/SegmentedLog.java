@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -59,8 +60,11 @@ import org.slf4j.LoggerFactory;
  * first LSN keeps the counter monotonic even after every older segment was deleted; the newest
  * segment is never deleted before this process has written one of its own). A new segment is
  * started by the first write after open (so opening only to read leaves no file behind) and
- * whenever the next record would take the current one past the configured size, so records are only
- * ever appended to a file this process created.
+ * whenever the next record would take the current one past the configured size, or the current one
+ * holds records and is older than the configured maximum age (the writer wakes up for that even
+ * when nothing is written; the fresh segment then holds only its header), so records are only
+ * ever appended to a file this process created, and a finished segment becomes deletable within
+ * that age.
  *
  * <h2>Group commit</h2>
  *
@@ -115,6 +119,8 @@ public final class SegmentedLog implements AutoCloseable {
 
   private static final Pattern SEGMENT_NAME = Pattern.compile("segment-(\\d{20})\\.log");
   private static final Request CLOSE = new Request((byte) 0, new byte[0], false, null);
+  /** Type of a request that writes nothing: it only makes the writer look at the clock. */
+  private static final byte WAKE = 0;
 
   /** Receives each record read back on open, oldest first. */
   @FunctionalInterface
@@ -150,6 +156,9 @@ public final class SegmentedLog implements AutoCloseable {
    * @param queueCapacity the most requests waiting for the writer; submitters block beyond it
    * @param fsync whether to flush to the device; off only for tests and benchmarks
    * @param io the file operations
+   * @param segmentMaxAgeNanos how long a segment that holds records stays open before it is closed
+   *     (and a fresh one started), even if no record arrives; 0 closes segments only by size
+   * @param ticker the monotonic clock, in nanoseconds, that segment ages are measured with
    */
   public record Config(
       Path directory,
@@ -159,11 +168,21 @@ public final class SegmentedLog implements AutoCloseable {
       int maxBatch,
       int queueCapacity,
       boolean fsync,
-      LogIo io) {
+      LogIo io,
+      long segmentMaxAgeNanos,
+      LongSupplier ticker) {
     public Config {
       Objects.requireNonNull(directory, "directory");
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(io, "io");
+      Objects.requireNonNull(ticker, "ticker");
+    }
+
+    /** A configuration whose segments close by size only. */
+    public Config(Path directory, String name, long segmentSize, long maxWaitNanos, int maxBatch,
+        int queueCapacity, boolean fsync, LogIo io) {
+      this(directory, name, segmentSize, maxWaitNanos, maxBatch, queueCapacity, fsync, io, 0,
+          System::nanoTime);
     }
   }
 
@@ -189,6 +208,8 @@ public final class SegmentedLog implements AutoCloseable {
   private long currentId;
   private long currentSize;
   private long segmentBatchStart;
+  /** When the current segment was started, by {@link Config#ticker()}. */
+  private long segmentStartedAt;
   private boolean unforced;
   private long nextSegmentId = 1;
   private long nextLsn = 1;
@@ -300,6 +321,18 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   /**
+   * Makes the writer look at the clock now, closing the current segment if it is older than
+   * {@link Config#segmentMaxAgeNanos()}, and waits until it did (and deleted what retention
+   * allows). Writes nothing. For tests that drive a manual ticker; the writer also wakes by itself
+   * when a segment comes of age.
+   *
+   * @throws JournalException if the log is closed
+   */
+  public void wake() {
+    submit(WAKE, new byte[0], false, null).await();
+  }
+
+  /**
    * Writes what is queued, flushes, closes the files and releases the directory lock. Idempotent.
    */
   @Override
@@ -408,10 +441,16 @@ public final class SegmentedLog implements AutoCloseable {
   private void runWriter() {
     List<Request> batch = new ArrayList<>();
     boolean stop = false;
+    retireFinishedTail();
     while (!stop && !halted) {
       batch.clear();
       try {
-        batch.add(queue.take());
+        Request first = takeOrAge();
+        if (first == null) {
+          closeAgedSegment();
+          continue;
+        }
+        batch.add(first);
         inbound.decrementAndGet();
         stop = gather(batch);
       } catch (InterruptedException e) {
@@ -432,6 +471,7 @@ public final class SegmentedLog implements AutoCloseable {
       failAll(batch, closedException());
       return;
     }
+    retireFinishedTail();
     FileChannel c = current;
     if (c != null) {
       try {
@@ -444,6 +484,70 @@ public final class SegmentedLog implements AutoCloseable {
       closeQuietly(c);
       current = null;
     }
+  }
+
+  /**
+   * The next request, or null once the current segment (holding records) reached its maximum age
+   * with nothing queued.
+   */
+  private @Nullable Request takeOrAge() throws InterruptedException {
+    long maxAge = config.segmentMaxAgeNanos();
+    if (maxAge <= 0 || current == null || currentSize <= HEADER_SIZE) {
+      return queue.take();
+    }
+    long remaining = segmentStartedAt + maxAge - config.ticker().getAsLong();
+    return remaining <= 0 ? queue.poll() : queue.poll(remaining, TimeUnit.NANOSECONDS);
+  }
+
+  /** Whether the current segment holds records and is older than the maximum age. */
+  private boolean segmentAged() {
+    long maxAge = config.segmentMaxAgeNanos();
+    return maxAge > 0 && current != null && currentSize > HEADER_SIZE
+        && config.ticker().getAsLong() - segmentStartedAt >= maxAge;
+  }
+
+  /**
+   * Closes the current segment because of its age and starts an empty one (whose header keeps LSNs
+   * increasing), so that retention may delete the old one once its events are complete.
+   */
+  private void closeAgedSegment() {
+    if (!segmentAged() || halted) {
+      return;
+    }
+    try {
+      rollSegment();
+      startSegment();
+    } catch (IOException e) {
+      abandonCurrentSegment(e);
+    }
+    deleteWhatRetentionAllows();
+  }
+
+  /**
+   * For a log whose segments age out: when the newest segment (the current one, or the previous
+   * process's last one) holds only records retention lets go, replaces it with an empty one and
+   * deletes it, so that what was finished before a close does not stay on disk through the reopen
+   * until the next write. Runs when the writer starts and when it closes.
+   */
+  private void retireFinishedTail() {
+    if (config.segmentMaxAgeNanos() <= 0 || halted) {
+      return;
+    }
+    try {
+      if (current != null) {
+        if (currentSize > HEADER_SIZE && retention.canDelete(currentId)) {
+          rollSegment();
+          startSegment();
+        }
+      } else if (!closedSegments.isEmpty()
+          && retention.canDelete(closedSegments.peekLast())
+          && Files.size(directory.resolve(segmentName(closedSegments.peekLast()))) > HEADER_SIZE) {
+        startSegment();
+      }
+    } catch (IOException e) {
+      abandonCurrentSegment(e);
+    }
+    deleteWhatRetentionAllows();
   }
 
   /** Adds more queued requests to {@code batch}; returns whether the close marker was taken. */
@@ -500,9 +604,17 @@ public final class SegmentedLog implements AutoCloseable {
         if (halted) {
           throw new IOException("halted");
         }
+        if (r.type == WAKE) {
+          if (segmentAged()) {
+            rollSegment();
+            startSegment();
+          }
+          unacked.add(r); // acknowledged with the batch; nothing is written
+          continue;
+        }
         int frame = FRAME_OVERHEAD + r.payload.length;
         if (current != null && currentSize > HEADER_SIZE
-            && currentSize + frame > config.segmentSize()) {
+            && (currentSize + frame > config.segmentSize() || segmentAged())) {
           rollSegment();
         }
         if (current == null) {
@@ -618,6 +730,7 @@ public final class SegmentedLog implements AutoCloseable {
     current = c;
     currentId = id;
     currentSize = HEADER_SIZE;
+    segmentStartedAt = config.ticker().getAsLong();
     segmentBatchStart = HEADER_SIZE;
   }
 
