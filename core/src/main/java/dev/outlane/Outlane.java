@@ -545,12 +545,14 @@ public final class Outlane implements AutoCloseable {
           FileDeadLetterStore dls = FileDeadLetterStore.builder()
               .directory(durable.deadLetterDirectory())
               .serializer(serializer)
+              .encryptionKey(durable.encryptionKey())
               .fsync(durable.fsync())
               .open();
           owned.add(dls);
           FileEventJournal fej = FileEventJournal.builder()
               .directory(durable.journalDirectory())
               .serializer(serializer)
+              .encryptionKey(durable.encryptionKey())
               .segmentSize(durable.journalSegmentSize())
               .groupCommitMaxWait(durable.groupCommitMaxWait())
               .fsync(durable.fsync())

@@ -4,6 +4,7 @@ import dev.outlane.OutlaneException;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.journal.internal.LogIo;
 import dev.outlane.journal.internal.LogSettings;
+import dev.outlane.journal.internal.PayloadCipher;
 import dev.outlane.journal.internal.QuarantineFile;
 import dev.outlane.journal.internal.SegmentedLog;
 import dev.outlane.journal.internal.Unreadable;
@@ -70,7 +71,8 @@ import org.slf4j.LoggerFactory;
  * segments after its event until it is completed or dead-lettered; dead letters live in the
  * dead-letter store, not here). Under steady load disk use is about one segment plus whatever the
  * oldest pending event holds back. Each age roll leaves a 24-byte empty segment whose header keeps
- * sequence numbers increasing.
+ * sequence numbers increasing. With {@link Builder#encryptionKey} set, what is on disk in the
+ * meantime is unreadable without the key.
  *
  * <h2>Crashes</h2>
  *
@@ -101,6 +103,8 @@ public final class FileEventJournal implements EventJournal {
 
   /** Record type: an accepted event; payload is the serialized event, its LSN is its sequence. */
   static final byte EVENT = 1;
+  /** Record type: an EVENT's payload encrypted (envelope format on {@code PayloadCipher}). */
+  static final byte SEALED_EVENT = 5;
   /** Record type: an event reached its final state; payload is the event's sequence (8 bytes). */
   static final byte COMPLETE = 2;
 
@@ -125,6 +129,7 @@ public final class FileEventJournal implements EventJournal {
 
   private final Path directory;
   private final EventSerializer serializer;
+  private final @Nullable PayloadCipher cipher;
   private final SegmentedLog log;
   private final List<Pending> pending;
   private final RecoveryReport report;
@@ -140,11 +145,12 @@ public final class FileEventJournal implements EventJournal {
   private long unknownRecords;
 
   /** An event record the serializer could not read, with where it came from and why. */
-  private record Unread(long segment, byte[] payload, String reason) {}
+  private record Unread(long segment, byte type, byte[] payload, String reason) {}
 
   private FileEventJournal(Builder b) {
     this.directory = b.settings.directory();
     this.serializer = LogSettings.required(b.serializer, "serializer");
+    this.cipher = b.encryptionKey == null ? null : PayloadCipher.of(b.encryptionKey);
     SegmentedLog.Config config = b.settings.config("journal", b.groupCommitMaxWait.toNanos(),
         b.groupCommitMaxBatch, b.queueCapacity);
     this.log = SegmentedLog.open(config, this::replay, this::canDelete);
@@ -187,14 +193,18 @@ public final class FileEventJournal implements EventJournal {
     int before = unreadable.size();
     try {
       QuarantineFile.read(directory, (segment, type, lsn, payload) -> {
-        if (type != EVENT || replayed.containsKey(lsn) || unreadable.containsKey(lsn)) {
+        if ((type != EVENT && type != SEALED_EVENT) || replayed.containsKey(lsn)
+            || unreadable.containsKey(lsn)) {
           return; // still in a segment too: replay already saw it
         }
         try {
-          serializer.read(payload);
-          restored.put(lsn, payload);
+          byte[] plain = plaintext(0, type, lsn, payload);
+          serializer.read(plain);
+          restored.put(lsn, plain);
+        } catch (JournalException e) {
+          throw e; // a wrong or missing key: fail the open, change nothing
         } catch (RuntimeException e) {
-          unreadable.put(lsn, new Unread(0, payload, Unreadable.reason(e)));
+          unreadable.put(lsn, new Unread(0, type, payload, Unreadable.reason(e)));
         }
       });
     } catch (IOException e) {
@@ -206,14 +216,14 @@ public final class FileEventJournal implements EventJournal {
       // The quarantine file is about to drop it: journal it again first, under a new sequence.
       RetentionEvent event = serializer.read(r.getValue());
       byte[] bytes = serializer.write(event);
-      long seq = log.submit(EVENT, bytes, true, this::eventWritten).await();
+      long seq = submitEvent(bytes);
       replayed.put(seq, pending(seq, event, bytes));
       problems.add(QuarantineFile.NAME + ": event " + r.getKey()
           + " is readable again; journaled again as event " + seq);
     }
     if (!restored.isEmpty() || unreadable.size() != before || !pinned.isEmpty()) {
       List<QuarantineFile.Entry> keep = new ArrayList<>();
-      unreadable.forEach((lsn, u) -> keep.add(new QuarantineFile.Entry(EVENT, lsn, u.payload())));
+      unreadable.forEach((lsn, u) -> keep.add(new QuarantineFile.Entry(u.type(), lsn, u.payload())));
       try {
         QuarantineFile.write(directory, keep, fsync);
         pinned.clear(); // quarantined: the segments may go
@@ -253,7 +263,41 @@ public final class FileEventJournal implements EventJournal {
       throw new JournalException("cannot serialize event " + event.eventId() + " for journal "
           + directory + ": " + e.getClass().getSimpleName(), e);
     }
-    return log.submit(EVENT, bytes, true, this::eventWritten).await();
+    return submitEvent(bytes);
+  }
+
+  private long submitEvent(byte[] bytes) {
+    PayloadCipher c = cipher;
+    if (c == null) {
+      return log.submit(EVENT, bytes, true, this::eventWritten).await();
+    }
+    return log.submit(SEALED_EVENT, c.seal(SEALED_EVENT, bytes), true, this::eventWritten).await();
+  }
+
+  /**
+   * The serializer's bytes of an EVENT or SEALED_EVENT record.
+   *
+   * @throws JournalException if it is encrypted and no key, or another key, is configured
+   * @throws IllegalArgumentException if it is encrypted and damaged
+   */
+  private byte[] plaintext(long segment, byte type, long lsn, byte[] payload) {
+    if (type == EVENT) {
+      return payload;
+    }
+    String where = "journal " + directory + ": event " + lsn
+        + (segment == 0 ? " in " + QuarantineFile.NAME : " in segment " + segment);
+    PayloadCipher c = cipher;
+    if (c == null) {
+      throw new JournalException(where + " is encrypted (key " + PayloadCipher.keyIdOf(payload)
+          + ") and no encryption key is configured; open it with the key it was written with");
+    }
+    try {
+      return c.open(type, payload);
+    } catch (PayloadCipher.WrongKeyException e) {
+      throw new JournalException(where + " is encrypted with key " + e.keyId()
+          + ", but the configured key is " + c.keyId()
+          + "; open it with the key it was written with");
+    }
   }
 
   /**
@@ -315,14 +359,17 @@ public final class FileEventJournal implements EventJournal {
   }
 
   private void replay(long segment, byte type, long lsn, byte[] payload) {
-    if (type == EVENT) {
+    if (type == EVENT || type == SEALED_EVENT) {
       Pending p;
       try {
-        p = pending(lsn, serializer.read(payload), payload);
+        byte[] plain = plaintext(segment, type, lsn, payload);
+        p = pending(lsn, serializer.read(plain), plain);
+      } catch (JournalException e) {
+        throw e; // a wrong or missing key: fail the open, change nothing
       } catch (RuntimeException e) {
         // Kept, never skipped: pinned here, quarantined once replay is over. The exception's
         // message could quote the payload; keep only its type and the fields at fault.
-        unreadable.put(lsn, new Unread(segment, payload, Unreadable.reason(e)));
+        unreadable.put(lsn, new Unread(segment, type, payload, Unreadable.reason(e)));
         pinned.add(segment);
         return;
       }
@@ -369,6 +416,7 @@ public final class FileEventJournal implements EventJournal {
   public static final class Builder {
     private final LogSettings settings = new LogSettings(DEFAULT_SEGMENT_SIZE, "segmentSize");
     private @Nullable EventSerializer serializer;
+    private @Nullable EncryptionKey encryptionKey;
     private Duration groupCommitMaxWait = DEFAULT_GROUP_COMMIT_MAX_WAIT;
     private int groupCommitMaxBatch = DEFAULT_GROUP_COMMIT_MAX_BATCH;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
@@ -395,6 +443,20 @@ public final class FileEventJournal implements EventJournal {
      */
     public Builder segmentSize(long bytes) {
       settings.segmentSize(bytes);
+      return this;
+    }
+
+    /**
+     * Encrypts every event at rest with AES-256-GCM under {@code key} (a random 96-bit nonce per
+     * record, the key's {@linkplain EncryptionKey#id() id} in each record); {@code null}, the
+     * default, stores them as the serializer wrote them. Completions (sequence numbers only) are
+     * not encrypted. A directory written without a key still opens with one (its old events are
+     * read as they are; new ones are encrypted). Opening a directory holding events encrypted with
+     * another key, or with no key configured, fails with a {@link JournalException} naming both
+     * key ids, and changes nothing.
+     */
+    public Builder encryptionKey(@Nullable EncryptionKey key) {
+      this.encryptionKey = key;
       return this;
     }
 
@@ -473,7 +535,8 @@ public final class FileEventJournal implements EventJournal {
      * Opens the journal, recovering what the directory holds.
      *
      * @throws IllegalStateException if {@code directory} or {@code serializer} was not set
-     * @throws JournalException if the directory cannot be created or is in use
+     * @throws JournalException if the directory cannot be created or is in use, or holds events
+     *     encrypted with another key (or with a key when none is configured)
      */
     public FileEventJournal open() {
       return new FileEventJournal(this);
