@@ -3,6 +3,7 @@ package dev.outlane.journal.internal;
 import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.JournalException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -10,7 +11,9 @@ import java.util.Objects;
 import java.util.function.Function;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
@@ -140,6 +143,20 @@ public final class PayloadCipher {
       throw new IllegalArgumentException("encrypted payload failed authentication (damaged)");
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot decrypt: " + e.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * A 32-byte secret derived from this key for another purpose ({@code label}): HMAC-SHA256 of the
+   * label under the key. The key itself cannot be recovered from it.
+   */
+  public byte[] derive(String label) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is required of every JDK", e);
     }
   }
 
