@@ -208,6 +208,16 @@ public final class Outlane implements AutoCloseable {
     return Optional.ofNullable(recovery);
   }
 
+  /**
+   * What opening the durable dead-letter store found, notably {@link
+   * RecoveryReport#unreadableRecords()} (records kept on disk but not listed); empty unless the
+   * dead-letter store is a {@link FileDeadLetterStore} (as in {@link Builder#durable}).
+   */
+  public Optional<RecoveryReport> deadLetterRecovery() {
+    return deadLetters instanceof FileDeadLetterStore file
+        ? Optional.of(file.recoveryReport()) : Optional.empty();
+  }
+
   private static final class LoggerHolder {
     static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Outlane.class);
   }

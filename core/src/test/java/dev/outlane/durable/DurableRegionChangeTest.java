@@ -6,8 +6,10 @@ import dev.outlane.DurableOptions;
 import dev.outlane.Outlane;
 import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.RetentionEvent;
+import dev.outlane.deadletter.DeadLetter;
 import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.DeadLetterReason;
+import dev.outlane.deadletter.FileDeadLetterStore;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
@@ -91,6 +93,60 @@ class DurableRegionChangeTest {
       assertThat(client.deadLetters().list(DeadLetterQuery.unresolved())).hasSize(1);
       assertThat(client.journalRecovery()).hasValueSatisfying(
           r -> assertThat(r.unreadableRecords()).isZero());
+      assertThat(client.deadLetterRecovery()).hasValueSatisfying(
+          r -> assertThat(r.unreadableRecords()).isZero());
+    }
+  }
+
+  /** The payload form before version 2: the bare JSON, which records no region. */
+  private static EventSerializer legacyGb() {
+    EventCodec gb = EventCodec.builder().identityNormalizer(region("GB")).build();
+    return new EventSerializer() {
+      @Override
+      public byte[] write(RetentionEvent event) {
+        return gb.toJson(event).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      }
+
+      @Override
+      public RetentionEvent read(byte[] bytes) {
+        return gb.read(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    };
+  }
+
+  @Test
+  void oldFormatRecordsUnreadableUnderUsAreCountedByTheClientAndComeBackUnderGb() {
+    DurableOptions options = DurableOptions.at(dir);
+    try (FileEventJournal journal = FileEventJournal.builder()
+        .directory(options.journalDirectory()).serializer(legacyGb()).fsync(false).open()) {
+      journal.append(london("pending"));
+    }
+    try (FileDeadLetterStore store = FileDeadLetterStore.builder()
+        .directory(options.deadLetterDirectory()).serializer(legacyGb()).fsync(false).open()) {
+      store.add(new DeadLetter("dl-1", london("dead"), "sms", "idem-1",
+          DeadLetterReason.RETRIES_EXHAUSTED, "connection refused", null, 1, Instant.now(),
+          Instant.now(), false));
+    }
+
+    FakeDestination us = sms();
+    try (Outlane client = client("US", us)) {
+      assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(us.calls()).isZero();
+      assertThat(client.journalRecovery().orElseThrow().unreadableRecords()).isEqualTo(1);
+      assertThat(client.deadLetterRecovery().orElseThrow().unreadableRecords()).isEqualTo(1);
+      assertThat(client.deadLetters().list(DeadLetterQuery.unresolved())).isEmpty();
+    }
+
+    FakeDestination gb = sms();
+    try (Outlane client = client("GB", gb)) {
+      assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+      assertThat(gb.deliveredItems()).singleElement().satisfies(item -> {
+        assertThat(item.event().eventId()).isEqualTo("pending");
+        assertThat(item.identity().phoneE164()).isEqualTo("+442079460018");
+      });
+      assertThat(client.journalRecovery().orElseThrow().unreadableRecords()).isZero();
+      assertThat(client.deadLetterRecovery().orElseThrow().unreadableRecords()).isZero();
+      assertThat(client.deadLetters().list(DeadLetterQuery.unresolved())).hasSize(1);
     }
   }
 }
