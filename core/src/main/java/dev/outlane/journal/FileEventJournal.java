@@ -191,8 +191,9 @@ public final class FileEventJournal implements EventJournal {
   private List<String> quarantine(boolean fsync) {
     Map<Long, byte[]> restored = new TreeMap<>();
     int before = unreadable.size();
+    @Nullable String damaged;
     try {
-      QuarantineFile.read(directory, (segment, type, lsn, payload) -> {
+      damaged = QuarantineFile.read(directory, (segment, type, lsn, payload) -> {
         if ((type != EVENT && type != SEALED_EVENT) || replayed.containsKey(lsn)
             || unreadable.containsKey(lsn)) {
           return; // still in a segment too: replay already saw it
@@ -212,6 +213,10 @@ public final class FileEventJournal implements EventJournal {
           + directory.resolve(QuarantineFile.NAME) + ": " + e.getMessage(), e);
     }
     List<String> problems = new ArrayList<>();
+    if (damaged != null) {
+      problems.add(damaged);
+      logger.warn("journal {}: {}", directory, damaged);
+    }
     for (var r : restored.entrySet()) {
       // The quarantine file is about to drop it: journal it again first, under a new sequence.
       RetentionEvent event = serializer.read(r.getValue());
@@ -221,7 +226,8 @@ public final class FileEventJournal implements EventJournal {
       problems.add(QuarantineFile.NAME + ": event " + r.getKey()
           + " is readable again; journaled again as event " + seq);
     }
-    if (!restored.isEmpty() || unreadable.size() != before || !pinned.isEmpty()) {
+    if (!restored.isEmpty() || unreadable.size() != before || !pinned.isEmpty()
+        || damaged != null) {
       List<QuarantineFile.Entry> keep = new ArrayList<>();
       unreadable.forEach((lsn, u) -> keep.add(new QuarantineFile.Entry(u.type(), lsn, u.payload())));
       try {

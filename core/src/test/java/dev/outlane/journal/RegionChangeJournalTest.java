@@ -136,6 +136,31 @@ class RegionChangeJournalTest {
     }
   }
 
+  @Test
+  void aDamagedQuarantineFileIsSetAsideWholeAndDoesNotBlockTheOpen() throws IOException {
+    FileEventJournal old = open(legacy("GB"));
+    old.append(londonEvent("evt-gb"));
+    old.haltForTesting();
+    open(EventSerializer.json(codec("US"))).close();
+    Path quarantine = dir.resolve("quarantine.log");
+    byte[] bytes = Files.readAllBytes(quarantine);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(quarantine, bytes);
+
+    try (FileEventJournal us = open(EventSerializer.json(codec("US")))) {
+      assertThat(us.recoveryReport().problems()).singleElement().asString()
+          .matches("quarantine\\.log: checksum mismatch at offset 24; kept as"
+              + " quarantine-damaged-\\d+\\.log");
+    }
+    List<String> damaged;
+    try (Stream<Path> files = Files.list(dir)) {
+      damaged = files.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("quarantine-damaged-")).toList();
+    }
+    assertThat(damaged).singleElement()
+        .satisfies(n -> assertThat(Files.readAllBytes(dir.resolve(n))).isEqualTo(bytes));
+  }
+
   private List<String> segments() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();

@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a log's owner keeps records it could not read, so that retention can delete the segments
@@ -44,13 +45,19 @@ public final class QuarantineFile {
 
   /**
    * Reads every checksum-valid record of {@code directory}'s quarantine file into {@code replay}
-   * (with segment id 0), in file order; nothing if there is no file.
+   * (with segment id 0), in file order; nothing if there is no file. A file that is damaged (a bad
+   * header, or a record that fails its checksum) is never rewritten, which would drop what follows
+   * the damage: it is renamed to {@code quarantine-damaged-<millis>.log}, kept for inspection, and
+   * the records read before the damage are returned as usual.
    *
-   * @return how many records were read
-   * @throws IOException if the file cannot be read, or is not a quarantine file of this version
+   * @return null if the file was whole (or absent), else a line saying what was damaged and where
+   *     the file now is
+   * @throws IOException if the file cannot be read or renamed
    */
-  public static long read(Path directory, SegmentedLog.Replay replay) throws IOException {
+  public static @Nullable String read(Path directory, SegmentedLog.Replay replay)
+      throws IOException {
     Path path = directory.resolve(NAME);
+    String damage;
     try (FileChannel c = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = c.size();
       ByteBuffer header = ByteBuffer.allocate(SegmentedLog.HEADER_SIZE);
@@ -60,13 +67,20 @@ public final class QuarantineFile {
       header.flip();
       if (size < SegmentedLog.HEADER_SIZE || header.getInt() != MAGIC
           || header.getShort() != FORMAT_VERSION) {
-        throw new IOException(path.getFileName() + " is not a version-" + FORMAT_VERSION
-            + " quarantine file");
+        damage = "not a version-" + FORMAT_VERSION + " quarantine file";
+      } else {
+        SegmentedLog.Scan scan = SegmentedLog.scanRecords(c, 0, size, replay);
+        damage = scan.damage == null ? null : scan.damage + " at offset " + scan.goodEnd;
       }
-      return SegmentedLog.scanRecords(c, 0, size, replay).records;
     } catch (NoSuchFileException e) {
-      return 0;
+      return null;
     }
+    if (damage == null) {
+      return null;
+    }
+    Path kept = directory.resolve("quarantine-damaged-" + System.currentTimeMillis() + ".log");
+    Files.move(path, kept);
+    return NAME + ": " + damage + "; kept as " + kept.getFileName();
   }
 
   /**
