@@ -1,9 +1,11 @@
 package dev.outlane;
 
+import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.FileEventJournal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where and how a durable {@link Outlane} keeps its state: {@code Outlane.builder().durable(options)}
@@ -21,9 +23,14 @@ import java.util.Objects;
  *     FileEventJournal#DEFAULT_SEGMENT_SIZE})
  * @param groupCommitMaxWait how long the journal waits to share one flush among concurrent submits
  *     (0..1 s; default {@link FileEventJournal#DEFAULT_GROUP_COMMIT_MAX_WAIT})
+ * @param encryptionKey the key the journal and the dead-letter store encrypt their payloads with
+ *     at rest (AES-256-GCM; see {@link FileEventJournal.Builder#encryptionKey}), or null (the
+ *     default) to store them in the clear. The idempotency and suppression stores hold only hashes
+ *     and are not encrypted. {@link #toString()} shows only the key's id
  */
 public record DurableOptions(
-    Path directory, boolean fsync, long journalSegmentSize, Duration groupCommitMaxWait) {
+    Path directory, boolean fsync, long journalSegmentSize, Duration groupCommitMaxWait,
+    @Nullable EncryptionKey encryptionKey) {
   public DurableOptions {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(groupCommitMaxWait, "groupCommitMaxWait");
@@ -37,22 +44,34 @@ public record DurableOptions(
     }
   }
 
+  /** Options without encryption at rest. */
+  public DurableOptions(
+      Path directory, boolean fsync, long journalSegmentSize, Duration groupCommitMaxWait) {
+    this(directory, fsync, journalSegmentSize, groupCommitMaxWait, null);
+  }
+
   /** Durable state in {@code directory}, flushed to the device, with the journal's defaults. */
   public static DurableOptions at(Path directory) {
     return new DurableOptions(directory, true, FileEventJournal.DEFAULT_SEGMENT_SIZE,
-        FileEventJournal.DEFAULT_GROUP_COMMIT_MAX_WAIT);
+        FileEventJournal.DEFAULT_GROUP_COMMIT_MAX_WAIT, null);
   }
 
   public DurableOptions withFsync(boolean fsync) {
-    return new DurableOptions(directory, fsync, journalSegmentSize, groupCommitMaxWait);
+    return new DurableOptions(directory, fsync, journalSegmentSize, groupCommitMaxWait,
+        encryptionKey);
   }
 
   public DurableOptions withJournalSegmentSize(long bytes) {
-    return new DurableOptions(directory, fsync, bytes, groupCommitMaxWait);
+    return new DurableOptions(directory, fsync, bytes, groupCommitMaxWait, encryptionKey);
   }
 
   public DurableOptions withGroupCommitMaxWait(Duration maxWait) {
-    return new DurableOptions(directory, fsync, journalSegmentSize, maxWait);
+    return new DurableOptions(directory, fsync, journalSegmentSize, maxWait, encryptionKey);
+  }
+
+  /** These options with journal and dead-letter payloads encrypted under {@code key} (or not). */
+  public DurableOptions withEncryptionKey(@Nullable EncryptionKey key) {
+    return new DurableOptions(directory, fsync, journalSegmentSize, groupCommitMaxWait, key);
   }
 
   /** {@code directory/journal}. */

@@ -223,6 +223,16 @@ public final class Outlane implements AutoCloseable {
     return engine.recoverySummary();
   }
 
+  /**
+   * What opening the durable dead-letter store found, notably {@link
+   * RecoveryReport#unreadableRecords()} (records kept on disk but not listed); empty unless the
+   * dead-letter store is a {@link FileDeadLetterStore} (as in {@link Builder#durable}).
+   */
+  public Optional<RecoveryReport> deadLetterRecovery() {
+    return deadLetters instanceof FileDeadLetterStore file
+        ? Optional.of(file.recoveryReport()) : Optional.empty();
+  }
+
   private static final class LoggerHolder {
     static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Outlane.class);
   }
@@ -603,12 +613,14 @@ public final class Outlane implements AutoCloseable {
           FileDeadLetterStore dls = FileDeadLetterStore.builder()
               .directory(durable.deadLetterDirectory())
               .serializer(serializer)
+              .encryptionKey(durable.encryptionKey())
               .fsync(durable.fsync())
               .open();
           owned.add(dls);
           FileEventJournal fej = FileEventJournal.builder()
               .directory(durable.journalDirectory())
               .serializer(serializer)
+              .encryptionKey(durable.encryptionKey())
               .segmentSize(durable.journalSegmentSize())
               .groupCommitMaxWait(durable.groupCommitMaxWait())
               .fsync(durable.fsync())

@@ -1,12 +1,15 @@
 package dev.outlane.deadletter;
 
 import dev.outlane.deadletter.internal.DeadLetterCodec;
+import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.journal.JournalException;
 import dev.outlane.journal.RecoveryReport;
 import dev.outlane.journal.internal.LogIo;
 import dev.outlane.journal.internal.LogSettings;
+import dev.outlane.journal.internal.PayloadCipher;
 import dev.outlane.journal.internal.SegmentedLog;
+import dev.outlane.journal.internal.Unreadable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable dead-letter store: a directory holding an append-only log in the same checksummed
@@ -40,13 +45,20 @@ import org.jspecify.annotations.Nullable;
  * with {@code includeResolved}. Adding a record whose id is already stored replaces the earlier one
  * in the index (both stay in the log), so an engine that re-dead-letters the same delivery after a
  * crash does not list it twice. A torn tail after a crash is truncated on open as in the journal;
- * see {@link #recoveryReport()}. The directory must not be the journal's: each holds its own lock.
+ * see {@link #recoveryReport()}. A record that cannot be decoded (see {@link
+ * EventSerializer#json} for why an event might not be) is never dropped: it stays in its segment,
+ * is left out of {@link #list}, counted in {@link RecoveryReport#unreadableRecords()} (and, without
+ * opening, in {@link DeadLetterSnapshot#unreadableRecords()}), logged once at WARN without its
+ * contents, and read again on every open. The directory must not be the journal's: each holds its own lock.
  *
  * <p>Thread-safe.
  */
 public final class FileDeadLetterStore implements DeadLetterStore {
+  private static final Logger logger = LoggerFactory.getLogger(FileDeadLetterStore.class);
   /** Record type: a whole dead letter. */
   static final byte ADD = 3;
+  /** Record type: an ADD's payload encrypted (envelope format on {@code PayloadCipher}). */
+  static final byte SEALED_ADD = 6;
   /** Record type: the id (UTF-8) of a dead letter that was resolved. */
   static final byte RESOLVE = 4;
   /** 16 MiB: dead letters are few; a smaller file is quicker to inspect by hand. */
@@ -54,6 +66,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
 
   private final Path directory;
   private final DeadLetterCodec codec;
+  private final @Nullable PayloadCipher cipher;
   private final SegmentedLog log;
   private final RecoveryReport report;
   private final List<String> unreadable = new ArrayList<>();
@@ -63,13 +76,19 @@ public final class FileDeadLetterStore implements DeadLetterStore {
   private FileDeadLetterStore(Builder b) {
     this.directory = b.settings.directory();
     this.codec = new DeadLetterCodec(LogSettings.required(b.serializer, "serializer"));
+    this.cipher = b.encryptionKey == null ? null : PayloadCipher.of(b.encryptionKey);
     SegmentedLog.Config config = b.settings.config("dead-letter store", 0, 1024, 1024);
     this.log = SegmentedLog.open(config, this::replay, SegmentedLog.Retention.keepAll());
     RecoveryReport found = log.recoveryReport();
     List<String> problems = new ArrayList<>(found.problems());
     problems.addAll(unreadable);
     this.report = new RecoveryReport(found.segmentsScanned(), found.recordsRecovered(),
-        found.bytesTruncated(), found.bytesSkipped(), problems);
+        found.bytesTruncated(), found.bytesSkipped(), problems, unreadable.size());
+    if (!unreadable.isEmpty()) {
+      logger.warn("dead-letter store {}: {} unreadable records kept in their segments, not listed"
+          + " (first: {}); they are tried again on every open", directory, unreadable.size(),
+          unreadable.get(0));
+    }
   }
 
   /** A builder; {@code directory} and {@code serializer} are required. */
@@ -86,7 +105,10 @@ public final class FileDeadLetterStore implements DeadLetterStore {
   public void add(DeadLetter deadLetter) {
     Objects.requireNonNull(deadLetter, "deadLetter");
     byte[] bytes = codec.write(deadLetter);
-    log.submit(ADD, bytes, true, (segment, lsn) -> index(deadLetter)).await();
+    PayloadCipher c = cipher;
+    byte type = c == null ? ADD : SEALED_ADD;
+    log.submit(type, c == null ? bytes : c.seal(SEALED_ADD, bytes), true,
+        (segment, lsn) -> index(deadLetter)).await();
   }
 
   @Override
@@ -127,29 +149,61 @@ public final class FileDeadLetterStore implements DeadLetterStore {
 
   /**
    * The records matching {@code query} in the store in {@code directory}, read <em>without</em>
-   * opening it: no lock is taken and nothing is written, so this works while a running client holds
-   * the store (for {@code outlane dead-letters list}). A record being written at that instant may be
-   * missing from the snapshot; unreadable records are left out.
+   * opening it: {@link #readSnapshot}{@code .records()}. Unreadable records are left out of the list
+   * (and stay on disk); use {@link #readSnapshot} to learn how many there are.
    *
    * @throws JournalException if the directory cannot be read
    */
   public static List<DeadLetter> snapshot(Path directory, EventSerializer serializer,
       DeadLetterQuery query) {
+    return readSnapshot(directory, serializer, null, query).records();
+  }
+
+  /**
+   * {@link #readSnapshot(Path, EventSerializer, EncryptionKey, DeadLetterQuery)} of a store
+   * written without an encryption key.
+   *
+   * @throws JournalException if the directory cannot be read, or holds encrypted records
+   */
+  public static DeadLetterSnapshot readSnapshot(Path directory, EventSerializer serializer,
+      DeadLetterQuery query) {
+    return readSnapshot(directory, serializer, null, query);
+  }
+
+  /**
+   * Reads the store in {@code directory} <em>without</em> opening it: no lock is taken and nothing
+   * is written, so this works while a running client holds the store (for {@code outlane
+   * dead-letters list}). A record being written at that instant may be missing from the snapshot.
+   * Records that cannot be decoded are counted in {@link DeadLetterSnapshot#unreadableRecords()},
+   * never silently left out, and stay on disk.
+   *
+   * @param encryptionKey the key the store was written with, or null if it was not encrypted
+   * @throws JournalException if the directory cannot be read, or holds records encrypted with
+   *     another key (or with a key when {@code encryptionKey} is null); the message names the ids
+   */
+  public static DeadLetterSnapshot readSnapshot(Path directory, EventSerializer serializer,
+      @Nullable EncryptionKey encryptionKey, DeadLetterQuery query) {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(query, "query");
     DeadLetterCodec codec = new DeadLetterCodec(Objects.requireNonNull(serializer, "serializer"));
+    PayloadCipher cipher = encryptionKey == null ? null : PayloadCipher.of(encryptionKey);
     Map<String, DeadLetter> index = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
     SegmentedLog.readSnapshot(directory, "dead-letter store", (segment, type, lsn, payload) -> {
-      if (type == ADD) {
+      if (type == ADD || type == SEALED_ADD) {
         try {
-          DeadLetter d = codec.read(payload);
+          DeadLetter d = codec.read(plaintext(directory, cipher, segment, type, lsn, payload));
           index.remove(d.id());
           index.put(d.id(), d);
+        } catch (JournalException e) {
+          throw e;
         } catch (RuntimeException e) {
-          // Left out, as opening the store would report it; a snapshot has no report to add to.
+          problems.add(unreadableLine(segment, lsn, Unreadable.reason(e)));
         }
       } else if (type == RESOLVE) {
         index.computeIfPresent(new String(payload, StandardCharsets.UTF_8), (k, d) -> d.asResolved());
+      } else {
+        problems.add(unreadableLine(segment, lsn, "unknown type " + type));
       }
     });
     List<DeadLetter> matching = new ArrayList<>();
@@ -158,7 +212,36 @@ public final class FileDeadLetterStore implements DeadLetterStore {
         matching.add(d);
       }
     }
-    return matching;
+    return new DeadLetterSnapshot(matching, problems.size(), problems);
+  }
+
+  /**
+   * The codec's bytes of an ADD or SEALED_ADD record.
+   *
+   * @throws JournalException if it is encrypted and no key, or another key, is given
+   */
+  private static byte[] plaintext(Path directory, @Nullable PayloadCipher cipher, long segment,
+      byte type, long lsn, byte[] payload) {
+    if (type == ADD) {
+      return payload;
+    }
+    String where = "dead-letter store " + directory + ": record " + lsn + " in segment " + segment;
+    if (cipher == null) {
+      throw new JournalException(where + " is encrypted (key " + PayloadCipher.keyIdOf(payload)
+          + ") and no encryption key is configured; open it with the key it was written with");
+    }
+    try {
+      return cipher.open(type, payload);
+    } catch (PayloadCipher.WrongKeyException e) {
+      throw new JournalException(where + " is encrypted with key " + e.keyId()
+          + ", but the configured key is " + cipher.keyId()
+          + "; open it with the key it was written with");
+    }
+  }
+
+  private static String unreadableLine(long segment, long lsn, String reason) {
+    return "segment " + segment + ", record " + lsn + ": unreadable dead letter (" + reason
+        + "); kept in its segment";
   }
 
   /** What opening the directory found. */
@@ -183,18 +266,19 @@ public final class FileDeadLetterStore implements DeadLetterStore {
   }
 
   private void replay(long segment, byte type, long lsn, byte[] payload) {
-    if (type == ADD) {
+    if (type == ADD || type == SEALED_ADD) {
       try {
-        index(codec.read(payload));
+        index(codec.read(plaintext(directory, cipher, segment, type, lsn, payload)));
+      } catch (JournalException e) {
+        throw e; // a wrong or missing key: fail the open, change nothing
       } catch (RuntimeException e) {
-        unreadable.add("segment " + segment + ", record " + lsn + ": unreadable dead letter ("
-            + e.getClass().getSimpleName() + "); skipped");
+        // The exception's message could quote the payload; keep only its type and fields.
+        unreadable.add(unreadableLine(segment, lsn, Unreadable.reason(e)));
       }
     } else if (type == RESOLVE) {
       resolve(new String(payload, StandardCharsets.UTF_8));
     } else {
-      unreadable.add("segment " + segment + ", record " + lsn + ": unknown type " + type
-          + "; skipped");
+      unreadable.add(unreadableLine(segment, lsn, "unknown type " + type));
     }
   }
 
@@ -218,8 +302,21 @@ public final class FileDeadLetterStore implements DeadLetterStore {
   public static final class Builder {
     private final LogSettings settings = new LogSettings(DEFAULT_SEGMENT_SIZE, "segmentSize");
     private @Nullable EventSerializer serializer;
+    private @Nullable EncryptionKey encryptionKey;
 
     private Builder() {}
+
+    /**
+     * Encrypts every dead letter at rest with AES-256-GCM under {@code key} (random 96-bit nonce
+     * per record, the key's id in each record); {@code null}, the default, stores them in the
+     * clear. Resolutions (record ids only) are not encrypted. A store written without a key still
+     * opens with one; a store holding records encrypted with another key, or opened without a key,
+     * fails to open with a {@link JournalException} naming the key ids.
+     */
+    public Builder encryptionKey(@Nullable EncryptionKey key) {
+      this.encryptionKey = key;
+      return this;
+    }
 
     /** The directory to keep dead letters in; created if missing. Required. */
     public Builder directory(Path directory) {
@@ -255,7 +352,8 @@ public final class FileDeadLetterStore implements DeadLetterStore {
      * Opens the store, replaying what the directory holds.
      *
      * @throws IllegalStateException if {@code directory} or {@code serializer} was not set
-     * @throws JournalException if the directory cannot be created or is in use
+     * @throws JournalException if the directory cannot be created or is in use, or holds records
+     *     encrypted with another key (or with a key when none is configured)
      */
     public FileDeadLetterStore open() {
       return new FileDeadLetterStore(this);

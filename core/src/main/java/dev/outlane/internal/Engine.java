@@ -197,7 +197,9 @@ public final class Engine {
       n++;
       Identity identity;
       try {
-        identity = validate(event);
+        // Normalize under the rules the event was accepted with, when the journal kept them: a
+        // region changed since must not turn an accepted event into an invalid one.
+        identity = p.identity() == null ? validate(event) : validate(event, p.identity());
       } catch (Throwable e) {
         String detail = e instanceof ValidationException v
             ? "the journaled event is no longer valid: " + problemPaths(v.problems())
@@ -229,12 +231,19 @@ public final class Engine {
   }
 
   private Identity validate(RetentionEvent event) {
+    return validate(event, null);
+  }
+
+  /** Validates {@code event}; {@code accepted} is its identity as normalized when it was accepted. */
+  private Identity validate(RetentionEvent event, @Nullable Identity accepted) {
     List<Problem> problems = new ArrayList<>(config.validator().apply(event));
-    Identity identity = null;
-    try {
-      identity = config.normalizer().normalize(event.customerId(), event.email(), event.phone());
-    } catch (ValidationException e) {
-      problems.addAll(e.problems());
+    Identity identity = accepted;
+    if (identity == null) {
+      try {
+        identity = config.normalizer().normalize(event.customerId(), event.email(), event.phone());
+      } catch (ValidationException e) {
+        problems.addAll(e.problems());
+      }
     }
     if (!problems.isEmpty() || identity == null) {
       metrics.count("", "invalid", "", 1);

@@ -1,7 +1,9 @@
 package dev.outlane.journal;
 
 import dev.outlane.contract.RetentionEvent;
+import dev.outlane.identity.Identity;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The write-ahead journal that makes "accepted" mean "will be delivered or dead-lettered, even if the
@@ -40,6 +42,14 @@ public interface EventJournal extends AutoCloseable {
    *
    * @param sequence its sequence number
    * @param event the event
+   * @param identity its email and phone normalized under the identity rules it was accepted with,
+   *     if the journal recorded them (see {@link EventSerializer#identityRules}); {@code null}
+   *     means the caller normalizes with its own rules
    */
-  record Pending(long sequence, RetentionEvent event) {}
+  record Pending(long sequence, RetentionEvent event, @Nullable Identity identity) {
+    /** A pending event whose identity the caller normalizes. */
+    public Pending(long sequence, RetentionEvent event) {
+      this(sequence, event, null);
+    }
+  }
 }

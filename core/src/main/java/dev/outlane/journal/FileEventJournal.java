@@ -4,7 +4,13 @@ import dev.outlane.OutlaneException;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.journal.internal.LogIo;
 import dev.outlane.journal.internal.LogSettings;
+import dev.outlane.journal.internal.PayloadCipher;
+import dev.outlane.journal.internal.QuarantineFile;
 import dev.outlane.journal.internal.SegmentedLog;
+import dev.outlane.journal.internal.Unreadable;
+import dev.outlane.identity.Identity;
+import dev.outlane.identity.IdentityNormalizer;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,21 +56,41 @@ import org.slf4j.LoggerFactory;
  * open and delivered again, and redelivery is what idempotency keys make harmless. Losing an EVENT
  * would lose data; losing a COMPLETE costs a duplicate attempt.
  *
- * <h2>Disk use</h2>
+ * <h2>Disk use and PII</h2>
  *
- * Segments close at {@link Builder#segmentSize} and a closed segment is deleted once every event in
- * it is completed (its completion may sit in a later segment) and every older segment is deleted.
- * Deleting in order keeps a completion on disk for as long as its event is. Under steady load disk
- * use is therefore about one segment plus whatever the oldest still-pending event holds back; an
- * event that stays pending for hours (a destination down for hours) keeps the segments after it
- * until it is completed or dead-lettered.
+ * Segments close at {@link Builder#segmentSize} (default 4 MiB) or, if they hold records, once they
+ * are {@link Builder#segmentMaxAge} old (default 60 s; the writer wakes up for that even when
+ * nothing is appended), and a closed segment is deleted once every event in it is completed (its
+ * completion may sit in a later segment) and every older segment is deleted. Deleting in order
+ * keeps a completion on disk for as long as its event is.
+ *
+ * <p><b>The bound:</b> a completed event's bytes (its raw email and phone) are deleted from disk by
+ * {@code max(its completion, its segment's start + segmentMaxAge)}, at the latest after {@code
+ * segmentSize} more bytes were journaled, provided every older event is completed too. The one
+ * thing that extends it is an older event still pending (a destination down for hours keeps the
+ * segments after its event until it is completed or dead-lettered; dead letters live in the
+ * dead-letter store, not here). Under steady load disk use is about one segment plus whatever the
+ * oldest pending event holds back. Each age roll leaves a 24-byte empty segment whose header keeps
+ * sequence numbers increasing. With {@link Builder#encryptionKey} set, what is on disk in the
+ * meantime is unreadable without the key.
  *
  * <h2>Crashes</h2>
  *
  * Opening reads every segment back: events without a completion become {@link #pending()}. A record
  * cut short or failing its CRC32C at the end of the last segment (the process died mid-write) is
- * truncated; every complete record before it is kept. See {@link #recoveryReport()}. An event whose
- * bytes the serializer can no longer read is reported there and skipped, not returned as pending.
+ * truncated; every complete record before it is kept. See {@link #recoveryReport()}.
+ *
+ * <h2>Unreadable events</h2>
+ *
+ * An event whose bytes the serializer cannot read (a record written by a newer release, or by an
+ * older one under identity rules the current ones refuse) is never dropped. It is not returned as
+ * pending; it is copied, with its sequence, into {@code quarantine.log} in the directory (format on
+ * {@code QuarantineFile}) before the segment holding it may be deleted, counted in {@link
+ * RecoveryReport#unreadableRecords()}, listed in its problems and logged once at WARN without its
+ * contents. Every open tries the quarantined events again: one that reads now (the region was
+ * switched back, a newer release) is journaled again under a new sequence, returned as pending
+ * and dropped from the quarantine file. (A crash between those two steps leaves it in both, so it
+ * is delivered with the same idempotency key twice, which the idempotency store absorbs.)
  *
  * <p>Only one journal may have a directory open at a time: a lock file held with
  * {@code FileChannel.tryLock} makes a second open, in this or another process, fail clearly.
@@ -75,11 +103,23 @@ public final class FileEventJournal implements EventJournal {
 
   /** Record type: an accepted event; payload is the serialized event, its LSN is its sequence. */
   static final byte EVENT = 1;
+  /** Record type: an EVENT's payload encrypted (envelope format on {@code PayloadCipher}). */
+  static final byte SEALED_EVENT = 5;
   /** Record type: an event reached its final state; payload is the event's sequence (8 bytes). */
   static final byte COMPLETE = 2;
 
-  /** 64 MiB: about 2,000 maximum-size (32 KiB) events, large enough that rolling is rare. */
-  public static final long DEFAULT_SEGMENT_SIZE = 64L * 1024 * 1024;
+  /**
+   * 4 MiB: about 10,000 typical (400-byte) or 128 maximum-size (32 KiB) events. Small, because a
+   * segment is the unit in which delivered events' raw emails and phones leave the disk; rolling
+   * costs one extra flush and a file creation, which at this size is noise next to group commit
+   * (see the journal benchmark figures in the README's durable section).
+   */
+  public static final long DEFAULT_SEGMENT_SIZE = 4L * 1024 * 1024;
+  /**
+   * 60 s: the longest a delivered event's bytes stay on disk under light load, when the segment
+   * would take long to fill (see "Disk use and PII" above).
+   */
+  public static final Duration DEFAULT_SEGMENT_MAX_AGE = Duration.ofSeconds(60);
   /** 2 ms: the low end of the 2–5 ms the durability issue asks for; about one SSD flush. */
   public static final Duration DEFAULT_GROUP_COMMIT_MAX_WAIT = Duration.ofMillis(2);
   /** Records per flush; beyond this the next flush starts. */
@@ -89,6 +129,7 @@ public final class FileEventJournal implements EventJournal {
 
   private final Path directory;
   private final EventSerializer serializer;
+  private final @Nullable PayloadCipher cipher;
   private final SegmentedLog log;
   private final List<Pending> pending;
   private final RecoveryReport report;
@@ -96,30 +137,112 @@ public final class FileEventJournal implements EventJournal {
   // Replay (opening thread), then writer-thread only.
   private final Map<Long, Long> segmentOfLive = new HashMap<>();
   private final Map<Long, Integer> liveInSegment = new HashMap<>();
-  private final TreeMap<Long, RetentionEvent> replayed = new TreeMap<>();
-  private final List<String> unreadable = new ArrayList<>();
+  private final TreeMap<Long, Pending> replayed = new TreeMap<>();
+  /** Unreadable events by LSN, until they are in the quarantine file. Opening thread only. */
+  private final TreeMap<Long, Unread> unreadable = new TreeMap<>();
+  /** Segments holding an unreadable event not yet quarantined: retention must keep them. */
+  private final Set<Long> pinned = ConcurrentHashMap.newKeySet();
   private long unknownRecords;
+
+  /** An event record the serializer could not read, with where it came from and why. */
+  private record Unread(long segment, byte type, byte[] payload, String reason) {}
 
   private FileEventJournal(Builder b) {
     this.directory = b.settings.directory();
     this.serializer = LogSettings.required(b.serializer, "serializer");
+    this.cipher = b.encryptionKey == null ? null : PayloadCipher.of(b.encryptionKey);
     SegmentedLog.Config config = b.settings.config("journal", b.groupCommitMaxWait.toNanos(),
         b.groupCommitMaxBatch, b.queueCapacity);
     this.log = SegmentedLog.open(config, this::replay, this::canDelete);
-    this.pending = new ArrayList<>(replayed.size());
-    replayed.forEach((seq, event) -> pending.add(new Pending(seq, event)));
+    List<String> problems = new ArrayList<>(log.recoveryReport().problems());
+    try {
+      problems.addAll(quarantine(config.fsync()));
+    } catch (RuntimeException e) {
+      log.close();
+      throw e;
+    }
+    this.pending = new ArrayList<>(replayed.values());
     replayed.clear();
     RecoveryReport found = log.recoveryReport();
-    List<String> problems = new ArrayList<>(found.problems());
-    problems.addAll(unreadable);
     if (unknownRecords > 0) {
       problems.add(unknownRecords + " records of an unknown type ignored");
     }
     this.report = new RecoveryReport(found.segmentsScanned(), found.recordsRecovered(),
-        found.bytesTruncated(), found.bytesSkipped(), problems);
+        found.bytesTruncated(), found.bytesSkipped(), problems, unreadable.size());
+    if (!unreadable.isEmpty()) {
+      Unread first = unreadable.firstEntry().getValue();
+      logger.warn("journal {}: {} unreadable events kept in {}, not redelivered (first: event {}, "
+          + "{}); they are tried again on every open", directory, unreadable.size(),
+          QuarantineFile.NAME, unreadable.firstKey(), first.reason());
+    }
     if (!pending.isEmpty()) {
       logger.info("journal {}: {} pending events to redeliver", directory, pending.size());
     }
+  }
+
+  /**
+   * Reads the quarantine file, re-appends its events that are readable now (a region switched
+   * back, a newer release), and rewrites it with what is still unreadable, so that the segments
+   * those came from may be deleted. Runs on the opening thread, after replay, before anything is
+   * returned to the caller.
+   *
+   * @return a problem line per event still unreadable, and per event restored
+   */
+  private List<String> quarantine(boolean fsync) {
+    Map<Long, byte[]> restored = new TreeMap<>();
+    int before = unreadable.size();
+    @Nullable String damaged;
+    try {
+      damaged = QuarantineFile.read(directory, (segment, type, lsn, payload) -> {
+        if ((type != EVENT && type != SEALED_EVENT) || replayed.containsKey(lsn)
+            || unreadable.containsKey(lsn)) {
+          return; // still in a segment too: replay already saw it
+        }
+        try {
+          byte[] plain = plaintext(0, type, lsn, payload);
+          serializer.read(plain);
+          restored.put(lsn, plain);
+        } catch (JournalException e) {
+          throw e; // a wrong or missing key: fail the open, change nothing
+        } catch (RuntimeException e) {
+          unreadable.put(lsn, new Unread(0, type, payload, Unreadable.reason(e)));
+        }
+      });
+    } catch (IOException e) {
+      throw new JournalException("cannot read journal quarantine file "
+          + directory.resolve(QuarantineFile.NAME) + ": " + e.getMessage(), e);
+    }
+    List<String> problems = new ArrayList<>();
+    if (damaged != null) {
+      problems.add(damaged);
+      logger.warn("journal {}: {}", directory, damaged);
+    }
+    for (var r : restored.entrySet()) {
+      // The quarantine file is about to drop it: journal it again first, under a new sequence.
+      RetentionEvent event = serializer.read(r.getValue());
+      byte[] bytes = serializer.write(event);
+      long seq = submitEvent(bytes);
+      replayed.put(seq, pending(seq, event, bytes));
+      problems.add(QuarantineFile.NAME + ": event " + r.getKey()
+          + " is readable again; journaled again as event " + seq);
+    }
+    if (!restored.isEmpty() || unreadable.size() != before || !pinned.isEmpty()
+        || damaged != null) {
+      List<QuarantineFile.Entry> keep = new ArrayList<>();
+      unreadable.forEach((lsn, u) -> keep.add(new QuarantineFile.Entry(u.type(), lsn, u.payload())));
+      try {
+        QuarantineFile.write(directory, keep, fsync);
+        pinned.clear(); // quarantined: the segments may go
+      } catch (IOException e) {
+        // Keep the segments instead: nothing is lost, only disk is used until the next open.
+        logger.warn("journal {}: could not write {} ({}); keeping the segments that hold the "
+            + "unreadable events", directory, QuarantineFile.NAME, e.getMessage());
+      }
+    }
+    unreadable.forEach((lsn, u) -> problems.add((u.segment() == 0 ? QuarantineFile.NAME
+        : "segment " + u.segment()) + ", event " + lsn + ": unreadable by the serializer ("
+        + u.reason() + "); kept in " + QuarantineFile.NAME));
+    return problems;
   }
 
   /** A builder with the defaults above; {@code directory} and {@code serializer} are required. */
@@ -146,7 +269,41 @@ public final class FileEventJournal implements EventJournal {
       throw new JournalException("cannot serialize event " + event.eventId() + " for journal "
           + directory + ": " + e.getClass().getSimpleName(), e);
     }
-    return log.submit(EVENT, bytes, true, this::eventWritten).await();
+    return submitEvent(bytes);
+  }
+
+  private long submitEvent(byte[] bytes) {
+    PayloadCipher c = cipher;
+    if (c == null) {
+      return log.submit(EVENT, bytes, true, this::eventWritten).await();
+    }
+    return log.submit(SEALED_EVENT, c.seal(SEALED_EVENT, bytes), true, this::eventWritten).await();
+  }
+
+  /**
+   * The serializer's bytes of an EVENT or SEALED_EVENT record.
+   *
+   * @throws JournalException if it is encrypted and no key, or another key, is configured
+   * @throws IllegalArgumentException if it is encrypted and damaged
+   */
+  private byte[] plaintext(long segment, byte type, long lsn, byte[] payload) {
+    if (type == EVENT) {
+      return payload;
+    }
+    String where = "journal " + directory + ": event " + lsn
+        + (segment == 0 ? " in " + QuarantineFile.NAME : " in segment " + segment);
+    PayloadCipher c = cipher;
+    if (c == null) {
+      throw new JournalException(where + " is encrypted (key " + PayloadCipher.keyIdOf(payload)
+          + ") and no encryption key is configured; open it with the key it was written with");
+    }
+    try {
+      return c.open(type, payload);
+    } catch (PayloadCipher.WrongKeyException e) {
+      throw new JournalException(where + " is encrypted with key " + e.keyId()
+          + ", but the configured key is " + c.keyId()
+          + "; open it with the key it was written with");
+    }
   }
 
   /**
@@ -192,6 +349,11 @@ public final class FileEventJournal implements EventJournal {
     log.haltForTesting();
   }
 
+  /** Makes the writer look at the segment's age now and delete what it may, for tests. */
+  void wakeForTesting() {
+    log.wake();
+  }
+
   /** Requests waiting for the writer, for tests that stage a group commit. */
   int queuedForTesting() {
     return log.queued();
@@ -203,23 +365,38 @@ public final class FileEventJournal implements EventJournal {
   }
 
   private void replay(long segment, byte type, long lsn, byte[] payload) {
-    if (type == EVENT) {
+    if (type == EVENT || type == SEALED_EVENT) {
+      Pending p;
       try {
-        replayed.put(lsn, serializer.read(payload));
+        byte[] plain = plaintext(segment, type, lsn, payload);
+        p = pending(lsn, serializer.read(plain), plain);
+      } catch (JournalException e) {
+        throw e; // a wrong or missing key: fail the open, change nothing
       } catch (RuntimeException e) {
-        // The exception's message could quote the payload; keep only its type.
-        unreadable.add("segment " + segment + ", event " + lsn + ": unreadable by the serializer ("
-            + e.getClass().getSimpleName() + "); skipped");
+        // Kept, never skipped: pinned here, quarantined once replay is over. The exception's
+        // message could quote the payload; keep only its type and the fields at fault.
+        unreadable.put(lsn, new Unread(segment, type, payload, Unreadable.reason(e)));
+        pinned.add(segment);
         return;
       }
+      replayed.put(lsn, p);
       eventWritten(segment, lsn);
     } else if (type == COMPLETE && payload.length == Long.BYTES) {
       long sequence = ByteBuffer.wrap(payload).getLong();
       replayed.remove(sequence);
+      unreadable.remove(sequence); // completed before it became unreadable: nothing to keep
       completed(sequence);
     } else {
       unknownRecords++;
     }
+  }
+
+  /** The pending event, with its identity normalized under the rules it was accepted with. */
+  private Pending pending(long sequence, RetentionEvent event, byte[] payload) {
+    @Nullable IdentityNormalizer rules = serializer.identityRules(payload);
+    Identity identity = rules == null ? null
+        : rules.normalize(event.customerId(), event.email(), event.phone());
+    return new Pending(sequence, event, identity);
   }
 
   private void eventWritten(long segment, long sequence) {
@@ -235,7 +412,7 @@ public final class FileEventJournal implements EventJournal {
   }
 
   private boolean canDelete(long segment) {
-    return !liveInSegment.containsKey(segment);
+    return !liveInSegment.containsKey(segment) && !pinned.contains(segment);
   }
 
   /**
@@ -245,11 +422,14 @@ public final class FileEventJournal implements EventJournal {
   public static final class Builder {
     private final LogSettings settings = new LogSettings(DEFAULT_SEGMENT_SIZE, "segmentSize");
     private @Nullable EventSerializer serializer;
+    private @Nullable EncryptionKey encryptionKey;
     private Duration groupCommitMaxWait = DEFAULT_GROUP_COMMIT_MAX_WAIT;
     private int groupCommitMaxBatch = DEFAULT_GROUP_COMMIT_MAX_BATCH;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
 
-    private Builder() {}
+    private Builder() {
+      settings.segmentMaxAgeNanos(DEFAULT_SEGMENT_MAX_AGE.toNanos());
+    }
 
     /** The directory to keep the journal in; created if missing. Required. */
     public Builder directory(Path directory) {
@@ -269,6 +449,42 @@ public final class FileEventJournal implements EventJournal {
      */
     public Builder segmentSize(long bytes) {
       settings.segmentSize(bytes);
+      return this;
+    }
+
+    /**
+     * Encrypts every event at rest with AES-256-GCM under {@code key} (a random 96-bit nonce per
+     * record, the key's {@linkplain EncryptionKey#id() id} in each record); {@code null}, the
+     * default, stores them as the serializer wrote them. Completions (sequence numbers only) are
+     * not encrypted. A directory written without a key still opens with one (its old events are
+     * read as they are; new ones are encrypted). Opening a directory holding events encrypted with
+     * another key, or with no key configured, fails with a {@link JournalException} naming both
+     * key ids, and changes nothing.
+     */
+    public Builder encryptionKey(@Nullable EncryptionKey key) {
+      this.encryptionKey = key;
+      return this;
+    }
+
+    /**
+     * How long a segment that holds records stays open before it is closed and a fresh one
+     * started, so that delivered events leave the disk within this time even under light load.
+     * Default {@link #DEFAULT_SEGMENT_MAX_AGE}; zero closes segments by size only.
+     *
+     * @throws IllegalArgumentException if negative or longer than one day
+     */
+    public Builder segmentMaxAge(Duration maxAge) {
+      Objects.requireNonNull(maxAge, "segmentMaxAge");
+      if (maxAge.isNegative() || maxAge.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("segmentMaxAge must be between 0 and 1d, was " + maxAge);
+      }
+      settings.segmentMaxAgeNanos(maxAge.toNanos());
+      return this;
+    }
+
+    /** The monotonic clock segment ages are measured with, in nanoseconds (tests only). */
+    Builder ticker(java.util.function.LongSupplier ticker) {
+      settings.ticker(ticker);
       return this;
     }
 
@@ -325,7 +541,8 @@ public final class FileEventJournal implements EventJournal {
      * Opens the journal, recovering what the directory holds.
      *
      * @throws IllegalStateException if {@code directory} or {@code serializer} was not set
-     * @throws JournalException if the directory cannot be created or is in use
+     * @throws JournalException if the directory cannot be created or is in use, or holds events
+     *     encrypted with another key (or with a key when none is configured)
      */
     public FileEventJournal open() {
       return new FileEventJournal(this);

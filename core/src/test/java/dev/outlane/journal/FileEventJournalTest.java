@@ -72,7 +72,8 @@ class FileEventJournalTest {
     try (FileEventJournal reopened = journal().open()) {
       assertThat(reopened.pending()).isEmpty();
       assertThat(reopened.recoveryReport().clean()).isTrue();
-      assertThat(reopened.recoveryReport().recordsRecovered()).isEqualTo(200);
+      // Close retired the fully completed segment (issue 10.7), so nothing is left to read back.
+      assertThat(reopened.recoveryReport().recordsRecovered()).isZero();
     }
   }
 

@@ -219,7 +219,9 @@ class JournalRecoveryTest {
     try (FileEventJournal j = FileEventJournal.builder().directory(dir).serializer(picky).open()) {
       assertThat(pendingIds(j)).containsExactly("evt-2");
       assertThat(j.recoveryReport().problems()).containsExactly(
-          "segment 1, event 1: unreadable by the serializer (IllegalArgumentException); skipped");
+          "segment 1, event 1: unreadable by the serializer (IllegalArgumentException); kept in"
+              + " quarantine.log");
+      assertThat(j.recoveryReport().unreadableRecords()).isEqualTo(1);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.outlane.bench.journal;
 
 import dev.outlane.contract.RetentionEvent;
+import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.FileEventJournal;
 import dev.outlane.journal.TestEventSerializer;
 import dev.outlane.journal.TestEvents;
@@ -32,7 +33,8 @@ import org.openjdk.jmh.annotations.Threads;
  *   <li>{@code group-commit}: the default, one {@code fsync} shared by every append in a batch;
  *   <li>{@code fsync-per-append}: {@code groupCommitMaxBatch(1)}, one {@code fsync} per append, the
  *       baseline group commit improves on;
- *   <li>{@code no-fsync}: records reach the page cache only; what durability costs.
+ *   <li>{@code no-fsync}: records reach the page cache only; what durability costs;
+ *   <li>{@code encrypted}: group commit with every event sealed with AES-256-GCM.
  * </ul>
  *
  * The journal lives under {@code target/} (a real disk; {@code /tmp} may be tmpfs, where a flush
@@ -43,7 +45,7 @@ import org.openjdk.jmh.annotations.Threads;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class JournalAppendBenchmark {
-  @Param({"group-commit", "fsync-per-append", "no-fsync"})
+  @Param({"group-commit", "fsync-per-append", "no-fsync", "encrypted"})
   public String mode;
 
   private Path directory;
@@ -63,6 +65,7 @@ public class JournalAppendBenchmark {
       case "group-commit" -> { }
       case "fsync-per-append" -> b.groupCommitMaxBatch(1);
       case "no-fsync" -> b.fsync(false);
+      case "encrypted" -> b.encryptionKey(EncryptionKey.of(new byte[EncryptionKey.LENGTH]));
       default -> throw new IllegalArgumentException("mode: unknown " + mode);
     }
     journal = b.open();

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * The three file operations the log's writer performs, behind one seam so tests can count flushes
@@ -14,10 +15,13 @@ import java.nio.file.StandardOpenOption;
  * <p>Implementations are called from the log's single writer thread only.
  */
 public interface LogIo {
-  /** Opens a new segment file for writing; it must not exist yet. */
+  /**
+   * Opens a new segment file for writing; it must not exist yet. It is created owner-only ({@code
+   * 0600}) where the file system has POSIX permissions (see {@link OwnerOnly}).
+   */
   default FileChannel create(Path path) throws IOException {
-    return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-        StandardOpenOption.READ);
+    return FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        StandardOpenOption.READ), OwnerOnly.fileAttributes(path));
   }
 
   /** Writes all of {@code buffer} at the channel's position. */

@@ -2,6 +2,7 @@ package dev.outlane.journal.internal;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +22,8 @@ public final class LogSettings {
   private long segmentSize;
   private boolean fsync = true;
   private LogIo io = LogIo.standard();
+  private long segmentMaxAgeNanos;
+  private LongSupplier ticker = System::nanoTime;
 
   /**
    * @param defaultSegmentSize the owning store's default segment size in bytes
@@ -55,6 +58,19 @@ public final class LogSettings {
     this.fsync = fsync;
   }
 
+  /** Sets how long a segment holding records may stay open; 0 closes segments by size only. */
+  public void segmentMaxAgeNanos(long nanos) {
+    if (nanos < 0) {
+      throw new IllegalArgumentException("segmentMaxAge must not be negative, was " + nanos);
+    }
+    this.segmentMaxAgeNanos = nanos;
+  }
+
+  /** Sets the monotonic nanosecond clock segment ages are measured with (tests only). */
+  public void ticker(LongSupplier ticker) {
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+  }
+
   /** Sets the file operations (tests only). */
   public void io(LogIo io) {
     this.io = Objects.requireNonNull(io, "io");
@@ -77,7 +93,7 @@ public final class LogSettings {
   public SegmentedLog.Config config(String name, long maxWaitNanos, int maxBatch,
       int queueCapacity) {
     return new SegmentedLog.Config(directory(), name, segmentSize, maxWaitNanos, maxBatch,
-        queueCapacity, fsync, io);
+        queueCapacity, fsync, io, segmentMaxAgeNanos, ticker);
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -50,12 +52,19 @@ import org.slf4j.LoggerFactory;
  * outlane.lock : held with FileChannel.tryLock while the log is open
  * </pre>
  *
+ * <p>Every file is created {@code 0600} and the directory (and any parent this creates) {@code
+ * 0700}, where the file system has POSIX permissions; segments an older release left {@code 0644}
+ * are restricted when the log is opened (see {@link OwnerOnly}).
+ *
  * <p>Every record gets the next LSN, strictly increasing for the directory's lifetime (the header's
  * first LSN keeps the counter monotonic even after every older segment was deleted; the newest
  * segment is never deleted before this process has written one of its own). A new segment is
  * started by the first write after open (so opening only to read leaves no file behind) and
- * whenever the next record would take the current one past the configured size, so records are only
- * ever appended to a file this process created.
+ * whenever the next record would take the current one past the configured size, or the current one
+ * holds records and is older than the configured maximum age (the writer wakes up for that even
+ * when nothing is written; the fresh segment then holds only its header), so records are only
+ * ever appended to a file this process created, and a finished segment becomes deletable within
+ * that age.
  *
  * <h2>Group commit</h2>
  *
@@ -110,6 +119,8 @@ public final class SegmentedLog implements AutoCloseable {
 
   private static final Pattern SEGMENT_NAME = Pattern.compile("segment-(\\d{20})\\.log");
   private static final Request CLOSE = new Request((byte) 0, new byte[0], false, null);
+  /** Type of a request that writes nothing: it only makes the writer look at the clock. */
+  private static final byte WAKE = 0;
 
   /** Receives each record read back on open, oldest first. */
   @FunctionalInterface
@@ -145,6 +156,9 @@ public final class SegmentedLog implements AutoCloseable {
    * @param queueCapacity the most requests waiting for the writer; submitters block beyond it
    * @param fsync whether to flush to the device; off only for tests and benchmarks
    * @param io the file operations
+   * @param segmentMaxAgeNanos how long a segment that holds records stays open before it is closed
+   *     (and a fresh one started), even if no record arrives; 0 closes segments only by size
+   * @param ticker the monotonic clock, in nanoseconds, that segment ages are measured with
    */
   public record Config(
       Path directory,
@@ -154,11 +168,21 @@ public final class SegmentedLog implements AutoCloseable {
       int maxBatch,
       int queueCapacity,
       boolean fsync,
-      LogIo io) {
+      LogIo io,
+      long segmentMaxAgeNanos,
+      LongSupplier ticker) {
     public Config {
       Objects.requireNonNull(directory, "directory");
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(io, "io");
+      Objects.requireNonNull(ticker, "ticker");
+    }
+
+    /** A configuration whose segments close by size only. */
+    public Config(Path directory, String name, long segmentSize, long maxWaitNanos, int maxBatch,
+        int queueCapacity, boolean fsync, LogIo io) {
+      this(directory, name, segmentSize, maxWaitNanos, maxBatch, queueCapacity, fsync, io, 0,
+          System::nanoTime);
     }
   }
 
@@ -184,6 +208,8 @@ public final class SegmentedLog implements AutoCloseable {
   private long currentId;
   private long currentSize;
   private long segmentBatchStart;
+  /** When the current segment was started, by {@link Config#ticker()}. */
+  private long segmentStartedAt;
   private boolean unforced;
   private long nextSegmentId = 1;
   private long nextLsn = 1;
@@ -194,14 +220,17 @@ public final class SegmentedLog implements AutoCloseable {
     this.retention = retention;
     this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
     try {
-      Files.createDirectories(directory);
+      OwnerOnly.createDirectories(directory);
     } catch (IOException e) {
       throw new JournalException(
           "cannot create " + config.name() + " directory " + directory + ": " + reason(e), e);
     }
     Path lockPath = directory.resolve(LOCK_FILE);
     try {
-      lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lockChannel = FileChannel.open(lockPath,
+          Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+          OwnerOnly.fileAttributes(lockPath));
+      OwnerOnly.restrictFile(lockPath);
     } catch (IOException e) {
       throw new JournalException(
           "cannot open " + config.name() + " lock file " + lockPath + ": " + reason(e), e);
@@ -289,6 +318,18 @@ public final class SegmentedLog implements AutoCloseable {
       }
     }
     return new Ticket(request);
+  }
+
+  /**
+   * Makes the writer look at the clock now, closing the current segment if it is older than
+   * {@link Config#segmentMaxAgeNanos()}, and waits until it did (and deleted what retention
+   * allows). Writes nothing. For tests that drive a manual ticker; the writer also wakes by itself
+   * when a segment comes of age.
+   *
+   * @throws JournalException if the log is closed
+   */
+  public void wake() {
+    submit(WAKE, new byte[0], false, null).await();
   }
 
   /**
@@ -400,10 +441,16 @@ public final class SegmentedLog implements AutoCloseable {
   private void runWriter() {
     List<Request> batch = new ArrayList<>();
     boolean stop = false;
+    retireFinishedTail();
     while (!stop && !halted) {
       batch.clear();
       try {
-        batch.add(queue.take());
+        Request first = takeOrAge();
+        if (first == null) {
+          closeAgedSegment();
+          continue;
+        }
+        batch.add(first);
         inbound.decrementAndGet();
         stop = gather(batch);
       } catch (InterruptedException e) {
@@ -424,6 +471,7 @@ public final class SegmentedLog implements AutoCloseable {
       failAll(batch, closedException());
       return;
     }
+    retireFinishedTail();
     FileChannel c = current;
     if (c != null) {
       try {
@@ -436,6 +484,70 @@ public final class SegmentedLog implements AutoCloseable {
       closeQuietly(c);
       current = null;
     }
+  }
+
+  /**
+   * The next request, or null once the current segment (holding records) reached its maximum age
+   * with nothing queued.
+   */
+  private @Nullable Request takeOrAge() throws InterruptedException {
+    long maxAge = config.segmentMaxAgeNanos();
+    if (maxAge <= 0 || current == null || currentSize <= HEADER_SIZE) {
+      return queue.take();
+    }
+    long remaining = segmentStartedAt + maxAge - config.ticker().getAsLong();
+    return remaining <= 0 ? queue.poll() : queue.poll(remaining, TimeUnit.NANOSECONDS);
+  }
+
+  /** Whether the current segment holds records and is older than the maximum age. */
+  private boolean segmentAged() {
+    long maxAge = config.segmentMaxAgeNanos();
+    return maxAge > 0 && current != null && currentSize > HEADER_SIZE
+        && config.ticker().getAsLong() - segmentStartedAt >= maxAge;
+  }
+
+  /**
+   * Closes the current segment because of its age and starts an empty one (whose header keeps LSNs
+   * increasing), so that retention may delete the old one once its events are complete.
+   */
+  private void closeAgedSegment() {
+    if (!segmentAged() || halted) {
+      return;
+    }
+    try {
+      rollSegment();
+      startSegment();
+    } catch (IOException e) {
+      abandonCurrentSegment(e);
+    }
+    deleteWhatRetentionAllows();
+  }
+
+  /**
+   * For a log whose segments age out: when the newest segment (the current one, or the previous
+   * process's last one) holds only records retention lets go, replaces it with an empty one and
+   * deletes it, so that what was finished before a close does not stay on disk through the reopen
+   * until the next write. Runs when the writer starts and when it closes.
+   */
+  private void retireFinishedTail() {
+    if (config.segmentMaxAgeNanos() <= 0 || halted) {
+      return;
+    }
+    try {
+      if (current != null) {
+        if (currentSize > HEADER_SIZE && retention.canDelete(currentId)) {
+          rollSegment();
+          startSegment();
+        }
+      } else if (!closedSegments.isEmpty()
+          && retention.canDelete(closedSegments.peekLast())
+          && Files.size(directory.resolve(segmentName(closedSegments.peekLast()))) > HEADER_SIZE) {
+        startSegment();
+      }
+    } catch (IOException e) {
+      abandonCurrentSegment(e);
+    }
+    deleteWhatRetentionAllows();
   }
 
   /** Adds more queued requests to {@code batch}; returns whether the close marker was taken. */
@@ -492,9 +604,17 @@ public final class SegmentedLog implements AutoCloseable {
         if (halted) {
           throw new IOException("halted");
         }
+        if (r.type == WAKE) {
+          if (segmentAged()) {
+            rollSegment();
+            startSegment();
+          }
+          unacked.add(r); // acknowledged with the batch; nothing is written
+          continue;
+        }
         int frame = FRAME_OVERHEAD + r.payload.length;
         if (current != null && currentSize > HEADER_SIZE
-            && currentSize + frame > config.segmentSize()) {
+            && (currentSize + frame > config.segmentSize() || segmentAged())) {
           rollSegment();
         }
         if (current == null) {
@@ -610,15 +730,20 @@ public final class SegmentedLog implements AutoCloseable {
     current = c;
     currentId = id;
     currentSize = HEADER_SIZE;
+    segmentStartedAt = config.ticker().getAsLong();
     segmentBatchStart = HEADER_SIZE;
   }
 
   /** Makes a new file's directory entry durable; some platforms cannot open a directory. */
   private void syncDirectory() {
+    syncDirectory(directory, config.name());
+  }
+
+  static void syncDirectory(Path directory, String name) {
     try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
       d.force(true);
     } catch (IOException e) {
-      log.debug("{} {}: directory sync not supported: {}", config.name(), directory, reason(e));
+      log.debug("{} {}: directory sync not supported: {}", name, directory, reason(e));
     }
   }
 
@@ -640,9 +765,14 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   private static ByteBuffer frame(Request r) {
-    int length = FRAME_OVERHEAD + r.payload.length;
+    return frame(r.type, r.lsn, r.payload);
+  }
+
+  /** One record in the segment format: length, CRC32C, type, LSN, payload. */
+  static ByteBuffer frame(byte type, long lsn, byte[] payload) {
+    int length = FRAME_OVERHEAD + payload.length;
     ByteBuffer b = ByteBuffer.allocate(length);
-    b.putInt(r.payload.length).putInt(0).put(r.type).putLong(r.lsn).put(r.payload);
+    b.putInt(payload.length).putInt(0).put(type).putLong(lsn).put(payload);
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 8, length - 8);
     b.putInt(4, (int) crc.getValue());
@@ -736,6 +866,12 @@ public final class SegmentedLog implements AutoCloseable {
       nextSegmentId = Math.max(nextSegmentId, id + 1);
       scanned++;
       boolean keep = true;
+      try {
+        OwnerOnly.restrictFile(path);
+      } catch (IOException e) {
+        log.warn("{} {}: could not restrict {} to 0600: {}", config.name(), directory,
+            path.getFileName(), reason(e));
+      }
       try (FileChannel c =
           FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         long size = c.size();
@@ -817,14 +953,14 @@ public final class SegmentedLog implements AutoCloseable {
     return r;
   }
 
-  private static final class Scan {
+  static final class Scan {
     long records;
     long maxLsn;
     long goodEnd;
     @Nullable String damage;
   }
 
-  private static Scan scanRecords(FileChannel c, long segmentId, long size, Replay replay)
+  static Scan scanRecords(FileChannel c, long segmentId, long size, Replay replay)
       throws IOException {
     Scan scan = new Scan();
     long pos = HEADER_SIZE;

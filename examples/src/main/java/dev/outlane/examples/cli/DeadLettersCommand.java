@@ -161,8 +161,16 @@ final class DeadLettersCommand implements Runnable {
         err.flush();
         return 2;
       }
+      DeadLetterLines lines;
+      try {
+        lines = DeadLetterLines.forDirectory(store, null);
+      } catch (JournalException e) {
+        err.println("dead-letters list: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
       for (DeadLetter d : records) {
-        out.println(DeadLetterLines.line(d));
+        out.println(lines.lineFor(d));
       }
       long unresolved = records.stream().filter(d -> !d.resolved()).count();
       err.println(records.size() + " records, " + unresolved + " unresolved");
