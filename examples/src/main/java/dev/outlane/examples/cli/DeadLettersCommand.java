@@ -6,6 +6,7 @@ import dev.outlane.OutlaneException;
 import dev.outlane.contract.EventCodec;
 import dev.outlane.deadletter.DeadLetter;
 import dev.outlane.deadletter.DeadLetterQuery;
+import dev.outlane.deadletter.DeadLetterSnapshot;
 import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.deadletter.FileDeadLetterStore;
 import dev.outlane.deadletter.ReplayReport;
@@ -150,12 +151,14 @@ final class DeadLettersCommand implements Runnable {
         return 2;
       }
       List<DeadLetter> records;
-      // Counts what the snapshot leaves out: a snapshot has no recovery report of its own.
-      DurableDirectory.Counting serializer = new DurableDirectory.Counting(serializer());
+      long unreadable;
       try {
-        // A snapshot, not an open: no lock, so listing works while the service runs.
-        records = FileDeadLetterStore.snapshot(store, serializer,
+        // A snapshot, not an open: no lock, so listing works while the service runs. It counts the
+        // records it cannot decode (they stay on disk) so the listing can say so.
+        DeadLetterSnapshot snapshot = FileDeadLetterStore.readSnapshot(store, serializer(),
             new DeadLetterQuery(selection.destination, selection.reason, all));
+        records = snapshot.records();
+        unreadable = snapshot.unreadableRecords();
       } catch (JournalException e) {
         err.println("dead-letters list: " + e.getMessage());
         err.flush();
@@ -176,8 +179,8 @@ final class DeadLettersCommand implements Runnable {
       err.println(records.size() + " records, " + unresolved + " unresolved");
       out.flush();
       err.flush();
-      DurableDirectory.warnUnreadable(err, selection.dir, serializer.failures());
-      return serializer.failures() > 0 ? 1 : 0;
+      DurableDirectory.warnUnreadable(err, selection.dir, unreadable);
+      return unreadable > 0 ? 1 : 0;
     }
   }
 
@@ -310,7 +313,7 @@ final class DeadLettersCommand implements Runnable {
     }
 
     /** Unreadable records the durable client's stores reported (0 without --config). */
-    private int unreadable;
+    private long unreadable;
 
     /** What a real replay did, and whether the journal's unfinished events finished in time. */
     private record Replayed(ReplayReport report, boolean finished) {}

@@ -3,6 +3,7 @@ package dev.outlane.examples.cli;
 import dev.outlane.DestinationResult;
 import dev.outlane.FinalState;
 import dev.outlane.Outlane;
+import dev.outlane.RecoverySummary;
 import dev.outlane.OutlaneException;
 import dev.outlane.Problem;
 import dev.outlane.QueueFullException;
@@ -192,23 +193,9 @@ public final class SendCommand implements Callable<Integer> {
     }
 
     EventCodec codec = EventCodec.builder().identityNormalizer(normalizer).build();
-    // Durable: what crash recovery will re-deliver, and the dead letters already there, so that
-    // what recovery dead-letters can be told apart from this file's results (DurableDirectory).
+    // Durable: the client reports what crash recovery re-delivered and how it ended (Outlane#recovery).
     boolean durable = dir != null && !dryRun;
-    EventSerializer serializer = EventSerializer.json(codec);
-    int recovering = 0;
-    Set<String> deadLettersBefore = Set.of();
-    if (durable) {
-      try {
-        recovering = DurableDirectory.recoveredEvents(dir, serializer);
-        deadLettersBefore = DurableDirectory.deadLetterIds(dir, serializer);
-      } catch (OutlaneException e) {
-        configured.close();
-        closeQuietly(raw);
-        return usage(err, "--dir " + dir + ": " + causeOf(e));
-      }
-    }
-    int unreadable = 0;
+    long unreadable = 0;
     Report report = new Report(configured.names());
     ManualScheduler virtual = dryRun ? new ManualScheduler(clock.instant()) : null;
     Outlane.Builder builder = Outlane.builder().clock(clock).identityNormalizer(normalizer)
@@ -230,6 +217,7 @@ public final class SendCommand implements Callable<Integer> {
     }
     AtomicLong bytes = new AtomicLong();
     boolean finished;
+    RecoverySummary recovery = RecoverySummary.none();
     try (CountingInput in = new CountingInput(raw, bytes);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         ProgressBar progress = new ProgressBar(err, Terminal.progressWanted(forceProgress, noProgress), bytes::get, size, report::lines, "lines");
@@ -268,6 +256,7 @@ public final class SendCommand implements Callable<Integer> {
         }
       }
       finished = outlane.flush(timeout);
+      recovery = outlane.recovery();
     } catch (IOException e) {
       return usage(err, "cannot read " + events + ": " + describe(e));
     } catch (OutlaneException e) {
@@ -277,12 +266,11 @@ public final class SendCommand implements Callable<Integer> {
     // A stage's callbacks may still be running on a delivery thread when flush returns.
     finished &= report.awaitResults(Duration.ofSeconds(5));
     out.print(report.render(dryRun));
-    long recoveryDeadLettered = 0;
-    if (durable && recovering > 0) {
-      Map<String, Integer> byReason = recoveryDeadLetters(
-          DurableDirectory.newDeadLetters(dir, serializer, deadLettersBefore), report.deadLettersByReason());
-      recoveryDeadLettered = byReason.values().stream().mapToLong(Integer::longValue).sum();
-      out.println(recoveryLine(recovering, dir, byReason));
+    long recoveryDeadLettered = recovery.deadLetteredTotal();
+    if (durable && recovery.recovered() > 0) {
+      Map<String, Integer> byReason = new TreeMap<>();
+      recovery.deadLettered().forEach((reason, n) -> byReason.put(reason.wireName(), n));
+      out.println(recoveryLine(recovery.recovered(), dir, byReason));
     }
     long deadLettered = report.deadLettered() + recoveryDeadLettered;
     if (!dryRun && deadLettered > 0) {
@@ -301,22 +289,6 @@ public final class SendCommand implements Callable<Integer> {
       err.flush();
     }
     return finished && report.clean() && recoveryDeadLettered == 0 && unreadable == 0 ? 0 : 1;
-  }
-
-  /**
-   * The dead letters crash recovery created: those new in the store since before the run, less
-   * those this file's own results account for, by reason. Interim (see {@link DurableDirectory}):
-   * the one place to switch to the client's own recovery report.
-   */
-  static Map<String, Integer> recoveryDeadLetters(Map<String, Integer> newInStore, Map<String, Integer> fromFile) {
-    Map<String, Integer> byReason = new TreeMap<>();
-    newInStore.forEach((reason, n) -> {
-      int left = n - fromFile.getOrDefault(reason, 0);
-      if (left > 0) {
-        byReason.put(reason, left);
-      }
-    });
-    return byReason;
   }
 
   /** {@code recovered 3 pending events from the journal of DIR: 2 activations dead-lettered (…)}. */

@@ -176,7 +176,7 @@ class DeadLettersCommandTest {
         .customerId("c-gb").eventTime(Instant.now()).phone("020 7946 0018").build();
     try (dev.outlane.deadletter.FileDeadLetterStore store = dev.outlane.deadletter.FileDeadLetterStore.builder()
         .directory(DurableOptions.at(dir).deadLetterDirectory())
-        .serializer(dev.outlane.journal.EventSerializer.json(gb)).fsync(false).open()) {
+        .serializer(bareJson(gb)).fsync(false).open()) {
       store.add(new dev.outlane.deadletter.DeadLetter("dl-gb", e, "twilio-sms", "key-gb",
           dev.outlane.deadletter.DeadLetterReason.REJECTED, "refused", null, 1, Instant.now(), Instant.now(), false));
     }
@@ -204,5 +204,24 @@ class DeadLettersCommandTest {
 
     assertThat(r.err()).startsWith("warning: 1 unreadable record kept in " + dir + " (");
     assertThat(r.exitCode()).isEqualTo(1);
+  }
+
+  /**
+   * The payload form of releases before the identity rules were recorded with each event (bare
+   * contract JSON, re-read with the current configuration's codec): such a GB record stays
+   * unreadable under US rules.
+   */
+  private static dev.outlane.journal.EventSerializer bareJson(dev.outlane.contract.EventCodec codec) {
+    return new dev.outlane.journal.EventSerializer() {
+      @Override
+      public byte[] write(RetentionEvent event) {
+        return codec.toJson(event).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      }
+
+      @Override
+      public RetentionEvent read(byte[] bytes) {
+        return codec.read(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    };
   }
 }

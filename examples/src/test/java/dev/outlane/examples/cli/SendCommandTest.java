@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
@@ -248,6 +249,10 @@ class SendCommandTest {
     }
   }
 
+  /** Keys the adapters' builders check: their messages never quote the value at all (Settings). */
+  private static final java.util.Set<String> ADAPTER_CHECKED =
+      java.util.Set.of("destination.segment.endpoint", "destination.sms.base-url");
+
   @Test
   void errorMessagesNameTheKeyAndNotAValueFromTheEnvironment() throws IOException {
     env.put("OUTLANE_SECRET", SECRET);
@@ -269,7 +274,11 @@ class SendCommandTest {
 
       assertThat(exit).as(e.getKey()).isEqualTo(2);
       assertThat(err.toString()).as(e.getKey()).startsWith("outlane send: " + file + ": " + e.getValue())
-          .contains(hidden).doesNotContain(SECRET);
+          .doesNotContain(SECRET);
+      if (!ADAPTER_CHECKED.contains(e.getKey())) {
+        // The CLI's own messages quote the value they refuse; from the environment, it is hidden.
+        assertThat(err.toString()).as(e.getKey()).contains(hidden);
+      }
     }
   }
 
@@ -444,7 +453,7 @@ class SendCommandTest {
         .identityNormalizer(dev.outlane.identity.IdentityNormalizer.builder().defaultRegion("GB").build()).build();
     try (dev.outlane.journal.FileEventJournal journal = dev.outlane.journal.FileEventJournal.builder()
         .directory(dev.outlane.DurableOptions.at(data).journalDirectory())
-        .serializer(dev.outlane.journal.EventSerializer.json(gb)).fsync(false).open()) {
+        .serializer(bareJson(gb)).fsync(false).open()) {
       journal.append(gb.read(event("e-gb", "cust-gb", "020 7946 0018", "2026-11-29T17:00:00Z")));
     }
     Path clean = dir.resolve("clean.ndjson");
@@ -460,10 +469,27 @@ class SendCommandTest {
 
   @Test
   void aRecoveryThatDeadLettersNothingSaysSo() {
-    assertThat(SendCommand.recoveryLine(2, Path.of("d"), SendCommand.recoveryDeadLetters(
-        Map.of("rejected", 1), Map.of("rejected", 1))))
+    assertThat(SendCommand.recoveryLine(2, Path.of("d"), Map.of()))
         .isEqualTo("recovered 2 pending events from the journal of d (left by a run that stopped early):"
             + " none of their activations dead-lettered");
+  }
+
+  /**
+   * The payload form of releases before the identity rules were recorded with each event (bare
+   * contract JSON, re-read with the current configuration's codec).
+   */
+  private static dev.outlane.journal.EventSerializer bareJson(dev.outlane.contract.EventCodec codec) {
+    return new dev.outlane.journal.EventSerializer() {
+      @Override
+      public byte[] write(dev.outlane.contract.RetentionEvent event) {
+        return codec.toJson(event).getBytes(StandardCharsets.UTF_8);
+      }
+
+      @Override
+      public dev.outlane.contract.RetentionEvent read(byte[] bytes) {
+        return codec.read(new String(bytes, StandardCharsets.UTF_8));
+      }
+    };
   }
 
   /** A journal whose third append fails as a full disk makes it fail, cause chain included. */
