@@ -118,11 +118,6 @@ public final class DemoReport {
     return removes.getOrDefault(destination, 0);
   }
 
-  /** Whether anything was refused as invalid or dead-lettered: exit code 1 (see {@code OutlaneCli#EXIT_CODES}). */
-  public boolean needsAttention() {
-    return invalid > 0 || deadLetters.values().stream().anyMatch(n -> n > 0);
-  }
-
   public int generated() {
     return generated;
   }

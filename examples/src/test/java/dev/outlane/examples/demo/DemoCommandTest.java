@@ -20,8 +20,8 @@ class DemoCommandTest {
     int exit = new CommandLine(new DemoCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
         .execute("--seed", "42", "--events", "3000", "--progress");
 
-    // The generated world holds invalid events and dead letters on purpose: they need attention.
-    assertThat(exit).isEqualTo(1);
+    // The generated world holds invalid events and dead letters on purpose: the scenario, not errors.
+    assertThat(exit).isZero();
     List<String> lines = Arrays.asList(out.toString().split("\n"));
     assertThat(lines.subList(0, 2)).containsExactly(
         "destination            delivered  deduplicated    suppressed         stale      rejected     opted-out       skipped dead-lettered   removes  requests",
@@ -65,7 +65,7 @@ class DemoCommandTest {
     StringWriter out = new StringWriter();
     int exit = new CommandLine(new DemoCommand()).setOut(new PrintWriter(out))
         .setErr(new PrintWriter(new StringWriter())).execute(args);
-    assertThat(exit).isEqualTo(1);
+    assertThat(exit).isZero();
     return out.toString();
   }
 
@@ -92,7 +92,7 @@ class DemoCommandTest {
     int exit = new CommandLine(new DemoCommand()).setOut(new PrintWriter(new StringWriter()))
         .setErr(new PrintWriter(err)).execute("--events", "100");
 
-    assertThat(exit).isEqualTo(1);
+    assertThat(exit).isZero();
     assertThat(err.toString()).isEmpty();
   }
 
