@@ -64,6 +64,12 @@ public final class PeerBench {
               f.outlane().allDeliveredNanos() / 1e9),
           100.0 * f.peer().delivered() / f.peer().events()));
     }
+    if (o.scenarios().contains(Options.Scenario.HASHING)) {
+      HashingScenario.Result h = new HashingScenario().run(o.hashPairs(), out);
+      summary.add(String.format(Locale.ROOT,
+          "hashing speed: %.2fx Meta SDK (which does not parse phones), %.2fx libphonenumber+SHA-256 floor",
+          h.outlaneVsMeta(), h.outlaneVsFloor()));
+    }
     out.println();
     out.println("PEER-BENCH SUMMARY (Outlane / peer, medians; issue 12's goals in brackets): "
         + String.join("; ", summary));
