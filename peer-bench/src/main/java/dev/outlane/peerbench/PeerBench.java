@@ -70,6 +70,11 @@ public final class PeerBench {
           "hashing speed: %.2fx Meta SDK (which does not parse phones), %.2fx libphonenumber+SHA-256 floor",
           h.outlaneVsMeta(), h.outlaneVsFloor()));
     }
+    if (o.scenarios().contains(Options.Scenario.TWILIO)) {
+      TwilioScenario.Result t = new TwilioScenario().run(o.sms(), o.pairs(), out);
+      summary.add(String.format(Locale.ROOT, "twilio: msgs/s %.2fx twilio-java direct, CPU/msg %.2fx",
+          t.outlanePerSecond() / t.directPerSecond(), t.outlaneCpuMicros() / t.directCpuMicros()));
+    }
     out.println();
     out.println("PEER-BENCH SUMMARY (Outlane / peer, medians; issue 12's goals in brackets): "
         + String.join("; ", summary));
