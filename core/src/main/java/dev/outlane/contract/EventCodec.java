@@ -61,7 +61,11 @@ import org.jspecify.annotations.Nullable;
  *       {@code denied} or {@code unknown}; a channel not mentioned is unknown.
  *   <li>{@code properties}: optional free-form object. Numbers stay exact: an integer written
  *       without fraction or exponent that fits a {@code long} becomes a {@link Long}, any other
- *       number a {@link BigDecimal}.
+ *       number a {@link BigDecimal}. <b>Number bounds:</b> at most 34 significant digits (IEEE 754
+ *       decimal128) and a decimal exponent of the leading digit from -307 to 307 (so every accepted
+ *       value is a finite, normal double for consumers such as JavaScript, and its plain form has at
+ *       most 341 digits); a number outside them is {@code $.properties.coupon: number out of range
+ *       (…)}, from JSON and from {@link #validate(RetentionEvent)} alike.
  *   <li>JSON {@code null} for an optional field means absent; for a required field it is a problem.
  *       A duplicate key is a problem.
  *   <li>The whole input must be at most {@link #maxEventBytes()} UTF-8 bytes (default 32 KB,
@@ -199,6 +203,7 @@ public final class EventCodec {
     if (commerce != null) {
       validateCommerce(commerce, problems);
     }
+    JsonValues.addValueProblems(event.properties(), "$.properties", problems);
     // Serializing costs more than every other check here, and the client runs this on each submit:
     // only write the JSON out when a cheap upper bound of its size could exceed the limit.
     if (jsonBytesUpperBound(event) > maxEventBytes) {

@@ -439,15 +439,53 @@ class EventCodecReadTest {
   @Test
   void propertyNumbersStayExact() {
     Map<String, Object> p =
-        valid(event("\"properties\":{\"a\":9007199254740993,\"b\":0.1,\"c\":1E+3,\"d\":-0,\"e\":1e999999999}"))
+        valid(event("\"properties\":{\"a\":9007199254740993,\"b\":0.1,\"c\":1E+3,\"d\":-0,\"e\":1e300}"))
             .properties();
     assertThat(p.get("a")).isEqualTo(9007199254740993L);
     assertThat(p.get("b")).isEqualTo(new BigDecimal("0.1"));
     assertThat(p.get("c")).isEqualTo(new BigDecimal("1E+3"));
     assertThat(p.get("d")).isEqualTo(0L);
-    assertThat(p.get("e")).isEqualTo(new BigDecimal("1e999999999"));
-    assertThat(problems(event("\"properties\":{\"x\":{\"y\":1e99999999999}}")))
-        .containsExactly("$.properties.x.y: number out of range");
+    assertThat(p.get("e")).isEqualTo(new BigDecimal("1e300"));
+  }
+
+  private static final String OUT_OF_RANGE =
+      "number out of range (at most 34 significant digits and a decimal exponent from -307 to 307)";
+
+  @Test
+  void aNumberBeyondTheContractBoundsIsRefusedWithItsPath() {
+    assertThat(problems(event("\"properties\":{\"coupon\":1e999999999}")))
+        .containsExactly("$.properties.coupon: " + OUT_OF_RANGE);
+    assertThat(problems(event("\"properties\":{\"x\":{\"y\":[1,1e99999999999]}}")))
+        .containsExactly("$.properties.x.y[1]: " + OUT_OF_RANGE);
+    assertThat(problems(event("\"properties\":{\"a\":1e308,\"b\":-1e-308,\"c\":0e999999999,"
+            + "\"d\":1" + "0".repeat(34) + ",\"e\":0." + "1".repeat(35) + ",\"f\":1." + "0".repeat(400) + "}")))
+        .containsExactly(
+            "$.properties.a: " + OUT_OF_RANGE,
+            "$.properties.b: " + OUT_OF_RANGE,
+            "$.properties.c: " + OUT_OF_RANGE,
+            "$.properties.d: " + OUT_OF_RANGE,
+            "$.properties.e: " + OUT_OF_RANGE,
+            "$.properties.f: " + OUT_OF_RANGE);
+    assertThat(problems(event("\"commerce\":{\"cart_value\":1." + "0".repeat(500) + ",\"currency\":\"EUR\"}")))
+        .containsExactly("$.commerce.cart_value: out of range");
+  }
+
+  @Test
+  void numbersAtTheContractBoundsAreAcceptedExactly() {
+    String digits = "1234567890123456789012345678901234";
+    Map<String, Object> p =
+        valid(event("\"properties\":{\"a\":9.99e307,\"b\":-1e-307,\"c\":" + digits
+            + ",\"d\":0." + digits + ",\"e\":0e307,\"f\":0.000}"))
+            .properties();
+    assertThat(p.get("a")).isEqualTo(new BigDecimal("9.99e307"));
+    assertThat(p.get("b")).isEqualTo(new BigDecimal("-1e-307"));
+    assertThat(p.get("c")).isEqualTo(new BigDecimal(digits));
+    assertThat(p.get("d")).isEqualTo(new BigDecimal("0." + digits));
+    assertThat(p.get("e")).isEqualTo(new BigDecimal("0e307"));
+    assertThat(p.get("f")).isEqualTo(new BigDecimal("0.000"));
+    // Every accepted magnitude is a finite, non-zero double: what JavaScript consumers read.
+    assertThat(Double.isFinite(((BigDecimal) p.get("a")).doubleValue())).isTrue();
+    assertThat(((BigDecimal) p.get("b")).doubleValue()).isNotZero();
   }
 
   @Test

@@ -531,12 +531,17 @@ public final class EventReader {
         return reader.nextString();
       case NUMBER:
         String literal = reader.nextString();
+        Number number;
         try {
-          return JsonValues.numberFromLiteral(literal);
+          number = JsonValues.numberFromLiteral(literal);
         } catch (NumberFormatException e) {
-          problem(path, "number out of range");
-          return null;
+          // Moshi only yields JSON number literals, which BigDecimal reads; kept for safety.
+          number = null;
         }
+        if (number == null) {
+          problem(path, JsonValues.NUMBER_OUT_OF_RANGE);
+        }
+        return number;
       case BOOLEAN:
         return reader.nextBoolean();
       case NULL:

@@ -159,6 +159,10 @@ public final class FieldRules {
    * @return an {@link Instant}, or a {@link String} reason
    */
   public static Object eventTimeFromEpoch(String literal) {
+    if (literal.length() > JsonValues.MAX_NUMBER_LITERAL) {
+      // No epoch time in range is written this long; BigDecimal's parse of it would not be cheap.
+      return "epoch time out of range";
+    }
     BigDecimal value;
     try {
       value = new BigDecimal(literal);
@@ -197,6 +201,10 @@ public final class FieldRules {
    * @return a {@link BigDecimal} (never with a negative scale), or a {@link String} reason
    */
   public static Object cartValueFromLiteral(String literal) {
+    if (literal.length() > JsonValues.MAX_NUMBER_LITERAL) {
+      // Far beyond the cart_value rules; BigDecimal's parse of a literal this long is not cheap.
+      return "out of range";
+    }
     BigDecimal value;
     try {
       value = new BigDecimal(literal);

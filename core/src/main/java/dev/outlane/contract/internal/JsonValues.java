@@ -1,6 +1,7 @@
 package dev.outlane.contract.internal;
 
 import com.squareup.moshi.JsonReader;
+import dev.outlane.Problem;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -26,7 +27,77 @@ public final class JsonValues {
    */
   public static final int MAX_DEPTH = 255;
 
+  /**
+   * Most significant digits a number may have: 34, the precision of IEEE 754 decimal128 ({@link
+   * java.math.MathContext#DECIMAL128}), the widest standard decimal type. Every {@code long} (19
+   * digits) and every {@code cart_value} (21) fits; a longer digit string is an id and belongs in a
+   * JSON string.
+   */
+  public static final int MAX_NUMBER_DIGITS = 34;
+
+  /**
+   * Largest magnitude of a number's decimal exponent (that of its leading digit, {@code 1.5e307} has
+   * 307): within ±307 every accepted value is a finite, normal IEEE 754 double (about 2.2e-308 to
+   * 1.8e308), so consumers that read JSON numbers into doubles (JavaScript, Segment) never see
+   * Infinity or a silent zero, and the plain form of an accepted number has at most 341 digits
+   * ({@code 1e999999999} would have a billion, which is what exhausted memory downstream).
+   */
+  public static final int MAX_NUMBER_EXPONENT = 307;
+
+  /** The reason given for a number outside {@link #MAX_NUMBER_DIGITS} / {@link #MAX_NUMBER_EXPONENT}. */
+  public static final String NUMBER_OUT_OF_RANGE =
+      "number out of range (at most "
+          + MAX_NUMBER_DIGITS
+          + " significant digits and a decimal exponent from -"
+          + MAX_NUMBER_EXPONENT
+          + " to "
+          + MAX_NUMBER_EXPONENT
+          + ")";
+
+  /**
+   * Longest number literal read: longer than any in-range number needs (a sign, {@code 0.}, 306
+   * zeros and 34 digits is 343 characters), short enough that {@code new BigDecimal} on it is cheap.
+   */
+  public static final int MAX_NUMBER_LITERAL = 400;
+
   private JsonValues() {}
+
+  /**
+   * Whether {@code d} is within the contract's number bounds: at most {@link #MAX_NUMBER_DIGITS}
+   * significant digits and a decimal exponent within ±{@link #MAX_NUMBER_EXPONENT}. Costs no
+   * arithmetic on the digits, so it is safe on any value.
+   */
+  public static boolean inRange(BigDecimal d) {
+    if (d.precision() > MAX_NUMBER_DIGITS) {
+      return false;
+    }
+    // For zero this is -scale: 0E+999999999 is as out of range as 1E+999999999.
+    long exponent = (long) d.precision() - d.scale() - 1;
+    return exponent >= -MAX_NUMBER_EXPONENT && exponent <= MAX_NUMBER_EXPONENT;
+  }
+
+  /**
+   * The exact decimal of a JSON number literal, or null if it is out of the contract's range (or
+   * so long that no in-range number is written that way). Never expands the exponent.
+   *
+   * @throws NumberFormatException if {@code literal} is not a number at all
+   */
+  public static @Nullable BigDecimal decimalFromLiteral(String literal) {
+    if (literal.length() > MAX_NUMBER_LITERAL) {
+      return null;
+    }
+    BigDecimal d;
+    try {
+      d = new BigDecimal(literal);
+    } catch (NumberFormatException e) {
+      // An exponent beyond int range is out of range; anything else is not a number.
+      if (literal.indexOf('e') >= 0 || literal.indexOf('E') >= 0) {
+        return null;
+      }
+      throw e;
+    }
+    return inRange(d) ? d : null;
+  }
 
   /**
    * The canonical form of a properties map.
@@ -40,11 +111,12 @@ public final class JsonValues {
 
   /**
    * The canonical number for a JSON number literal: a {@code Long} for a plain integer in range,
-   * otherwise a {@code BigDecimal}.
+   * otherwise a {@code BigDecimal}; null if it is outside the contract's number bounds ({@link
+   * #inRange}).
    *
-   * @throws NumberFormatException if the literal's exponent is out of {@code BigDecimal}'s range
+   * @throws NumberFormatException if {@code literal} is not a number at all
    */
-  public static Number numberFromLiteral(String literal) {
+  public static @Nullable Number numberFromLiteral(String literal) {
     if (isPlainInteger(literal) && literal.length() <= 20) {
       try {
         return Long.parseLong(literal);
@@ -52,7 +124,8 @@ public final class JsonValues {
         // Fall through: a big integer stays exact as a BigDecimal.
       }
     }
-    return canonicalDecimal(new BigDecimal(literal));
+    BigDecimal d = decimalFromLiteral(literal);
+    return d == null ? null : canonicalDecimal(d);
   }
 
   private static boolean isPlainInteger(String s) {
@@ -145,6 +218,28 @@ public final class JsonValues {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           path + ": unsupported number type " + n.getClass().getName(), e);
+    }
+  }
+
+  /**
+   * Adds a problem for every number in {@code value} (a canonical properties value) outside the
+   * contract's bounds, with its path: the check {@link EventReader} applies while reading, for
+   * events built in code.
+   */
+  public static void addValueProblems(@Nullable Object value, String path, List<Problem> problems) {
+    if (value instanceof BigDecimal) {
+      if (!inRange((BigDecimal) value)) {
+        problems.add(new Problem(path, NUMBER_OUT_OF_RANGE));
+      }
+    } else if (value instanceof Map) {
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+        addValueProblems(e.getValue(), path + "." + e.getKey(), problems);
+      }
+    } else if (value instanceof List) {
+      List<?> list = (List<?>) value;
+      for (int i = 0; i < list.size(); i++) {
+        addValueProblems(list.get(i), path + "[" + i + "]", problems);
+      }
     }
   }
 
