@@ -240,7 +240,7 @@ class EventCodecReadTest {
   @Test
   void aRejectedValueThatMayBeAnEmailIsNeverEchoed() {
     assertThat(problems(eventWith("event_name", "\"maya@example.com\"")))
-        .containsExactly("$.event_name: must match [a-z][a-z0-9_]{0,63}, was <a value containing '@', not shown>");
+        .containsExactly("$.event_name: must match [a-z][a-z0-9_]{0,63}, was <a value that looks like an email or phone, not shown>");
   }
 
   @Test
@@ -312,7 +312,9 @@ class EventCodecReadTest {
             "$.event_time: not an RFC 3339 date-time or epoch seconds/milliseconds: \"yesterday\"");
     assertThat(problems(eventWith("event_time", "\"2026-11-29 18:00:00Z\"")))
         .containsExactly(
-            "$.event_time: not an RFC 3339 date-time or epoch seconds/milliseconds: \"2026-11-29 18:00:00Z\"");
+            // Not a date-time, and 14 digits: shown as no more than a phone would be.
+            "$.event_time: not an RFC 3339 date-time or epoch seconds/milliseconds: "
+                + "<a value that looks like an email or phone, not shown>");
     assertThat(problems(eventWith("event_time", "\"2026-02-30T18:00:00Z\"")))
         .containsExactly("$.event_time: not a valid date-time: \"2026-02-30T18:00:00Z\"");
     assertThat(problems(eventWith("event_time", "\"0001-01-01T00:00:00Z\"")))
@@ -526,7 +528,7 @@ class EventCodecReadTest {
     assertThat(problems("{\"schema_version\":\"1.0\",\"event_id\":"))
         .containsExactly("$: malformed JSON: unexpected end of input");
     assertThat(problems("{\"event_id\":\"x\",}")).containsExactly("$: malformed JSON: expected name at $.event_id");
-    assertThat(problems("{event_id:1}")).containsExactly("$: malformed JSON: unexpected character at $.");
+    assertThat(problems("{event_id:1}")).containsExactly("$: malformed JSON: unexpected character at $");
     assertThat(problems("{\"event_name\":\"x"))
         .containsExactly("$: malformed JSON: unterminated string at $.event_name");
     assertThat(problems("{\"a\":\"\\u12\"}")).containsExactly("$: malformed JSON: invalid \\u escape at $.a");
@@ -546,5 +548,52 @@ class EventCodecReadTest {
   void deepNestingIsRejectedWithoutAStackOverflow() {
     String deep = "{\"properties\":" + "{\"a\":".repeat(300) + "1" + "}".repeat(301);
     assertThat(problems(deep)).containsExactly("$: nested more than 255 levels deep");
+  }
+
+  // no PII in problems (issue 10.6)
+
+  private static final String HIDDEN = "<a value that looks like an email or phone, not shown>";
+
+  @Test
+  void aValueThatLooksLikeAPhoneOrEmailIsNeverEchoedWhateverTheField() {
+    assertThat(problems(event("\"consent\":{\"sms\":\"2015550177\",\"ads\":\"maya@example.com\"}")))
+        .containsExactly(
+            "$.consent.sms: must be \"granted\", \"denied\" or \"unknown\", was " + HIDDEN,
+            "$.consent.ads: must be \"granted\", \"denied\" or \"unknown\", was " + HIDDEN);
+    assertThat(problems(eventWith("event_time", "\"+1 (201) 555-0188\"")))
+        .containsExactly("$.event_time: not an RFC 3339 date-time or epoch seconds/milliseconds: " + HIDDEN);
+    assertThat(problems(event("\"audience\":{\"name\":\"vip\",\"action\":\"\uff11\uff12\uff13\uff14\uff15\uff16\uff17\"}")))
+        .containsExactly("$.audience.action: must be \"add\" or \"remove\", was " + HIDDEN);
+    // Fewer than seven digits is not a phone: still echoed, so the reason stays useful.
+    assertThat(problems(event("\"consent\":{\"sms\":\"yes-123\"}")))
+        .containsExactly("$.consent.sms: must be \"granted\", \"denied\" or \"unknown\", was \"yes-123\"");
+  }
+
+  @Test
+  void anObjectKeyThatLooksLikeAnEmailOrPhoneIsRedactedInPaths() {
+    assertThat(problems(event("\"properties\":{\"maya.chen3@example.com\":{\"a\":1,\"a\":2}}")))
+        .containsExactly("$.properties.<redacted>.a: duplicate key");
+    assertThat(problems(event("\"properties\":{\"+1 201 555 0188\":1e999999999}")))
+        .containsExactly(
+            "$.properties.<redacted>: number out of range (at most 34 significant digits and a decimal"
+                + " exponent from -307 to 307)");
+    assertThat(problems(event("\"commerce\":{\"2015550177\":1,\"2015550177\":2}")))
+        .containsExactly("$.commerce.<redacted>: duplicate key");
+  }
+
+  @Test
+  void aSyntaxErrorIsLocatedWithRedactedKeysAndNeverQuotesTheInput() {
+    assertThat(problems("{\"Chen+tag@Example.COM\" 1}"))
+        .containsExactly("$: malformed JSON: expected ':' at $.<redacted>");
+    assertThat(problems(event("\"properties\":{\"maya@example.com\":{\"x\":[1,2 3]}}")))
+        .containsExactly("$: malformed JSON: unterminated array at $.properties.<redacted>.x[1]");
+    assertThat(problems("{\"a\":\"\\u20g1\"}")).containsExactly("$: malformed JSON: invalid \\u escape at $.a");
+    assertThat(problems("{\"a\":NaN}")).containsExactly("$: malformed JSON: unexpected character at $.a");
+  }
+
+  @Test
+  void keysInPathsAreEscapedSoAPathIsOnePrintableLine() {
+    assertThat(problems(event("\"properties\":{\"a\\u202eb\\n\":{\"k\":1,\"k\":2}}")))
+        .containsExactly("$.properties.a\\u202eb\\u000a.k: duplicate key");
   }
 }

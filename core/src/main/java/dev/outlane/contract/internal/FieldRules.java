@@ -138,7 +138,7 @@ public final class FieldRules {
     }
     if (m.group(2) == null) {
       // A local time means a different instant in every time zone, which breaks "within X hours".
-      return "ambiguous time zone: " + quote(s) + " has no offset (add Z or +hh:mm)";
+      return "ambiguous time zone: " + quoteDateTime(s) + " has no offset (add Z or +hh:mm)";
     }
     Instant instant;
     try {
@@ -146,10 +146,19 @@ public final class FieldRules {
           OffsetDateTime.parse(s.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
               .toInstant();
     } catch (DateTimeParseException e) {
-      return "not a valid date-time: " + quote(s);
+      return "not a valid date-time: " + quoteDateTime(s);
     }
     String range = eventTime(instant);
     return range != null ? range : instant;
+  }
+
+  /**
+   * A value that matched {@link #DATE_TIME}, quoted. Its digits would make {@link JsonValues#quote}
+   * hide it as phone-like, but the pattern's fixed {@code -}, {@code T} and {@code :} positions
+   * cannot hold an email or a phone number, and seeing the value is the point of the reason.
+   */
+  private static String quoteDateTime(String matched) {
+    return "\"" + matched + "\"";
   }
 
   /**

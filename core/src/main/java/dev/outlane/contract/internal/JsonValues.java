@@ -190,7 +190,7 @@ public final class JsonValues {
         throw new IllegalArgumentException(path + ": keys must be strings");
       }
       String key = (String) e.getKey();
-      copy.put(key, canonical(e.getValue(), path + "." + key, depth));
+      copy.put(key, canonical(e.getValue(), member(path, key), depth));
     }
     return Collections.unmodifiableMap(copy);
   }
@@ -233,7 +233,7 @@ public final class JsonValues {
       }
     } else if (value instanceof Map) {
       for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-        addValueProblems(e.getValue(), path + "." + e.getKey(), problems);
+        addValueProblems(e.getValue(), member(path, String.valueOf(e.getKey())), problems);
       }
     } else if (value instanceof List) {
       List<?> list = (List<?>) value;
@@ -264,22 +264,83 @@ public final class JsonValues {
   }
 
   /**
+   * The fewest digits that make a value look like a phone number: 7, the length of a local
+   * subscriber number in most numbering plans. Dates ({@code 2026-11-29}) qualify too; they are
+   * hidden along with phones, the safe side.
+   */
+  static final int PHONE_LIKE_DIGITS = 7;
+
+  /** What a problem shows instead of a value that looks like an email or a phone. */
+  public static final String HIDDEN_VALUE = "<a value that looks like an email or phone, not shown>";
+
+  /** What a problem path shows instead of an object key that looks like an email or a phone. */
+  public static final String REDACTED_KEY = "<redacted>";
+
+  /**
+   * Whether {@code s} looks like an email or a phone number, so must never appear in a problem,
+   * a path or a log line: it contains an {@code @} (or a full-width or small commercial at), or
+   * at least {@value #PHONE_LIKE_DIGITS} digits of any script (libphonenumber reads Arabic-Indic and
+   * full-width digits too).
+   */
+  public static boolean looksLikeEmailOrPhone(CharSequence s) {
+    int digits = 0;
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '@' || c == '\uff20' || c == '\ufe6b') {
+        return true;
+      }
+      if ((c >= '0' && c <= '9') || (c >= 0x80 && Character.isDigit(c))) {
+        if (++digits >= PHONE_LIKE_DIGITS) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * {@code value} as a JSON string literal for a problem reason: quoted, control characters and
-   * quotes escaped, cut after 64 characters. Never call this with an email or phone (PII); and
-   * since producers do put emails in the wrong field, a value containing {@code @} is not echoed.
+   * quotes escaped, cut after 64 characters. A value that {@linkplain #looksLikeEmailOrPhone looks
+   * like an email or phone} is not echoed at all ({@link #HIDDEN_VALUE}): producers put them in the
+   * wrong field. Never call this with a value of {@code email} or {@code phone}.
    */
   public static String quote(String value) {
-    if (value.indexOf('@') >= 0) {
-      return "<a value containing '@', not shown>";
+    if (looksLikeEmailOrPhone(value)) {
+      return HIDDEN_VALUE;
     }
+    return "\"" + escaped(value) + "\"";
+  }
+
+  /**
+   * The path of member {@code key} of the object at {@code path}: {@code $.properties.plan}. A key
+   * that looks like an email or phone is shown as {@link #REDACTED_KEY} ({@code
+   * $.properties.<redacted>.a}); other keys are escaped and cut like {@link #quote}d values, so a
+   * path is always one printable line.
+   */
+  public static String member(String path, String key) {
+    return path + "." + (looksLikeEmailOrPhone(key) ? REDACTED_KEY : escaped(key));
+  }
+
+  private static String escaped(String value) {
     int max = 64;
-    StringBuilder b = new StringBuilder(Math.min(value.length(), max) + 8).append('"');
     int end = Math.min(value.length(), max);
+    StringBuilder b = new StringBuilder(end + 8);
     for (int i = 0; i < end; i++) {
       char c = value.charAt(i);
       if (c == '"' || c == '\\') {
         b.append('\\').append(c);
-      } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < end
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        b.append(c).append(value.charAt(++i));
+      } else if (c < 0x20
+          || c == 0x7f
+          || c == '\u2028'
+          || c == '\u2029'
+          || Character.isSurrogate(c)
+          || Character.getType(c) == Character.FORMAT) {
+        // Controls, invisible format characters (bidi overrides) and lone surrogates are shown as
+        // escapes, so a reason cannot rearrange or hide the text around it.
         b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
       } else {
         b.append(c);
@@ -288,7 +349,7 @@ public final class JsonValues {
     if (value.length() > max) {
       b.append("...");
     }
-    return b.append('"').toString();
+    return b.toString();
   }
 
   /** The number of bytes {@code s} takes in UTF-8, counted without encoding it. */
