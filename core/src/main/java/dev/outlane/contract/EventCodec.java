@@ -179,22 +179,8 @@ public final class EventCodec {
     add(problems, "$.source", FieldRules.notBlank(event.source()));
     add(problems, "$.customer_id", FieldRules.notBlank(event.customerId()));
     add(problems, "$.event_time", FieldRules.eventTime(event.eventTime()));
-    String email = checkIdentity ? event.email() : null;
-    if (email != null) {
-      try {
-        identityNormalizer.normalizeEmail(email);
-      } catch (ValidationException e) {
-        problems.addAll(e.problems());
-      }
-    }
-    String phone = checkIdentity ? event.phone() : null;
-    if (phone != null) {
-      try {
-        identityNormalizer.normalizePhone(phone);
-      } catch (ValidationException e) {
-        problems.addAll(e.problems());
-      }
-    }
+    identity(event.email(), "$.email", checkIdentity, identityNormalizer::normalizeEmail, problems);
+    identity(event.phone(), "$.phone", checkIdentity, identityNormalizer::normalizePhone, problems);
     AudienceAction audience = event.audience();
     if (audience != null) {
       add(problems, "$.audience.name", FieldRules.notBlank(audience.name()));
@@ -213,6 +199,31 @@ public final class EventCodec {
       }
     }
     return List.copyOf(problems);
+  }
+
+  /**
+   * Checks a raw email or phone: an unpaired surrogate always (the raw value is journaled and
+   * written even when the caller normalizes it itself), the normalizer's rule when asked.
+   */
+  private static void identity(
+      @Nullable String raw,
+      String path,
+      boolean normalize,
+      java.util.function.Consumer<String> normalizer,
+      List<Problem> problems) {
+    if (raw == null) {
+      return;
+    }
+    String surrogate = FieldRules.unpairedSurrogate(raw);
+    if (surrogate != null) {
+      problems.add(new Problem(path, surrogate));
+    } else if (normalize) {
+      try {
+        normalizer.accept(raw);
+      } catch (ValidationException e) {
+        problems.addAll(e.problems());
+      }
+    }
   }
 
   /**

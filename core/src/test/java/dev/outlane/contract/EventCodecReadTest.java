@@ -596,4 +596,29 @@ class EventCodecReadTest {
     assertThat(problems(event("\"properties\":{\"a\\u202eb\\n\":{\"k\":1,\"k\":2}}")))
         .containsExactly("$.properties.a\\u202eb\\u000a.k: duplicate key");
   }
+
+  // lone surrogates (issue 10.9)
+
+  private static final String SURROGATE =
+      "contains an unpaired UTF-16 surrogate (not valid Unicode, cannot be written as UTF-8)";
+
+  @Test
+  void anEscapedLoneSurrogateIsRefusedWhereverItIs() {
+    assertThat(problems(eventWith("customer_id", "\"c\\ud800\"")))
+        .containsExactly("$.customer_id: " + SURROGATE);
+    assertThat(problems(event("\"email\":\"maya\\udc00@example.com\",\"phone\":\"+1201555\\ud8000188\"")))
+        .containsExactly("$.email: " + SURROGATE, "$.phone: " + SURROGATE);
+    assertThat(problems(event("\"commerce\":{\"skus\":[\"a\\udfff\"]},\"properties\":{\"k\\ud800\":[\"\\ud83d\"]}")))
+        .containsExactly(
+            "$.commerce.skus[0]: " + SURROGATE,
+            "$.properties.k\\ud800: key " + SURROGATE,
+            "$.properties.k\\ud800[0]: " + SURROGATE);
+  }
+
+  @Test
+  void aSurrogatePairIsTextAndSurvivesARoundTrip() {
+    RetentionEvent e = valid(event("\"properties\":{\"\\ud83d\\ude00\":\"\\ud83d\\ude00 ok\"}"));
+    assertThat(e.properties()).containsEntry("\ud83d\ude00", "\ud83d\ude00 ok");
+    assertThat(codec.read(codec.toJson(e))).isEqualTo(e);
+  }
 }

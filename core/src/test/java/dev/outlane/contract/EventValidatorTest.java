@@ -122,4 +122,21 @@ class EventValidatorTest {
     assertThat(json).contains("\"coupon\":1E+999999999", "\"tiny\":[1E-999999999]");
     assertThat(json.length()).isLessThan(400);
   }
+
+  @Test
+  void aBuiltEventWithALoneSurrogateIsAProblemBecauseItCouldNotBeWrittenBack() {
+    String surrogate =
+        "contains an unpaired UTF-16 surrogate (not valid Unicode, cannot be written as UTF-8)";
+    RetentionEvent e =
+        valid()
+            .customerId("c\ud800")
+            .phone("+1201555\udc000188")
+            .property("k", List.of("x\ud800"))
+            .build();
+    assertThat(problems(e))
+        .containsExactly(
+            "$.customer_id: " + surrogate, "$.phone: " + surrogate, "$.properties.k[0]: " + surrogate);
+    assertThat(EventCodec.create().validateExceptIdentity(e)).map(Problem::toString)
+        .contains("$.phone: " + surrogate);
+  }
 }

@@ -276,7 +276,10 @@ public final class EventReader {
       return null;
     }
     String value = reader.nextString();
-    String reason = rule.check(value);
+    String reason = FieldRules.unpairedSurrogate(value);
+    if (reason == null) {
+      reason = rule.check(value);
+    }
     if (reason != null) {
       problem(path, reason);
       return null;
@@ -547,6 +550,9 @@ public final class EventReader {
         reader.skipValue();
         continue;
       }
+      if (JsonValues.hasUnpairedSurrogate(key)) {
+        problem(p, "key " + FieldRules.UNPAIRED_SURROGATE);
+      }
       map.put(key, readValue(p));
     }
     reader.endObject();
@@ -572,7 +578,11 @@ public final class EventReader {
         at = path;
         return list;
       case STRING:
-        return reader.nextString();
+        String string = reader.nextString();
+        if (JsonValues.hasUnpairedSurrogate(string)) {
+          problem(path, FieldRules.UNPAIRED_SURROGATE);
+        }
+        return string;
       case NUMBER:
         String literal = reader.nextString();
         Number number;

@@ -93,6 +93,9 @@ public final class FieldRules {
     if (id.isBlank()) {
       return "must not be blank";
     }
+    if (JsonValues.hasUnpairedSurrogate(id)) {
+      return UNPAIRED_SURROGATE;
+    }
     int length = id.codePointCount(0, id.length());
     if (length > MAX_EVENT_ID_LENGTH) {
       return "longer than " + MAX_EVENT_ID_LENGTH + " characters (" + length + ")";
@@ -109,7 +112,23 @@ public final class FieldRules {
 
   /** For {@code source}, {@code audience.name}, SKUs and {@code order_id}. */
   public static @Nullable String notBlank(String value) {
-    return value.isBlank() ? "must not be blank" : null;
+    if (value.isBlank()) {
+      return "must not be blank";
+    }
+    return unpairedSurrogate(value);
+  }
+
+  /** The reason given for a string holding a lone UTF-16 surrogate. */
+  public static final String UNPAIRED_SURROGATE =
+      "contains an unpaired UTF-16 surrogate (not valid Unicode, cannot be written as UTF-8)";
+
+  /**
+   * {@link #UNPAIRED_SURROGATE} if {@code value} holds a surrogate that is not half of a pair
+   * (JSON's {@code "\\ud800"} escape can produce one), else null. Such a string would be written
+   * back as {@code ?}, so an event read again would differ from the one accepted.
+   */
+  public static @Nullable String unpairedSurrogate(String value) {
+    return JsonValues.hasUnpairedSurrogate(value) ? UNPAIRED_SURROGATE : null;
   }
 
   public static @Nullable String eventTime(Instant time) {

@@ -223,17 +223,26 @@ public final class JsonValues {
 
   /**
    * Adds a problem for every number in {@code value} (a canonical properties value) outside the
-   * contract's bounds, with its path: the check {@link EventReader} applies while reading, for
+   * contract's bounds and every string or key with an unpaired surrogate, with its path: the check {@link EventReader} applies while reading, for
    * events built in code.
    */
   public static void addValueProblems(@Nullable Object value, String path, List<Problem> problems) {
-    if (value instanceof BigDecimal) {
+    if (value instanceof String) {
+      if (hasUnpairedSurrogate((String) value)) {
+        problems.add(new Problem(path, FieldRules.UNPAIRED_SURROGATE));
+      }
+    } else if (value instanceof BigDecimal) {
       if (!inRange((BigDecimal) value)) {
         problems.add(new Problem(path, NUMBER_OUT_OF_RANGE));
       }
     } else if (value instanceof Map) {
       for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-        addValueProblems(e.getValue(), member(path, String.valueOf(e.getKey())), problems);
+        String key = String.valueOf(e.getKey());
+        String p = member(path, key);
+        if (hasUnpairedSurrogate(key)) {
+          problems.add(new Problem(p, "key " + FieldRules.UNPAIRED_SURROGATE));
+        }
+        addValueProblems(e.getValue(), p, problems);
       }
     } else if (value instanceof List) {
       List<?> list = (List<?>) value;
@@ -350,6 +359,21 @@ public final class JsonValues {
       b.append("...");
     }
     return b.toString();
+  }
+
+  /** Whether {@code s} holds a UTF-16 surrogate that is not half of a well-formed pair. */
+  public static boolean hasUnpairedSurrogate(CharSequence s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The number of bytes {@code s} takes in UTF-8, counted without encoding it. */
