@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.outlane.Problem;
 import dev.outlane.ValidationException;
+import dev.outlane.contract.internal.JsonValues;
 import dev.outlane.identity.IdentityNormalizer;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -620,5 +621,65 @@ class EventCodecReadTest {
     RetentionEvent e = valid(event("\"properties\":{\"\\ud83d\\ude00\":\"\\ud83d\\ude00 ok\"}"));
     assertThat(e.properties()).containsEntry("\ud83d\ude00", "\ud83d\ude00 ok");
     assertThat(codec.read(codec.toJson(e))).isEqualTo(e);
+  }
+
+  // one size rule (issue 10.10), strict UTF-8 (issue 10.8)
+
+  @Test
+  void anInputWhoseCanonicalFormIsOverTheLimitIsRefusedByParseWithTheMessageValidateGives() {
+    // U+2028 is 3 bytes in the input and 6 in the canonical form (Moshi writes it as \u2028), and
+    // an epoch event_time grows into RFC 3339: the input fits, the form that is sent does not.
+    String base = eventWith("event_time", "0").replace("}", ",\"properties\":{\"pad\":\"\"}}");
+    String pad = "\u2028".repeat(10) + "x".repeat(32768 - 30 - base.length());
+    String input = base.replace("\"pad\":\"\"", "\"pad\":\"" + pad + "\"");
+    assertThat(JsonValues.utf8Length(input)).isEqualTo(32768);
+    RetentionEvent built =
+        RetentionEvent.builder().eventId("evt_1").eventName("cart_abandoned").source("customerio")
+            .customerId("cus_1").eventTime(Instant.EPOCH).property("pad", pad).build();
+    long canonical = codec.toJson(built).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    // +30 for the escapes, +21 for "1970-01-01T00:00:00Z" in place of 0.
+    assertThat(canonical).isEqualTo(32768 + 30 + 21);
+    String expected = "$: event is " + canonical + " bytes, over the 32768-byte limit";
+    assertThat(problems(input)).containsExactly(expected);
+    assertThat(codec.validate(built)).map(Problem::toString).containsExactly(expected);
+  }
+
+  @Test
+  void anIndentedInputIsMeasuredByTheCompactFormThatIsSent() {
+    String compact = event("\"properties\":{\"pad\":\"" + "x".repeat(30_000) + "\"}");
+    String indented = compact.replace(",", ",\n" + " ".repeat(500));
+    assertThat(indented.length()).isGreaterThan(32768);
+    assertThat(valid(indented)).isEqualTo(valid(compact));
+  }
+
+  @Test
+  void anInputOverFourTimesTheLimitIsNotReadAtAll() {
+    String huge = event("\"properties\":{\"pad\":\"" + " ".repeat(131_072) + "\"}");
+    assertThat(problems(huge))
+        .containsExactly("$: input is " + huge.length() + " bytes, over the 131072-byte input limit");
+    assertThat(codec.maxInputBytes()).isEqualTo(131_072);
+  }
+
+  @Test
+  void bytesThatAreNotValidUtf8AreOneProblemNeverAReplacementCharacter() {
+    byte[] ok = event("\"email\":\"maya@example.com\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(codec.parse(ok).problems()).isEmpty();
+    String json = event("\"email\":\"maya__@example.com\"");
+    byte[] bad = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int at = json.indexOf("__");
+    bad[at] = (byte) 0xff;
+    bad[at + 1] = (byte) 0xfe;
+    assertThat(codec.parse(bad).problems()).map(Problem::toString)
+        .containsExactly("$: not valid UTF-8 (malformed byte sequence at byte " + at + ")");
+    // A sequence cut short at the end of the input, and an overlong encoding of '/'.
+    byte[] truncated = java.util.Arrays.copyOf(ok, ok.length + 2);
+    truncated[ok.length] = (byte) 0xe2;
+    truncated[ok.length + 1] = (byte) 0x82;
+    assertThat(codec.parse(truncated).problems()).map(Problem::toString)
+        .containsExactly("$: not valid UTF-8 (malformed byte sequence at byte " + ok.length + ")");
+    byte[] overlong = {'{', '"', (byte) 0xc0, (byte) 0xaf, '"', ':', '1', '}'};
+    assertThat(codec.parse(overlong).problems()).map(Problem::toString)
+        .containsExactly("$: not valid UTF-8 (malformed byte sequence at byte 2)");
+    assertThatThrownBy(() -> codec.read(bad)).isInstanceOf(ValidationException.class);
   }
 }
