@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Phone rules</b>: parsed by libphonenumber against the {@linkplain Builder#defaultRegion
  * default region} ({@code US} unless configured), so national numbers, {@code +44…}, the region's
  * international prefix ({@code 00…} from GB, {@code 011…} from US) and RFC 3966 {@code tel:} URIs all
- * work. The result is E.164 ({@code +14155551212}); extensions are dropped. A number libphonenumber
+ * work. The result is E.164 ({@code +14155551212}) of at most 15 digits (a longer number is refused
+ * even where libphonenumber's metadata calls it valid); extensions are dropped. A number libphonenumber
  * does not consider valid is rejected, unless {@linkplain Builder#lenientPhone lenient} mode accepts
  * any number of a possible length.
  *
@@ -55,6 +56,9 @@ import org.jspecify.annotations.Nullable;
 public final class IdentityNormalizer {
   /** Longest email accepted: RFC 5321's path limit (256) minus the two angle brackets. */
   static final int MAX_EMAIL_LENGTH = EmailRule.MAX_LENGTH;
+
+  /** ITU-T E.164 §6.1: an international number has at most 15 digits, country code included. */
+  static final int MAX_E164_DIGITS = 15;
 
   private static final PhoneNumberUtil PHONE_UTIL = PhoneNumberUtil.getInstance();
 
@@ -220,7 +224,13 @@ public final class IdentityNormalizer {
       return PhoneResult.NOT_VALID;
     }
     // E.164 has no extension: format() of E164 ignores it.
-    return new PhoneResult(PHONE_UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), null);
+    String e164 = PHONE_UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+    if (e164.length() - 1 > MAX_E164_DIGITS) {
+      // libphonenumber's metadata admits some longer national numbers (e.g. German 0420...);
+      // Twilio and every E.164 consumer refuse them.
+      return PhoneResult.OVER_E164;
+    }
+    return new PhoneResult(e164, null);
   }
 
   @Override
@@ -244,6 +254,9 @@ public final class IdentityNormalizer {
     static final PhoneResult NOT_A_NUMBER = failure("not a phone number");
     static final PhoneResult TOO_SHORT = failure("too short to be a phone number");
     static final PhoneResult TOO_LONG = failure("too long to be a phone number");
+    static final PhoneResult OVER_E164 =
+        failure("more than " + MAX_E164_DIGITS + " digits with the country code (E.164 allows at most "
+            + MAX_E164_DIGITS + ")");
 
     final @Nullable String e164;
     final @Nullable String problem;
