@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe: build one per configuration and share it.
  *
  * <pre>{@code
- * EventCodec codec = EventCodec.create();
+ * EventCodec codec = outlane.codec();   // or EventCodec.create(normalizer): the client's region
  * ParseResult result = codec.parse(line);
  * if (!result.isValid()) {
  *   result.problems().forEach(p -> System.out.println(p));   // $.commerce.currency: not an ISO-4217 code: "usd1"
@@ -111,11 +111,24 @@ public final class EventCodec {
     this.maxEventBytes = builder.maxEventBytes;
   }
 
-  /** A codec with {@link IdentityNormalizer#create()} (region US, strict) and a 32 KB limit. */
+  /**
+   * A codec with {@link IdentityNormalizer#create()} (region US, strict) and a 32 KB limit. A
+   * client built with another normalizer has its matching codec at {@code Outlane#codec()}; or use
+   * {@link #create(IdentityNormalizer)}.
+   */
   public static EventCodec create() {
     return builder().build();
   }
 
+  /**
+   * A codec that checks emails and phones with {@code identityNormalizer} (the one the client was
+   * built with: a GB normalizer reads {@code "020 7946 0018"}), and a 32 KB limit.
+   */
+  public static EventCodec create(IdentityNormalizer identityNormalizer) {
+    return builder().identityNormalizer(identityNormalizer).build();
+  }
+
+  /** A builder preset to {@link IdentityNormalizer#create()} and a 32 KB limit. */
   public static Builder builder() {
     return new Builder();
   }
