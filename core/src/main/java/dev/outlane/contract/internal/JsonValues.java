@@ -317,7 +317,9 @@ public final class JsonValues {
     if (looksLikeEmailOrPhone(value)) {
       return HIDDEN_VALUE;
     }
-    return "\"" + escaped(value) + "\"";
+    String shown = escaped(value);
+    // An escape adds digits ("\u2028" + "123" reads as seven): judge the text that is shown too.
+    return looksLikeEmailOrPhone(shown) ? HIDDEN_VALUE : "\"" + shown + "\"";
   }
 
   /**
@@ -327,7 +329,11 @@ public final class JsonValues {
    * path is always one printable line.
    */
   public static String member(String path, String key) {
-    return path + "." + (looksLikeEmailOrPhone(key) ? REDACTED_KEY : escaped(key));
+    if (looksLikeEmailOrPhone(key)) {
+      return path + "." + REDACTED_KEY;
+    }
+    String shown = escaped(key);
+    return path + "." + (looksLikeEmailOrPhone(shown) ? REDACTED_KEY : shown);
   }
 
   private static String escaped(String value) {
