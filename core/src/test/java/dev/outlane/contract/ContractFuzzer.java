@@ -217,10 +217,12 @@ public final class ContractFuzzer {
     String json = write(m);
     if (valid) {
       // Make the identities ones the US codec accepts, so valid events round-trip.
-      json = json.replaceAll("\"phone\":\"[^\"]*\"", "\"phone\":\"+1 (201) 555-0" + random.nextInt(100, 200) + "\"")
-          .replaceAll("\"email\":\"[^\"]*\"", "\"email\":\"maya" + random.nextInt(1000) + "@example.com\"");
-      pii.add("maya");
-      pii.add("555-0");
+      String phone = "+1 (201) 555-0" + random.nextInt(100, 200);
+      String email = "maya" + random.nextInt(1000) + "@example.com";
+      pii.add(phone);
+      pii.add(email);
+      json = json.replaceAll("\"phone\":\"[^\"]*\"", "\"phone\":\"" + Matcher.quoteReplacement(phone) + "\"")
+          .replaceAll("\"email\":\"[^\"]*\"", "\"email\":\"" + email + "\"");
     }
     return json;
   }
@@ -400,7 +402,7 @@ public final class ContractFuzzer {
   private void checkText(String text) {
     for (String value : pii) {
       if (text.contains(value)) {
-        fail("a message repeats a generated email or phone");
+        fail("a message repeats a generated email or phone" + shown(text + " | " + value));
         return;
       }
     }
