@@ -230,7 +230,22 @@ public final class IdentityNormalizer {
       // Twilio and every E.164 consumer refuse them.
       return PhoneResult.OVER_E164;
     }
+    if (lenientPhone && !e164.equals(reformat(e164))) {
+      // Lenient mode skips the validity check that would refuse such input: libphonenumber can
+      // strip a national prefix or carrier code from the middle (+86 121 07…), leaving an E.164 form
+      // that reads back as yet another number. Normalizing must be idempotent, so refuse it.
+      return PhoneResult.UNSTABLE;
+    }
     return new PhoneResult(e164, null);
+  }
+
+  /** {@code e164} parsed and formatted again, or null if it no longer parses. */
+  private @Nullable String reformat(String e164) {
+    try {
+      return PHONE_UTIL.format(PHONE_UTIL.parse(e164, defaultRegion), PhoneNumberUtil.PhoneNumberFormat.E164);
+    } catch (NumberParseException e) {
+      return null;
+    }
   }
 
   @Override
@@ -254,6 +269,8 @@ public final class IdentityNormalizer {
     static final PhoneResult NOT_A_NUMBER = failure("not a phone number");
     static final PhoneResult TOO_SHORT = failure("too short to be a phone number");
     static final PhoneResult TOO_LONG = failure("too long to be a phone number");
+    static final PhoneResult UNSTABLE =
+        failure("ambiguous: its E.164 form reads back as a different number");
     static final PhoneResult OVER_E164 =
         failure("more than " + MAX_E164_DIGITS + " digits with the country code (E.164 allows at most "
             + MAX_E164_DIGITS + ")");

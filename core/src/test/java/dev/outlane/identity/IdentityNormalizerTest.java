@@ -310,4 +310,15 @@ class IdentityNormalizerTest {
     String fifteen = IdentityNormalizer.builder().lenientPhone(true).build().normalizePhone("+494200407946001");
     assertThat(fifteen).isEqualTo("+494200407946001");
   }
+
+  @Test
+  void aLenientNumberWhoseE164FormReadsBackAsAnotherNumberIsRefused() {
+    // Found by the million-case fuzz run: libphonenumber strips "121" inside this one, and the
+    // result "+86094293213" would normalize again to "+8694293213".
+    IdentityNormalizer lenient = IdentityNormalizer.builder().lenientPhone(true).build();
+    ValidationException e = rejection(() -> lenient.normalizePhone("+8612107094293213"));
+    assertThat(e.problems()).extracting(p -> p.path() + ": " + p.reason())
+        .containsExactly("$.phone: ambiguous: its E.164 form reads back as a different number");
+    assertThat(lenient.normalizePhone("+44 20 7946 0018")).isEqualTo("+442079460018");
+  }
 }
