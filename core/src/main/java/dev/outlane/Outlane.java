@@ -92,11 +92,13 @@ public final class Outlane implements AutoCloseable {
   private final Engine engine;
   private final DeadLetterStore deadLetters;
   private final @Nullable RecoveryReport recovery;
+  private final EventCodec codec;
   /** Stores the client opened itself (durable mode), closed after the engine. */
   private final List<AutoCloseable> owned;
 
   private Outlane(Engine engine, DeadLetterStore deadLetters, @Nullable RecoveryReport recovery,
-      List<AutoCloseable> owned) {
+      List<AutoCloseable> owned, EventCodec codec) {
+    this.codec = codec;
     this.engine = engine;
     this.deadLetters = deadLetters;
     this.recovery = recovery;
@@ -198,6 +200,16 @@ public final class Outlane implements AutoCloseable {
   /** {@link #replayDeadLetters(DeadLetterQuery, boolean, boolean)} without resending unknowns. */
   public ReplayReport replayDeadLetters(DeadLetterQuery query, boolean dryRun) {
     return replayDeadLetters(query, dryRun, false);
+  }
+
+  /**
+   * The codec that matches this client: built with the client's {@link
+   * Builder#identityNormalizer IdentityNormalizer}, so an event it parses is one {@link #submit}
+   * accepts (a GB client's codec reads {@code "020 7946 0018"}; {@link EventCodec#create()} would
+   * refuse it as a US number). Use it to read the JSON you submit. Immutable and thread-safe.
+   */
+  public EventCodec codec() {
+    return codec;
   }
 
   /** The dead-letter store this client writes to, for listing ({@link DeadLetterStore#list}). */
@@ -381,8 +393,8 @@ public final class Outlane implements AutoCloseable {
 
     /**
      * How emails and phones are normalized before routing, dedupe, suppression and hashing (default
-     * {@link IdentityNormalizer#create()}: region {@code US}, strict phone validation). Share the same
-     * instance with the code that parses your webhooks, so one region setting holds end to end.
+     * {@link IdentityNormalizer#create()}: region {@code US}, strict phone validation). The one region
+     * setting end to end: {@link Outlane#codec()} reads webhook JSON with it too.
      */
     public Builder identityNormalizer(IdentityNormalizer normalizer) {
       this.normalizer = Objects.requireNonNull(normalizer, "identityNormalizer");
@@ -652,7 +664,7 @@ public final class Outlane implements AutoCloseable {
           splitRejectedBatches, clock, s, owns, closeTimeout, codec::validateExceptIdentity);
       Engine engine = new Engine(config);
       engine.recover();
-      return new Outlane(engine, deadLetterStore, recovery, List.copyOf(owned));
+      return new Outlane(engine, deadLetterStore, recovery, List.copyOf(owned), codec);
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.outlane.guardrail.SuppressionStore;
 import dev.outlane.hashing.HashingProfile;
 import dev.outlane.identity.Identity;
 import dev.outlane.identity.IdentityNormalizer;
+import dev.outlane.identity.internal.EmailRule;
 import dev.outlane.metrics.MetricsSink;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -32,7 +33,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -765,7 +765,8 @@ public final class AudienceSync {
 
   /** An identity for the suppression check that costs no phone parsing (see the class javadoc). */
   private static Identity cheapIdentity(String id, @Nullable String email, @Nullable String phone) {
-    String e = email == null ? null : email.strip().toLowerCase(Locale.ROOT);
+    // The one email rule (NFC included), so a member seen before hashes as IdentityNormalizer would.
+    String e = email == null ? null : EmailRule.canonical(email);
     String p = phone != null && isE164(phone) ? phone : null;
     return new Identity(id, e, p);
   }

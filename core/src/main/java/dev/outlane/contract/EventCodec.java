@@ -8,6 +8,12 @@ import dev.outlane.contract.internal.FieldRules;
 import dev.outlane.contract.internal.JsonValues;
 import dev.outlane.identity.IdentityNormalizer;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe: build one per configuration and share it.
  *
  * <pre>{@code
- * EventCodec codec = EventCodec.create();
+ * EventCodec codec = outlane.codec();   // or EventCodec.create(normalizer): the client's region
  * ParseResult result = codec.parse(line);
  * if (!result.isValid()) {
  *   result.problems().forEach(p -> System.out.println(p));   // $.commerce.currency: not an ISO-4217 code: "usd1"
@@ -61,13 +67,26 @@ import org.jspecify.annotations.Nullable;
  *       {@code denied} or {@code unknown}; a channel not mentioned is unknown.
  *   <li>{@code properties}: optional free-form object. Numbers stay exact: an integer written
  *       without fraction or exponent that fits a {@code long} becomes a {@link Long}, any other
- *       number a {@link BigDecimal}.
+ *       number a {@link BigDecimal}. <b>Number bounds:</b> at most 34 significant digits (IEEE 754
+ *       decimal128) and a decimal exponent of the leading digit from -307 to 307 (so every accepted
+ *       value is a finite, normal double for consumers such as JavaScript, and its plain form has at
+ *       most 341 digits); a number outside them is {@code $.properties.coupon: number out of range
+ *       (…)}, from JSON and from {@link #validate(RetentionEvent)} alike.
  *   <li>JSON {@code null} for an optional field means absent; for a required field it is a problem.
  *       A duplicate key is a problem.
- *   <li>The whole input must be at most {@link #maxEventBytes()} UTF-8 bytes (default 32 KB,
- *       Segment's per-event limit). A larger input is reported with that single problem and not
- *       parsed further: it has to shrink anyway, and the limit exists to bound the work done on
- *       untrusted input.
+ *   <li><b>One size rule:</b> the event's canonical JSON, the form {@link #toJson} writes and every
+ *       destination and journal receives, must be at most {@link #maxEventBytes()} UTF-8 bytes
+ *       (default 32 KB, Segment's per-event limit). {@link #parse} and {@link
+ *       #validate(RetentionEvent)} apply it through the same check and give the same problem
+ *       ({@code $: event is 32789 bytes, over the 32768-byte limit}), so what parse accepts submit
+ *       accepts. The input's own size does not count: indentation and unknown fields are dropped,
+ *       while escapes and defaults can make the canonical form larger than the input.
+ *   <li>To bound the work done on untrusted input, an input over {@link #maxInputBytes()} (four
+ *       times the event limit, room for indentation and a producer's own fields) is not read at
+ *       all: {@code $: input is 140000 bytes, over the 131072-byte input limit}.
+ *   <li>{@link #parse(byte[])} reads UTF-8 strictly: a malformed or truncated byte sequence is the
+ *       one problem {@code $: not valid UTF-8 (malformed byte sequence at byte 4)}, never a silent
+ *       U+FFFD.
  * </ul>
  *
  * <h2>Writing</h2>
@@ -92,11 +111,24 @@ public final class EventCodec {
     this.maxEventBytes = builder.maxEventBytes;
   }
 
-  /** A codec with {@link IdentityNormalizer#create()} (region US, strict) and a 32 KB limit. */
+  /**
+   * A codec with {@link IdentityNormalizer#create()} (region US, strict) and a 32 KB limit. A
+   * client built with another normalizer has its matching codec at {@code Outlane#codec()}; or use
+   * {@link #create(IdentityNormalizer)}.
+   */
   public static EventCodec create() {
     return builder().build();
   }
 
+  /**
+   * A codec that checks emails and phones with {@code identityNormalizer} (the one the client was
+   * built with: a GB normalizer reads {@code "020 7946 0018"}), and a 32 KB limit.
+   */
+  public static EventCodec create(IdentityNormalizer identityNormalizer) {
+    return builder().identityNormalizer(identityNormalizer).build();
+  }
+
+  /** A builder preset to {@link IdentityNormalizer#create()} and a 32 KB limit. */
   public static Builder builder() {
     return new Builder();
   }
@@ -106,10 +138,23 @@ public final class EventCodec {
     return identityNormalizer;
   }
 
-  /** The largest event accepted, in UTF-8 bytes. */
+  /** The largest event accepted: UTF-8 bytes of its canonical JSON ({@link #toJson}). */
   public int maxEventBytes() {
     return maxEventBytes;
   }
+
+  /**
+   * The largest input {@link #parse} reads, in UTF-8 bytes: four times {@link #maxEventBytes()}.
+   * A guard on the work done for untrusted input, not a second size rule: an input between the two
+   * limits is accepted exactly when its canonical form fits the event limit. A line reader should
+   * cut lines at this size.
+   */
+  public long maxInputBytes() {
+    return INPUT_FACTOR * (long) maxEventBytes;
+  }
+
+  /** How many times the event limit an input may be (see {@link #maxInputBytes()}). */
+  private static final int INPUT_FACTOR = 4;
 
   /**
    * Reads and validates one event. Never throws, whatever {@code json} holds.
@@ -118,11 +163,60 @@ public final class EventCodec {
    */
   public ParseResult parse(String json) {
     Objects.requireNonNull(json, "json");
-    Problem size = sizeProblem(JsonValues.utf8Length(json));
-    if (size != null) {
-      return ParseResult.invalid(List.of(size));
+    Problem input = inputSizeProblem(JsonValues.utf8Length(json));
+    if (input != null) {
+      return ParseResult.invalid(List.of(input));
     }
-    return EventReader.read(json, identityNormalizer);
+    ParseResult result = EventReader.read(json, identityNormalizer);
+    RetentionEvent event = result.event();
+    if (event != null) {
+      Problem size = canonicalSizeProblem(event);
+      if (size != null) {
+        return ParseResult.invalid(List.of(size));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Reads and validates one event from UTF-8 bytes, strictly: a malformed or truncated sequence is
+   * reported as one problem at {@code $} with its byte offset, never replaced by U+FFFD (which
+   * would let {@code maya\xff\xfe@example.com} through as another address). Never throws.
+   *
+   * @param utf8 one JSON object encoded in UTF-8, e.g. an HTTP request body
+   */
+  public ParseResult parse(byte[] utf8) {
+    Objects.requireNonNull(utf8, "utf8");
+    Problem input = inputSizeProblem(utf8.length);
+    if (input != null) {
+      return ParseResult.invalid(List.of(input));
+    }
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(utf8);
+    CharBuffer out = CharBuffer.allocate(utf8.length);
+    CoderResult r = decoder.decode(in, out, true);
+    if (!r.isError()) {
+      r = decoder.flush(out);
+    }
+    if (r.isError()) {
+      return ParseResult.invalid(
+          List.of(new Problem("$", "not valid UTF-8 (malformed byte sequence at byte " + in.position() + ")")));
+    }
+    return parse(out.flip().toString());
+  }
+
+  /**
+   * Reads and validates one event from UTF-8 bytes.
+   *
+   * @throws ValidationException listing every problem, if {@code utf8} is not a valid v1 event
+   * @see #parse(byte[])
+   */
+  public RetentionEvent read(byte[] utf8) {
+    return parse(utf8).orThrow();
   }
 
   /**
@@ -175,22 +269,8 @@ public final class EventCodec {
     add(problems, "$.source", FieldRules.notBlank(event.source()));
     add(problems, "$.customer_id", FieldRules.notBlank(event.customerId()));
     add(problems, "$.event_time", FieldRules.eventTime(event.eventTime()));
-    String email = checkIdentity ? event.email() : null;
-    if (email != null) {
-      try {
-        identityNormalizer.normalizeEmail(email);
-      } catch (ValidationException e) {
-        problems.addAll(e.problems());
-      }
-    }
-    String phone = checkIdentity ? event.phone() : null;
-    if (phone != null) {
-      try {
-        identityNormalizer.normalizePhone(phone);
-      } catch (ValidationException e) {
-        problems.addAll(e.problems());
-      }
-    }
+    identity(event.email(), "$.email", checkIdentity, identityNormalizer::normalizeEmail, problems);
+    identity(event.phone(), "$.phone", checkIdentity, identityNormalizer::normalizePhone, problems);
     AudienceAction audience = event.audience();
     if (audience != null) {
       add(problems, "$.audience.name", FieldRules.notBlank(audience.name()));
@@ -199,15 +279,50 @@ public final class EventCodec {
     if (commerce != null) {
       validateCommerce(commerce, problems);
     }
-    // Serializing costs more than every other check here, and the client runs this on each submit:
-    // only write the JSON out when a cheap upper bound of its size could exceed the limit.
-    if (jsonBytesUpperBound(event) > maxEventBytes) {
-      Problem size = sizeProblem(JsonValues.utf8Length(toJson(event)));
-      if (size != null) {
-        problems.add(size);
-      }
+    JsonValues.addValueProblems(event.properties(), "$.properties", problems);
+    Problem size = canonicalSizeProblem(event);
+    if (size != null) {
+      problems.add(size);
     }
     return List.copyOf(problems);
+  }
+
+  /**
+   * The one size rule, for {@link #parse} and {@link #validate} alike: the problem of an event
+   * whose canonical JSON is over {@link #maxEventBytes()}, or null. Serializing costs more than
+   * every other check, and the client runs this on each submit: the JSON is only written out when
+   * a cheap upper bound of its size could exceed the limit.
+   */
+  private @Nullable Problem canonicalSizeProblem(RetentionEvent event) {
+    if (jsonBytesUpperBound(event) <= maxEventBytes) {
+      return null;
+    }
+    return sizeProblem(JsonValues.utf8Length(toJson(event)));
+  }
+
+  /**
+   * Checks a raw email or phone: an unpaired surrogate always (the raw value is journaled and
+   * written even when the caller normalizes it itself), the normalizer's rule when asked.
+   */
+  private static void identity(
+      @Nullable String raw,
+      String path,
+      boolean normalize,
+      java.util.function.Consumer<String> normalizer,
+      List<Problem> problems) {
+    if (raw == null) {
+      return;
+    }
+    String surrogate = FieldRules.unpairedSurrogate(raw);
+    if (surrogate != null) {
+      problems.add(new Problem(path, surrogate));
+    } else if (normalize) {
+      try {
+        normalizer.accept(raw);
+      } catch (ValidationException e) {
+        problems.addAll(e.problems());
+      }
+    }
   }
 
   /**
@@ -292,9 +407,8 @@ public final class EventCodec {
   }
 
   /**
-   * The problem an event of {@code eventBytes} UTF-8 bytes has under this codec's limit ({@code $:
-   * event is 40000 bytes, over the 32768-byte limit}), or null if it fits. For callers that measure
-   * input before reading it whole, like a bounded line reader.
+   * The problem an event whose canonical JSON is {@code eventBytes} UTF-8 bytes has under this
+   * codec's limit ({@code $: event is 40000 bytes, over the 32768-byte limit}), or null if it fits.
    */
   public @Nullable Problem sizeProblem(long eventBytes) {
     if (eventBytes <= maxEventBytes) {
@@ -302,6 +416,19 @@ public final class EventCodec {
     }
     return new Problem(
         "$", "event is " + eventBytes + " bytes, over the " + maxEventBytes + "-byte limit");
+  }
+
+  /**
+   * The problem an input of {@code inputBytes} UTF-8 bytes has under {@link #maxInputBytes()}
+   * ({@code $: input is 140000 bytes, over the 131072-byte input limit}), or null if it may be
+   * read. For callers that measure input before reading it whole, like a bounded line reader.
+   */
+  public @Nullable Problem inputSizeProblem(long inputBytes) {
+    if (inputBytes <= maxInputBytes()) {
+      return null;
+    }
+    return new Problem(
+        "$", "input is " + inputBytes + " bytes, over the " + maxInputBytes() + "-byte input limit");
   }
 
   @Override
@@ -329,7 +456,8 @@ public final class EventCodec {
     }
 
     /**
-     * The largest event accepted, in UTF-8 bytes; default {@value EventCodec#DEFAULT_MAX_EVENT_BYTES}.
+     * The largest event accepted, in UTF-8 bytes of its canonical JSON; default {@value
+     * EventCodec#DEFAULT_MAX_EVENT_BYTES}. Inputs are read up to four times this size.
      *
      * @throws IllegalArgumentException if not positive
      */

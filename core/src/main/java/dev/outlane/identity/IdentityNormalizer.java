@@ -5,9 +5,9 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import dev.outlane.Problem;
 import dev.outlane.ValidationException;
+import dev.outlane.identity.internal.EmailRule;
 import dev.outlane.identity.internal.PhoneValidity;
 import dev.outlane.identity.internal.RecentCache;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,14 +19,21 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Email rules</b>, applied in this order: Unicode NFC, strip leading and trailing whitespace,
  * lower-case with {@link Locale#ROOT} (never the default locale: in a Turkish locale {@code "I"}
- * would become a dotless {@code "ı"}). The result is rejected if it is blank, longer than 254
- * characters, contains whitespace, has no {@code @} or more than one, has an empty local part or
- * domain, or a domain without a dot (or with an empty label at either end).
+ * would become a dotless {@code "ı"}), and NFC again, so that normalizing a normalized email
+ * changes nothing (lower-casing {@code İ} yields {@code i} + a combining dot). The result is
+ * rejected if it is blank, longer than 254 characters, contains whitespace, a control character,
+ * an invisible format character (zero-width space or joiner, BOM, soft hyphen, a bidi override
+ * such as U+202E), an unpaired surrogate or U+FFFD (the trace of undecodable bytes), has no
+ * {@code @} or more than one, has an empty local part or domain, or a domain without a dot (or
+ * with an empty label at either end). Invisible characters are refused rather than stripped: an
+ * address hashes one way or not at all, so suppression and dedupe cannot be sidestepped by a
+ * zero-width space.
  *
  * <p><b>Phone rules</b>: parsed by libphonenumber against the {@linkplain Builder#defaultRegion
  * default region} ({@code US} unless configured), so national numbers, {@code +44…}, the region's
  * international prefix ({@code 00…} from GB, {@code 011…} from US) and RFC 3966 {@code tel:} URIs all
- * work. The result is E.164 ({@code +14155551212}); extensions are dropped. A number libphonenumber
+ * work. The result is E.164 ({@code +14155551212}) of at most 15 digits (a longer number is refused
+ * even where libphonenumber's metadata calls it valid); extensions are dropped. A number libphonenumber
  * does not consider valid is rejected, unless {@linkplain Builder#lenientPhone lenient} mode accepts
  * any number of a possible length.
  *
@@ -48,7 +55,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class IdentityNormalizer {
   /** Longest email accepted: RFC 5321's path limit (256) minus the two angle brackets. */
-  static final int MAX_EMAIL_LENGTH = 254;
+  static final int MAX_EMAIL_LENGTH = EmailRule.MAX_LENGTH;
+
+  /** ITU-T E.164 §6.1: an international number has at most 15 digits, country code included. */
+  static final int MAX_E164_DIGITS = 15;
 
   private static final PhoneNumberUtil PHONE_UTIL = PhoneNumberUtil.getInstance();
 
@@ -178,72 +188,14 @@ public final class IdentityNormalizer {
     return list;
   }
 
-  /** NFC, strip, lower-case (root locale). NFC is skipped for ASCII, which is always NFC. */
+  /** The canonical form of an email: {@link EmailRule#canonical}. */
   static String canonicalEmail(String raw) {
-    String s = isAscii(raw) ? raw : Normalizer.normalize(raw, Normalizer.Form.NFC);
-    return s.strip().toLowerCase(Locale.ROOT);
+    return EmailRule.canonical(raw);
   }
 
-  private static boolean isAscii(String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      if (s.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Returns the reason a canonical email is invalid, or null if it is acceptable. Checked on the
-   * canonical form because lower-casing can change the length.
-   */
+  /** The reason a canonical email is refused, or null: {@link EmailRule#problem}. */
   static @Nullable String emailProblem(String s) {
-    int n = s.length();
-    if (n == 0) {
-      return "must not be blank";
-    }
-    if (n > MAX_EMAIL_LENGTH) {
-      return "longer than " + MAX_EMAIL_LENGTH + " characters";
-    }
-    int at = -1;
-    boolean twoAts = false;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c == '@') {
-        if (at >= 0) {
-          twoAts = true;
-        } else {
-          at = i;
-        }
-      } else if (c <= ' ' ? Character.isWhitespace(c) || c == ' ' : isUnicodeSpace(c)) {
-        return "contains whitespace";
-      }
-    }
-    if (at < 0) {
-      return "missing '@'";
-    }
-    if (twoAts) {
-      return "more than one '@'";
-    }
-    if (at == 0) {
-      return "empty local part";
-    }
-    if (at == n - 1) {
-      return "empty domain";
-    }
-    int dot = s.indexOf('.', at + 1);
-    if (dot < 0) {
-      return "domain has no '.'";
-    }
-    if (dot == at + 1 || s.charAt(n - 1) == '.' || s.indexOf("..", at + 1) >= 0) {
-      return "domain has an empty label";
-    }
-    return null;
-  }
-
-  private static boolean isUnicodeSpace(char c) {
-    // Below U+0080 only the C0 controls handled above are whitespace except DEL, which is not.
-    return c >= 0x80 && (Character.isWhitespace(c) || Character.isSpaceChar(c));
+    return EmailRule.problem(s);
   }
 
   private PhoneResult phone(String raw) {
@@ -272,7 +224,28 @@ public final class IdentityNormalizer {
       return PhoneResult.NOT_VALID;
     }
     // E.164 has no extension: format() of E164 ignores it.
-    return new PhoneResult(PHONE_UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), null);
+    String e164 = PHONE_UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+    if (e164.length() - 1 > MAX_E164_DIGITS) {
+      // libphonenumber's metadata admits some longer national numbers (e.g. German 0420...);
+      // Twilio and every E.164 consumer refuse them.
+      return PhoneResult.OVER_E164;
+    }
+    if (lenientPhone && !e164.equals(reformat(e164))) {
+      // Lenient mode skips the validity check that would refuse such input: libphonenumber can
+      // strip a national prefix or carrier code from the middle (+86 121 07…), leaving an E.164 form
+      // that reads back as yet another number. Normalizing must be idempotent, so refuse it.
+      return PhoneResult.UNSTABLE;
+    }
+    return new PhoneResult(e164, null);
+  }
+
+  /** {@code e164} parsed and formatted again, or null if it no longer parses. */
+  private @Nullable String reformat(String e164) {
+    try {
+      return PHONE_UTIL.format(PHONE_UTIL.parse(e164, defaultRegion), PhoneNumberUtil.PhoneNumberFormat.E164);
+    } catch (NumberParseException e) {
+      return null;
+    }
   }
 
   @Override
@@ -296,6 +269,11 @@ public final class IdentityNormalizer {
     static final PhoneResult NOT_A_NUMBER = failure("not a phone number");
     static final PhoneResult TOO_SHORT = failure("too short to be a phone number");
     static final PhoneResult TOO_LONG = failure("too long to be a phone number");
+    static final PhoneResult UNSTABLE =
+        failure("ambiguous: its E.164 form reads back as a different number");
+    static final PhoneResult OVER_E164 =
+        failure("more than " + MAX_E164_DIGITS + " digits with the country code (E.164 allows at most "
+            + MAX_E164_DIGITS + ")");
 
     final @Nullable String e164;
     final @Nullable String problem;

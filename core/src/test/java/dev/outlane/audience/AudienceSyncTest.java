@@ -181,6 +181,24 @@ class AudienceSyncTest {
   }
 
   @Test
+  void aMemberSeenBeforeIsCheckedForSuppressionUnderTheSameEmailRuleAsTheNormalizer() {
+    FakeSuppressionStore store = new FakeSuppressionStore();
+    AudienceSync sync = builder().suppressionStore(store).build();
+    RecordingSink sink = new RecordingSink();
+    // Decomposed "é" (e + U+0301): the normalizer composes it to U+00E9.
+    List<RawMember> members = List.of(new RawMember("c1", " Rene\u0301@Example.com", null), member(2));
+    SyncReport first = sync.run(MemberSource.of(members), sink);
+    assertThat(first.adds()).isEqualTo(2);
+
+    // The opt-out arrives in its normalized form; the unchanged member takes the fast path.
+    store.suppressedEmails.add("ren\u00e9@example.com");
+    SyncReport second = sync.run(MemberSource.of(members), sink);
+    assertThat(second.suppressed()).isEqualTo(1);
+    assertThat(second.removes()).isEqualTo(1);
+    assertThat(sink.audienceEmails).isEqualTo(emailHashes(2));
+  }
+
+  @Test
   void aSuppressedPersonIsNeverAddedAndIsRemovedIfPresent() {
     FakeSuppressionStore store = new FakeSuppressionStore();
     AudienceSync sync = builder().suppressionStore(store).build();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.outlane.Problem;
 import dev.outlane.ValidationException;
+import dev.outlane.contract.internal.JsonValues;
 import dev.outlane.identity.IdentityNormalizer;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -240,7 +241,7 @@ class EventCodecReadTest {
   @Test
   void aRejectedValueThatMayBeAnEmailIsNeverEchoed() {
     assertThat(problems(eventWith("event_name", "\"maya@example.com\"")))
-        .containsExactly("$.event_name: must match [a-z][a-z0-9_]{0,63}, was <a value containing '@', not shown>");
+        .containsExactly("$.event_name: must match [a-z][a-z0-9_]{0,63}, was <a value that looks like an email or phone, not shown>");
   }
 
   @Test
@@ -312,7 +313,9 @@ class EventCodecReadTest {
             "$.event_time: not an RFC 3339 date-time or epoch seconds/milliseconds: \"yesterday\"");
     assertThat(problems(eventWith("event_time", "\"2026-11-29 18:00:00Z\"")))
         .containsExactly(
-            "$.event_time: not an RFC 3339 date-time or epoch seconds/milliseconds: \"2026-11-29 18:00:00Z\"");
+            // Not a date-time, and 14 digits: shown as no more than a phone would be.
+            "$.event_time: not an RFC 3339 date-time or epoch seconds/milliseconds: "
+                + "<a value that looks like an email or phone, not shown>");
     assertThat(problems(eventWith("event_time", "\"2026-02-30T18:00:00Z\"")))
         .containsExactly("$.event_time: not a valid date-time: \"2026-02-30T18:00:00Z\"");
     assertThat(problems(eventWith("event_time", "\"0001-01-01T00:00:00Z\"")))
@@ -439,15 +442,53 @@ class EventCodecReadTest {
   @Test
   void propertyNumbersStayExact() {
     Map<String, Object> p =
-        valid(event("\"properties\":{\"a\":9007199254740993,\"b\":0.1,\"c\":1E+3,\"d\":-0,\"e\":1e999999999}"))
+        valid(event("\"properties\":{\"a\":9007199254740993,\"b\":0.1,\"c\":1E+3,\"d\":-0,\"e\":1e300}"))
             .properties();
     assertThat(p.get("a")).isEqualTo(9007199254740993L);
     assertThat(p.get("b")).isEqualTo(new BigDecimal("0.1"));
     assertThat(p.get("c")).isEqualTo(new BigDecimal("1E+3"));
     assertThat(p.get("d")).isEqualTo(0L);
-    assertThat(p.get("e")).isEqualTo(new BigDecimal("1e999999999"));
-    assertThat(problems(event("\"properties\":{\"x\":{\"y\":1e99999999999}}")))
-        .containsExactly("$.properties.x.y: number out of range");
+    assertThat(p.get("e")).isEqualTo(new BigDecimal("1e300"));
+  }
+
+  private static final String OUT_OF_RANGE =
+      "number out of range (at most 34 significant digits and a decimal exponent from -307 to 307)";
+
+  @Test
+  void aNumberBeyondTheContractBoundsIsRefusedWithItsPath() {
+    assertThat(problems(event("\"properties\":{\"coupon\":1e999999999}")))
+        .containsExactly("$.properties.coupon: " + OUT_OF_RANGE);
+    assertThat(problems(event("\"properties\":{\"x\":{\"y\":[1,1e99999999999]}}")))
+        .containsExactly("$.properties.x.y[1]: " + OUT_OF_RANGE);
+    assertThat(problems(event("\"properties\":{\"a\":1e308,\"b\":-1e-308,\"c\":0e999999999,"
+            + "\"d\":1" + "0".repeat(34) + ",\"e\":0." + "1".repeat(35) + ",\"f\":1." + "0".repeat(400) + "}")))
+        .containsExactly(
+            "$.properties.a: " + OUT_OF_RANGE,
+            "$.properties.b: " + OUT_OF_RANGE,
+            "$.properties.c: " + OUT_OF_RANGE,
+            "$.properties.d: " + OUT_OF_RANGE,
+            "$.properties.e: " + OUT_OF_RANGE,
+            "$.properties.f: " + OUT_OF_RANGE);
+    assertThat(problems(event("\"commerce\":{\"cart_value\":1." + "0".repeat(500) + ",\"currency\":\"EUR\"}")))
+        .containsExactly("$.commerce.cart_value: out of range");
+  }
+
+  @Test
+  void numbersAtTheContractBoundsAreAcceptedExactly() {
+    String digits = "1234567890123456789012345678901234";
+    Map<String, Object> p =
+        valid(event("\"properties\":{\"a\":9.99e307,\"b\":-1e-307,\"c\":" + digits
+            + ",\"d\":0." + digits + ",\"e\":0e307,\"f\":0.000}"))
+            .properties();
+    assertThat(p.get("a")).isEqualTo(new BigDecimal("9.99e307"));
+    assertThat(p.get("b")).isEqualTo(new BigDecimal("-1e-307"));
+    assertThat(p.get("c")).isEqualTo(new BigDecimal(digits));
+    assertThat(p.get("d")).isEqualTo(new BigDecimal("0." + digits));
+    assertThat(p.get("e")).isEqualTo(new BigDecimal("0e307"));
+    assertThat(p.get("f")).isEqualTo(new BigDecimal("0.000"));
+    // Every accepted magnitude is a finite, non-zero double: what JavaScript consumers read.
+    assertThat(Double.isFinite(((BigDecimal) p.get("a")).doubleValue())).isTrue();
+    assertThat(((BigDecimal) p.get("b")).doubleValue()).isNotZero();
   }
 
   @Test
@@ -488,7 +529,7 @@ class EventCodecReadTest {
     assertThat(problems("{\"schema_version\":\"1.0\",\"event_id\":"))
         .containsExactly("$: malformed JSON: unexpected end of input");
     assertThat(problems("{\"event_id\":\"x\",}")).containsExactly("$: malformed JSON: expected name at $.event_id");
-    assertThat(problems("{event_id:1}")).containsExactly("$: malformed JSON: unexpected character at $.");
+    assertThat(problems("{event_id:1}")).containsExactly("$: malformed JSON: unexpected character at $");
     assertThat(problems("{\"event_name\":\"x"))
         .containsExactly("$: malformed JSON: unterminated string at $.event_name");
     assertThat(problems("{\"a\":\"\\u12\"}")).containsExactly("$: malformed JSON: invalid \\u escape at $.a");
@@ -508,5 +549,137 @@ class EventCodecReadTest {
   void deepNestingIsRejectedWithoutAStackOverflow() {
     String deep = "{\"properties\":" + "{\"a\":".repeat(300) + "1" + "}".repeat(301);
     assertThat(problems(deep)).containsExactly("$: nested more than 255 levels deep");
+  }
+
+  // no PII in problems (issue 10.6)
+
+  private static final String HIDDEN = "<a value that looks like an email or phone, not shown>";
+
+  @Test
+  void aValueThatLooksLikeAPhoneOrEmailIsNeverEchoedWhateverTheField() {
+    assertThat(problems(event("\"consent\":{\"sms\":\"2015550177\",\"ads\":\"maya@example.com\"}")))
+        .containsExactly(
+            "$.consent.sms: must be \"granted\", \"denied\" or \"unknown\", was " + HIDDEN,
+            "$.consent.ads: must be \"granted\", \"denied\" or \"unknown\", was " + HIDDEN);
+    assertThat(problems(eventWith("event_time", "\"+1 (201) 555-0188\"")))
+        .containsExactly("$.event_time: not an RFC 3339 date-time or epoch seconds/milliseconds: " + HIDDEN);
+    assertThat(problems(event("\"audience\":{\"name\":\"vip\",\"action\":\"\uff11\uff12\uff13\uff14\uff15\uff16\uff17\"}")))
+        .containsExactly("$.audience.action: must be \"add\" or \"remove\", was " + HIDDEN);
+    // Fewer than seven digits is not a phone: still echoed, so the reason stays useful.
+    assertThat(problems(event("\"consent\":{\"sms\":\"yes-123\"}")))
+        .containsExactly("$.consent.sms: must be \"granted\", \"denied\" or \"unknown\", was \"yes-123\"");
+  }
+
+  @Test
+  void anObjectKeyThatLooksLikeAnEmailOrPhoneIsRedactedInPaths() {
+    assertThat(problems(event("\"properties\":{\"maya.chen3@example.com\":{\"a\":1,\"a\":2}}")))
+        .containsExactly("$.properties.<redacted>.a: duplicate key");
+    assertThat(problems(event("\"properties\":{\"+1 201 555 0188\":1e999999999}")))
+        .containsExactly(
+            "$.properties.<redacted>: number out of range (at most 34 significant digits and a decimal"
+                + " exponent from -307 to 307)");
+    assertThat(problems(event("\"commerce\":{\"2015550177\":1,\"2015550177\":2}")))
+        .containsExactly("$.commerce.<redacted>: duplicate key");
+  }
+
+  @Test
+  void aSyntaxErrorIsLocatedWithRedactedKeysAndNeverQuotesTheInput() {
+    assertThat(problems("{\"Chen+tag@Example.COM\" 1}"))
+        .containsExactly("$: malformed JSON: expected ':' at $.<redacted>");
+    assertThat(problems(event("\"properties\":{\"maya@example.com\":{\"x\":[1,2 3]}}")))
+        .containsExactly("$: malformed JSON: unterminated array at $.properties.<redacted>.x[1]");
+    assertThat(problems("{\"a\":\"\\u20g1\"}")).containsExactly("$: malformed JSON: invalid \\u escape at $.a");
+    assertThat(problems("{\"a\":NaN}")).containsExactly("$: malformed JSON: unexpected character at $.a");
+  }
+
+  @Test
+  void keysInPathsAreEscapedSoAPathIsOnePrintableLine() {
+    assertThat(problems(event("\"properties\":{\"a\\u202eb\\n\":{\"k\":1,\"k\":2}}")))
+        .containsExactly("$.properties.a\\u202eb\\u000a.k: duplicate key");
+  }
+
+  // lone surrogates (issue 10.9)
+
+  private static final String SURROGATE =
+      "contains an unpaired UTF-16 surrogate (not valid Unicode, cannot be written as UTF-8)";
+
+  @Test
+  void anEscapedLoneSurrogateIsRefusedWhereverItIs() {
+    assertThat(problems(eventWith("customer_id", "\"c\\ud800\"")))
+        .containsExactly("$.customer_id: " + SURROGATE);
+    assertThat(problems(event("\"email\":\"maya\\udc00@example.com\",\"phone\":\"+1201555\\ud8000188\"")))
+        .containsExactly("$.email: " + SURROGATE, "$.phone: " + SURROGATE);
+    assertThat(problems(event("\"commerce\":{\"skus\":[\"a\\udfff\"]},\"properties\":{\"k\\ud800\":[\"\\ud83d\"]}")))
+        .containsExactly(
+            "$.commerce.skus[0]: " + SURROGATE,
+            "$.properties.k\\ud800: key " + SURROGATE,
+            "$.properties.k\\ud800[0]: " + SURROGATE);
+  }
+
+  @Test
+  void aSurrogatePairIsTextAndSurvivesARoundTrip() {
+    RetentionEvent e = valid(event("\"properties\":{\"\\ud83d\\ude00\":\"\\ud83d\\ude00 ok\"}"));
+    assertThat(e.properties()).containsEntry("\ud83d\ude00", "\ud83d\ude00 ok");
+    assertThat(codec.read(codec.toJson(e))).isEqualTo(e);
+  }
+
+  // one size rule (issue 10.10), strict UTF-8 (issue 10.8)
+
+  @Test
+  void anInputWhoseCanonicalFormIsOverTheLimitIsRefusedByParseWithTheMessageValidateGives() {
+    // U+2028 is 3 bytes in the input and 6 in the canonical form (Moshi writes it as \u2028), and
+    // an epoch event_time grows into RFC 3339: the input fits, the form that is sent does not.
+    String base = eventWith("event_time", "0").replace("}", ",\"properties\":{\"pad\":\"\"}}");
+    String pad = "\u2028".repeat(10) + "x".repeat(32768 - 30 - base.length());
+    String input = base.replace("\"pad\":\"\"", "\"pad\":\"" + pad + "\"");
+    assertThat(JsonValues.utf8Length(input)).isEqualTo(32768);
+    RetentionEvent built =
+        RetentionEvent.builder().eventId("evt_1").eventName("cart_abandoned").source("customerio")
+            .customerId("cus_1").eventTime(Instant.EPOCH).property("pad", pad).build();
+    long canonical = codec.toJson(built).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    // +30 for the escapes, +21 for "1970-01-01T00:00:00Z" in place of 0.
+    assertThat(canonical).isEqualTo(32768 + 30 + 21);
+    String expected = "$: event is " + canonical + " bytes, over the 32768-byte limit";
+    assertThat(problems(input)).containsExactly(expected);
+    assertThat(codec.validate(built)).map(Problem::toString).containsExactly(expected);
+  }
+
+  @Test
+  void anIndentedInputIsMeasuredByTheCompactFormThatIsSent() {
+    String compact = event("\"properties\":{\"pad\":\"" + "x".repeat(30_000) + "\"}");
+    String indented = compact.replace(",", ",\n" + " ".repeat(500));
+    assertThat(indented.length()).isGreaterThan(32768);
+    assertThat(valid(indented)).isEqualTo(valid(compact));
+  }
+
+  @Test
+  void anInputOverFourTimesTheLimitIsNotReadAtAll() {
+    String huge = event("\"properties\":{\"pad\":\"" + " ".repeat(131_072) + "\"}");
+    assertThat(problems(huge))
+        .containsExactly("$: input is " + huge.length() + " bytes, over the 131072-byte input limit");
+    assertThat(codec.maxInputBytes()).isEqualTo(131_072);
+  }
+
+  @Test
+  void bytesThatAreNotValidUtf8AreOneProblemNeverAReplacementCharacter() {
+    byte[] ok = event("\"email\":\"maya@example.com\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(codec.parse(ok).problems()).isEmpty();
+    String json = event("\"email\":\"maya__@example.com\"");
+    byte[] bad = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int at = json.indexOf("__");
+    bad[at] = (byte) 0xff;
+    bad[at + 1] = (byte) 0xfe;
+    assertThat(codec.parse(bad).problems()).map(Problem::toString)
+        .containsExactly("$: not valid UTF-8 (malformed byte sequence at byte " + at + ")");
+    // A sequence cut short at the end of the input, and an overlong encoding of '/'.
+    byte[] truncated = java.util.Arrays.copyOf(ok, ok.length + 2);
+    truncated[ok.length] = (byte) 0xe2;
+    truncated[ok.length + 1] = (byte) 0x82;
+    assertThat(codec.parse(truncated).problems()).map(Problem::toString)
+        .containsExactly("$: not valid UTF-8 (malformed byte sequence at byte " + ok.length + ")");
+    byte[] overlong = {'{', '"', (byte) 0xc0, (byte) 0xaf, '"', ':', '1', '}'};
+    assertThat(codec.parse(overlong).problems()).map(Problem::toString)
+        .containsExactly("$: not valid UTF-8 (malformed byte sequence at byte 2)");
+    assertThatThrownBy(() -> codec.read(bad)).isInstanceOf(ValidationException.class);
   }
 }

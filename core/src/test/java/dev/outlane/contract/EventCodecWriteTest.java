@@ -111,11 +111,11 @@ class EventCodecWriteTest {
   void decimalsWithLongIntegerPartsAreWrittenSoMoshiCanReadThemBack() {
     RetentionEvent e =
         minimal()
-            .property("a", new BigDecimal("1" + "0".repeat(64) + ".00"))
+            .property("a", new BigDecimal("1" + "0".repeat(30) + ".00"))
             .property("b", new BigDecimal("-123456789012345678901"))
             .build();
     assertThat(codec.toJson(e))
-        .contains("\"a\":1." + "0".repeat(66) + "E+64,\"b\":-1.23456789012345678901E+20");
+        .contains("\"a\":1." + "0".repeat(32) + "E+30,\"b\":-1.23456789012345678901E+20");
     assertThat(codec.read(codec.toJson(e))).isEqualTo(e);
   }
 

@@ -104,4 +104,39 @@ class EventValidatorTest {
     assertThat(problems(big))
         .containsExactly("$: event is " + bytes + " bytes, over the 32768-byte limit");
   }
+
+  @Test
+  void aBuiltNumberBeyondTheContractBoundsIsAProblemAndStillWritesInBoundedSpace() {
+    RetentionEvent e =
+        valid()
+            .property("coupon", new BigDecimal("1e999999999"))
+            .property("tiny", List.of(new BigDecimal("1e-999999999")))
+            .property("ok", new BigDecimal("1.5e307"))
+            .build();
+    String range =
+        "number out of range (at most 34 significant digits and a decimal exponent from -307 to 307)";
+    assertThat(problems(e))
+        .containsExactly("$.properties.coupon: " + range, "$.properties.tiny[0]: " + range);
+    // Writing an unvalidated event never expands the exponent (1e999999999 would be a billion digits).
+    String json = EventCodec.create().toJson(e);
+    assertThat(json).contains("\"coupon\":1E+999999999", "\"tiny\":[1E-999999999]");
+    assertThat(json.length()).isLessThan(400);
+  }
+
+  @Test
+  void aBuiltEventWithALoneSurrogateIsAProblemBecauseItCouldNotBeWrittenBack() {
+    String surrogate =
+        "contains an unpaired UTF-16 surrogate (not valid Unicode, cannot be written as UTF-8)";
+    RetentionEvent e =
+        valid()
+            .customerId("c\ud800")
+            .phone("+1201555\udc000188")
+            .property("k", List.of("x\ud800"))
+            .build();
+    assertThat(problems(e))
+        .containsExactly(
+            "$.customer_id: " + surrogate, "$.phone: " + surrogate, "$.properties.k[0]: " + surrogate);
+    assertThat(EventCodec.create().validateExceptIdentity(e)).map(Problem::toString)
+        .contains("$.phone: " + surrogate);
+  }
 }

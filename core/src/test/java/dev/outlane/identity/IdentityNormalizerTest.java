@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.outlane.Problem;
 import dev.outlane.ValidationException;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -292,5 +293,32 @@ class IdentityNormalizerTest {
     assertThatThrownBy(() -> IdentityNormalizer.builder().defaultRegion("XX"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("defaultRegion: not a supported region: \"XX\"");
+  }
+
+  @Test
+  void aNumberOfMoreThanFifteenDigitsIsRefusedEvenWhereLibphonenumberCallsItValid() {
+    String reason = "more than 15 digits with the country code (E.164 allows at most 15)";
+    for (IdentityNormalizer n :
+        List.of(
+            IdentityNormalizer.create(),
+            IdentityNormalizer.builder().defaultRegion("DE").build(),
+            IdentityNormalizer.builder().lenientPhone(true).build())) {
+      ValidationException e = rejection(() -> n.normalizePhone("+4942004079460018"));
+      assertThat(e.problems()).extracting(p -> p.path() + ": " + p.reason()).containsExactly("$.phone: " + reason);
+    }
+    // Fifteen digits is the longest accepted.
+    String fifteen = IdentityNormalizer.builder().lenientPhone(true).build().normalizePhone("+494200407946001");
+    assertThat(fifteen).isEqualTo("+494200407946001");
+  }
+
+  @Test
+  void aLenientNumberWhoseE164FormReadsBackAsAnotherNumberIsRefused() {
+    // Found by the million-case fuzz run: libphonenumber strips "121" inside this one, and the
+    // result "+86094293213" would normalize again to "+8694293213".
+    IdentityNormalizer lenient = IdentityNormalizer.builder().lenientPhone(true).build();
+    ValidationException e = rejection(() -> lenient.normalizePhone("+8612107094293213"));
+    assertThat(e.problems()).extracting(p -> p.path() + ": " + p.reason())
+        .containsExactly("$.phone: ambiguous: its E.164 form reads back as a different number");
+    assertThat(lenient.normalizePhone("+44 20 7946 0018")).isEqualTo("+442079460018");
   }
 }

@@ -54,6 +54,11 @@ public final class EventReader {
   private @Nullable Commerce commerce;
   private Consent consent = Consent.UNKNOWN;
   private Map<String, @Nullable Object> properties = Map.of();
+  /**
+   * Where reading is, in the same redacted form as problem paths: a syntax error is reported here
+   * rather than at Moshi's path, which repeats raw object keys (an email used as a key).
+   */
+  private String at = "$";
   /** Required fields present (even with a bad value), so "is required" is not said twice. */
   private final Set<String> present = new HashSet<>();
 
@@ -108,27 +113,52 @@ public final class EventReader {
     return ParseResult.invalid(List.of(new Problem("$", "malformed JSON: " + detail)));
   }
 
-  /** Turns Moshi's syntax message into a reason for people who never called setLenient. */
-  private static String syntaxReason(@Nullable String message) {
-    if (message == null) {
-      return "syntax error";
+  /**
+   * Moshi's syntax message as a reason for people who never called setLenient, at {@link #at}.
+   * Only Moshi's fixed phrases are kept: some of its messages quote the input ({@code JSON forbids
+   * NaN and infinities: …}, {@code \\u…}), and its path repeats raw keys.
+   */
+  private String syntaxReason(@Nullable String message) {
+    String detail = message == null ? "" : message;
+    int cut = detail.indexOf(" at path ");
+    if (cut >= 0) {
+      detail = detail.substring(0, cut);
     }
-    String detail = message;
-    String where = "";
-    int at = message.lastIndexOf(" at path ");
-    if (at >= 0) {
-      detail = message.substring(0, at);
-      String path = message.substring(at + " at path ".length());
-      where = " at " + (path.length() > 100 ? path.substring(0, 100) + "..." : path);
+    return syntaxPhrase(detail) + " at " + at;
+  }
+
+  private static String syntaxPhrase(String detail) {
+    switch (detail) {
+      case "Expected ':'":
+      case "Expected name":
+      case "Expected value":
+      case "Unexpected value":
+      case "Unterminated array":
+      case "Unterminated object":
+      case "Unterminated string":
+      case "Unterminated comment":
+      case "Unterminated escape sequence":
+      case "End of input":
+        return detail.substring(0, 1).toLowerCase(Locale.ROOT) + detail.substring(1);
+      default:
+        break;
     }
     if (detail.startsWith("Use JsonReader.setLenient")) {
-      detail = "unexpected character";
-    } else if (detail.startsWith("\\u")) {
-      detail = "invalid \\u escape";
-    } else if (!detail.isEmpty()) {
-      detail = detail.substring(0, 1).toLowerCase(Locale.ROOT) + detail.substring(1);
+      return "unexpected character";
     }
-    return detail + where;
+    if (detail.startsWith("\\u")) {
+      return "invalid \\u escape";
+    }
+    if (detail.startsWith("Invalid escape sequence")) {
+      return "invalid escape sequence";
+    }
+    if (detail.startsWith("JSON forbids NaN")) {
+      return "NaN and infinities are not JSON numbers";
+    }
+    if (detail.startsWith("Expected ") || detail.startsWith("Cannot skip")) {
+      return "unexpected token";
+    }
+    return "syntax error";
   }
 
   private void problem(String path, String reason) {
@@ -140,7 +170,8 @@ public final class EventReader {
     reader.beginObject();
     while (reader.hasNext()) {
       String name = reader.nextName();
-      String path = "$." + name;
+      String path = JsonValues.member("$", name);
+      at = path;
       if (!seen.add(name)) {
         problem(path, "duplicate key");
         reader.skipValue();
@@ -192,6 +223,7 @@ public final class EventReader {
       }
     }
     reader.endObject();
+    at = "$";
   }
 
   /**
@@ -244,7 +276,10 @@ public final class EventReader {
       return null;
     }
     String value = reader.nextString();
-    String reason = rule.check(value);
+    String reason = FieldRules.unpairedSurrogate(value);
+    if (reason == null) {
+      reason = rule.check(value);
+    }
     if (reason != null) {
       problem(path, reason);
       return null;
@@ -303,7 +338,8 @@ public final class EventReader {
     boolean actionPresent = false;
     while (reader.hasNext()) {
       String key = reader.nextName();
-      String p = path + "." + key;
+      String p = JsonValues.member(path, key);
+      at = p;
       if (!seen.add(key)) {
         problem(p, "duplicate key");
         reader.skipValue();
@@ -329,6 +365,7 @@ public final class EventReader {
       }
     }
     reader.endObject();
+    at = path;
     if (!namePresent) {
       problem(path + ".name", "is required");
     }
@@ -352,7 +389,8 @@ public final class EventReader {
     String orderId = null;
     while (reader.hasNext()) {
       String key = reader.nextName();
-      String p = path + "." + key;
+      String p = JsonValues.member(path, key);
+      at = p;
       if (!seen.add(key)) {
         problem(p, "duplicate key");
         reader.skipValue();
@@ -376,6 +414,7 @@ public final class EventReader {
       }
     }
     reader.endObject();
+    at = path;
     if (cartValue != null && currency == null && !hasProblemAt(path + ".currency")) {
       problem(path + ".currency", "is required when cart_value is given");
     }
@@ -428,13 +467,15 @@ public final class EventReader {
     reader.beginArray();
     int i = 0;
     while (reader.hasNext()) {
-      String sku = checkedString(path + "[" + i + "]", reader.peek(), FieldRules::notBlank);
+      at = path + "[" + i + "]";
+      String sku = checkedString(at, reader.peek(), FieldRules::notBlank);
       if (sku != null) {
         skus.add(sku);
       }
       i++;
     }
     reader.endArray();
+    at = path;
   }
 
   private void readConsent(String path) throws IOException {
@@ -448,7 +489,8 @@ public final class EventReader {
     ConsentStatus ads = ConsentStatus.UNKNOWN;
     while (reader.hasNext()) {
       String key = reader.nextName();
-      String p = path + "." + key;
+      String p = JsonValues.member(path, key);
+      at = p;
       if (!seen.add(key)) {
         problem(p, "duplicate key");
         reader.skipValue();
@@ -469,6 +511,7 @@ public final class EventReader {
       }
     }
     reader.endObject();
+    at = path;
     if (problems.size() == before) {
       consent = new Consent(sms, emailConsent, ads);
     }
@@ -500,15 +543,20 @@ public final class EventReader {
     Map<String, @Nullable Object> map = new LinkedHashMap<>();
     while (reader.hasNext()) {
       String key = reader.nextName();
-      String p = path + "." + key;
+      String p = JsonValues.member(path, key);
+      at = p;
       if (map.containsKey(key)) {
         problem(p, "duplicate key");
         reader.skipValue();
         continue;
       }
+      if (JsonValues.hasUnpairedSurrogate(key)) {
+        problem(p, "key " + FieldRules.UNPAIRED_SURROGATE);
+      }
       map.put(key, readValue(p));
     }
     reader.endObject();
+    at = path;
     return map;
   }
 
@@ -522,21 +570,32 @@ public final class EventReader {
         reader.beginArray();
         int i = 0;
         while (reader.hasNext()) {
-          list.add(readValue(path + "[" + i + "]"));
+          at = path + "[" + i + "]";
+          list.add(readValue(at));
           i++;
         }
         reader.endArray();
+        at = path;
         return list;
       case STRING:
-        return reader.nextString();
+        String string = reader.nextString();
+        if (JsonValues.hasUnpairedSurrogate(string)) {
+          problem(path, FieldRules.UNPAIRED_SURROGATE);
+        }
+        return string;
       case NUMBER:
         String literal = reader.nextString();
+        Number number;
         try {
-          return JsonValues.numberFromLiteral(literal);
+          number = JsonValues.numberFromLiteral(literal);
         } catch (NumberFormatException e) {
-          problem(path, "number out of range");
-          return null;
+          // Moshi only yields JSON number literals, which BigDecimal reads; kept for safety.
+          number = null;
         }
+        if (number == null) {
+          problem(path, JsonValues.NUMBER_OUT_OF_RANGE);
+        }
+        return number;
       case BOOLEAN:
         return reader.nextBoolean();
       case NULL:

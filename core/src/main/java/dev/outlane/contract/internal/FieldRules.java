@@ -93,6 +93,9 @@ public final class FieldRules {
     if (id.isBlank()) {
       return "must not be blank";
     }
+    if (JsonValues.hasUnpairedSurrogate(id)) {
+      return UNPAIRED_SURROGATE;
+    }
     int length = id.codePointCount(0, id.length());
     if (length > MAX_EVENT_ID_LENGTH) {
       return "longer than " + MAX_EVENT_ID_LENGTH + " characters (" + length + ")";
@@ -109,7 +112,23 @@ public final class FieldRules {
 
   /** For {@code source}, {@code audience.name}, SKUs and {@code order_id}. */
   public static @Nullable String notBlank(String value) {
-    return value.isBlank() ? "must not be blank" : null;
+    if (value.isBlank()) {
+      return "must not be blank";
+    }
+    return unpairedSurrogate(value);
+  }
+
+  /** The reason given for a string holding a lone UTF-16 surrogate. */
+  public static final String UNPAIRED_SURROGATE =
+      "contains an unpaired UTF-16 surrogate (not valid Unicode, cannot be written as UTF-8)";
+
+  /**
+   * {@link #UNPAIRED_SURROGATE} if {@code value} holds a surrogate that is not half of a pair
+   * (JSON's {@code "\\ud800"} escape can produce one), else null. Such a string would be written
+   * back as {@code ?}, so an event read again would differ from the one accepted.
+   */
+  public static @Nullable String unpairedSurrogate(String value) {
+    return JsonValues.hasUnpairedSurrogate(value) ? UNPAIRED_SURROGATE : null;
   }
 
   public static @Nullable String eventTime(Instant time) {
@@ -138,7 +157,7 @@ public final class FieldRules {
     }
     if (m.group(2) == null) {
       // A local time means a different instant in every time zone, which breaks "within X hours".
-      return "ambiguous time zone: " + quote(s) + " has no offset (add Z or +hh:mm)";
+      return "ambiguous time zone: " + quoteDateTime(s) + " has no offset (add Z or +hh:mm)";
     }
     Instant instant;
     try {
@@ -146,10 +165,19 @@ public final class FieldRules {
           OffsetDateTime.parse(s.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
               .toInstant();
     } catch (DateTimeParseException e) {
-      return "not a valid date-time: " + quote(s);
+      return "not a valid date-time: " + quoteDateTime(s);
     }
     String range = eventTime(instant);
     return range != null ? range : instant;
+  }
+
+  /**
+   * A value that matched {@link #DATE_TIME}, quoted. Its digits would make {@link JsonValues#quote}
+   * hide it as phone-like, but the pattern's fixed {@code -}, {@code T} and {@code :} positions
+   * cannot hold an email or a phone number, and seeing the value is the point of the reason.
+   */
+  private static String quoteDateTime(String matched) {
+    return "\"" + matched + "\"";
   }
 
   /**
@@ -159,6 +187,10 @@ public final class FieldRules {
    * @return an {@link Instant}, or a {@link String} reason
    */
   public static Object eventTimeFromEpoch(String literal) {
+    if (literal.length() > JsonValues.MAX_NUMBER_LITERAL) {
+      // No epoch time in range is written this long; BigDecimal's parse of it would not be cheap.
+      return "epoch time out of range";
+    }
     BigDecimal value;
     try {
       value = new BigDecimal(literal);
@@ -197,6 +229,10 @@ public final class FieldRules {
    * @return a {@link BigDecimal} (never with a negative scale), or a {@link String} reason
    */
   public static Object cartValueFromLiteral(String literal) {
+    if (literal.length() > JsonValues.MAX_NUMBER_LITERAL) {
+      // Far beyond the cart_value rules; BigDecimal's parse of a literal this long is not cheap.
+      return "out of range";
+    }
     BigDecimal value;
     try {
       value = new BigDecimal(literal);

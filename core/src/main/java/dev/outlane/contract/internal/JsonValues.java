@@ -1,6 +1,7 @@
 package dev.outlane.contract.internal;
 
 import com.squareup.moshi.JsonReader;
+import dev.outlane.Problem;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -26,7 +27,77 @@ public final class JsonValues {
    */
   public static final int MAX_DEPTH = 255;
 
+  /**
+   * Most significant digits a number may have: 34, the precision of IEEE 754 decimal128 ({@link
+   * java.math.MathContext#DECIMAL128}), the widest standard decimal type. Every {@code long} (19
+   * digits) and every {@code cart_value} (21) fits; a longer digit string is an id and belongs in a
+   * JSON string.
+   */
+  public static final int MAX_NUMBER_DIGITS = 34;
+
+  /**
+   * Largest magnitude of a number's decimal exponent (that of its leading digit, {@code 1.5e307} has
+   * 307): within ±307 every accepted value is a finite, normal IEEE 754 double (about 2.2e-308 to
+   * 1.8e308), so consumers that read JSON numbers into doubles (JavaScript, Segment) never see
+   * Infinity or a silent zero, and the plain form of an accepted number has at most 341 digits
+   * ({@code 1e999999999} would have a billion, which is what exhausted memory downstream).
+   */
+  public static final int MAX_NUMBER_EXPONENT = 307;
+
+  /** The reason given for a number outside {@link #MAX_NUMBER_DIGITS} / {@link #MAX_NUMBER_EXPONENT}. */
+  public static final String NUMBER_OUT_OF_RANGE =
+      "number out of range (at most "
+          + MAX_NUMBER_DIGITS
+          + " significant digits and a decimal exponent from -"
+          + MAX_NUMBER_EXPONENT
+          + " to "
+          + MAX_NUMBER_EXPONENT
+          + ")";
+
+  /**
+   * Longest number literal read: longer than any in-range number needs (a sign, {@code 0.}, 306
+   * zeros and 34 digits is 343 characters), short enough that {@code new BigDecimal} on it is cheap.
+   */
+  public static final int MAX_NUMBER_LITERAL = 400;
+
   private JsonValues() {}
+
+  /**
+   * Whether {@code d} is within the contract's number bounds: at most {@link #MAX_NUMBER_DIGITS}
+   * significant digits and a decimal exponent within ±{@link #MAX_NUMBER_EXPONENT}. Costs no
+   * arithmetic on the digits, so it is safe on any value.
+   */
+  public static boolean inRange(BigDecimal d) {
+    if (d.precision() > MAX_NUMBER_DIGITS) {
+      return false;
+    }
+    // For zero this is -scale: 0E+999999999 is as out of range as 1E+999999999.
+    long exponent = (long) d.precision() - d.scale() - 1;
+    return exponent >= -MAX_NUMBER_EXPONENT && exponent <= MAX_NUMBER_EXPONENT;
+  }
+
+  /**
+   * The exact decimal of a JSON number literal, or null if it is out of the contract's range (or
+   * so long that no in-range number is written that way). Never expands the exponent.
+   *
+   * @throws NumberFormatException if {@code literal} is not a number at all
+   */
+  public static @Nullable BigDecimal decimalFromLiteral(String literal) {
+    if (literal.length() > MAX_NUMBER_LITERAL) {
+      return null;
+    }
+    BigDecimal d;
+    try {
+      d = new BigDecimal(literal);
+    } catch (NumberFormatException e) {
+      // An exponent beyond int range is out of range; anything else is not a number.
+      if (literal.indexOf('e') >= 0 || literal.indexOf('E') >= 0) {
+        return null;
+      }
+      throw e;
+    }
+    return inRange(d) ? d : null;
+  }
 
   /**
    * The canonical form of a properties map.
@@ -40,11 +111,12 @@ public final class JsonValues {
 
   /**
    * The canonical number for a JSON number literal: a {@code Long} for a plain integer in range,
-   * otherwise a {@code BigDecimal}.
+   * otherwise a {@code BigDecimal}; null if it is outside the contract's number bounds ({@link
+   * #inRange}).
    *
-   * @throws NumberFormatException if the literal's exponent is out of {@code BigDecimal}'s range
+   * @throws NumberFormatException if {@code literal} is not a number at all
    */
-  public static Number numberFromLiteral(String literal) {
+  public static @Nullable Number numberFromLiteral(String literal) {
     if (isPlainInteger(literal) && literal.length() <= 20) {
       try {
         return Long.parseLong(literal);
@@ -52,7 +124,8 @@ public final class JsonValues {
         // Fall through: a big integer stays exact as a BigDecimal.
       }
     }
-    return canonicalDecimal(new BigDecimal(literal));
+    BigDecimal d = decimalFromLiteral(literal);
+    return d == null ? null : canonicalDecimal(d);
   }
 
   private static boolean isPlainInteger(String s) {
@@ -117,7 +190,7 @@ public final class JsonValues {
         throw new IllegalArgumentException(path + ": keys must be strings");
       }
       String key = (String) e.getKey();
-      copy.put(key, canonical(e.getValue(), path + "." + key, depth));
+      copy.put(key, canonical(e.getValue(), member(path, key), depth));
     }
     return Collections.unmodifiableMap(copy);
   }
@@ -148,6 +221,37 @@ public final class JsonValues {
     }
   }
 
+  /**
+   * Adds a problem for every number in {@code value} (a canonical properties value) outside the
+   * contract's bounds and every string or key with an unpaired surrogate, with its path: the check {@link EventReader} applies while reading, for
+   * events built in code.
+   */
+  public static void addValueProblems(@Nullable Object value, String path, List<Problem> problems) {
+    if (value instanceof String) {
+      if (hasUnpairedSurrogate((String) value)) {
+        problems.add(new Problem(path, FieldRules.UNPAIRED_SURROGATE));
+      }
+    } else if (value instanceof BigDecimal) {
+      if (!inRange((BigDecimal) value)) {
+        problems.add(new Problem(path, NUMBER_OUT_OF_RANGE));
+      }
+    } else if (value instanceof Map) {
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+        String key = String.valueOf(e.getKey());
+        String p = member(path, key);
+        if (hasUnpairedSurrogate(key)) {
+          problems.add(new Problem(p, "key " + FieldRules.UNPAIRED_SURROGATE));
+        }
+        addValueProblems(e.getValue(), p, problems);
+      }
+    } else if (value instanceof List) {
+      List<?> list = (List<?>) value;
+      for (int i = 0; i < list.size(); i++) {
+        addValueProblems(list.get(i), path + "[" + i + "]", problems);
+      }
+    }
+  }
+
   /** How a JSON token is named in problem reasons: {@code a string}, {@code an array}… */
   public static String describe(JsonReader.Token token) {
     switch (token) {
@@ -169,22 +273,89 @@ public final class JsonValues {
   }
 
   /**
+   * The fewest digits that make a value look like a phone number: 7, the length of a local
+   * subscriber number in most numbering plans. Dates ({@code 2026-11-29}) qualify too; they are
+   * hidden along with phones, the safe side.
+   */
+  static final int PHONE_LIKE_DIGITS = 7;
+
+  /** What a problem shows instead of a value that looks like an email or a phone. */
+  public static final String HIDDEN_VALUE = "<a value that looks like an email or phone, not shown>";
+
+  /** What a problem path shows instead of an object key that looks like an email or a phone. */
+  public static final String REDACTED_KEY = "<redacted>";
+
+  /**
+   * Whether {@code s} looks like an email or a phone number, so must never appear in a problem,
+   * a path or a log line: it contains an {@code @} (or a full-width or small commercial at), or
+   * at least {@value #PHONE_LIKE_DIGITS} digits of any script (libphonenumber reads Arabic-Indic and
+   * full-width digits too).
+   */
+  public static boolean looksLikeEmailOrPhone(CharSequence s) {
+    int digits = 0;
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '@' || c == '\uff20' || c == '\ufe6b') {
+        return true;
+      }
+      if ((c >= '0' && c <= '9') || (c >= 0x80 && Character.isDigit(c))) {
+        if (++digits >= PHONE_LIKE_DIGITS) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * {@code value} as a JSON string literal for a problem reason: quoted, control characters and
-   * quotes escaped, cut after 64 characters. Never call this with an email or phone (PII); and
-   * since producers do put emails in the wrong field, a value containing {@code @} is not echoed.
+   * quotes escaped, cut after 64 characters. A value that {@linkplain #looksLikeEmailOrPhone looks
+   * like an email or phone} is not echoed at all ({@link #HIDDEN_VALUE}): producers put them in the
+   * wrong field. Never call this with a value of {@code email} or {@code phone}.
    */
   public static String quote(String value) {
-    if (value.indexOf('@') >= 0) {
-      return "<a value containing '@', not shown>";
+    if (looksLikeEmailOrPhone(value)) {
+      return HIDDEN_VALUE;
     }
+    String shown = escaped(value);
+    // An escape adds digits ("\u2028" + "123" reads as seven): judge the text that is shown too.
+    return looksLikeEmailOrPhone(shown) ? HIDDEN_VALUE : "\"" + shown + "\"";
+  }
+
+  /**
+   * The path of member {@code key} of the object at {@code path}: {@code $.properties.plan}. A key
+   * that looks like an email or phone is shown as {@link #REDACTED_KEY} ({@code
+   * $.properties.<redacted>.a}); other keys are escaped and cut like {@link #quote}d values, so a
+   * path is always one printable line.
+   */
+  public static String member(String path, String key) {
+    if (looksLikeEmailOrPhone(key)) {
+      return path + "." + REDACTED_KEY;
+    }
+    String shown = escaped(key);
+    return path + "." + (looksLikeEmailOrPhone(shown) ? REDACTED_KEY : shown);
+  }
+
+  private static String escaped(String value) {
     int max = 64;
-    StringBuilder b = new StringBuilder(Math.min(value.length(), max) + 8).append('"');
     int end = Math.min(value.length(), max);
+    StringBuilder b = new StringBuilder(end + 8);
     for (int i = 0; i < end; i++) {
       char c = value.charAt(i);
       if (c == '"' || c == '\\') {
         b.append('\\').append(c);
-      } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < end
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        b.append(c).append(value.charAt(++i));
+      } else if (c < 0x20
+          || c == 0x7f
+          || c == '\u2028'
+          || c == '\u2029'
+          || Character.isSurrogate(c)
+          || Character.getType(c) == Character.FORMAT) {
+        // Controls, invisible format characters (bidi overrides) and lone surrogates are shown as
+        // escapes, so a reason cannot rearrange or hide the text around it.
         b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
       } else {
         b.append(c);
@@ -193,7 +364,22 @@ public final class JsonValues {
     if (value.length() > max) {
       b.append("...");
     }
-    return b.append('"').toString();
+    return b.toString();
+  }
+
+  /** Whether {@code s} holds a UTF-16 surrogate that is not half of a well-formed pair. */
+  public static boolean hasUnpairedSurrogate(CharSequence s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The number of bytes {@code s} takes in UTF-8, counted without encoding it. */
