@@ -1,29 +1,55 @@
 package dev.outlane.examples.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads lines ({@code \n}, {@code \r\n} or {@code \r}) keeping at most {@code maxBytes} characters
- * of any one line in memory. A longer line cannot fit a {@code maxBytes} UTF-8 limit (every
- * character is at least one byte), so its text is dropped and only its UTF-8 size is counted. A
- * leading byte-order mark is skipped. Not thread-safe.
+ * Reads lines of raw bytes ({@code \n}, {@code \r\n} or {@code \r}) keeping at most {@code
+ * maxBytes} bytes of any one line in memory. A longer line's bytes are dropped and only its size is
+ * counted, so one huge line cannot exhaust the heap. A leading UTF-8 byte-order mark is skipped.
+ *
+ * <p>Lines stay bytes on purpose: decoding is the codec's ({@code EventCodec#parse(byte[])}), which
+ * refuses malformed UTF-8 with the line's own problem instead of silently turning it into U+FFFD
+ * (which would let {@code maya\xff\xfe@example.com} through as another address). Splitting on
+ * {@code \n} and {@code \r} bytes is safe in UTF-8: those bytes never occur inside a multi-byte
+ * sequence. Not thread-safe.
  */
 final class BoundedLineReader {
-  /** One line: its 1-based number, its text (null if it was too long to keep) and UTF-8 size. */
-  record Line(int number, @Nullable String text, long utf8Bytes) {}
+  /** One line: its 1-based number, its bytes (null if it was too long to keep) and its size. */
+  record Line(int number, byte @Nullable [] bytes, long size) {
+    /** Whether the line holds only ASCII white space (such lines are skipped, not counted). */
+    boolean blank() {
+      if (bytes == null) {
+        return false;
+      }
+      for (byte b : bytes) {
+        if (b != ' ' && b != '\t') {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
-  private final Reader reader;
-  private final int maxChars;
-  private final StringBuilder buffer = new StringBuilder();
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+  private final InputStream in;
+  private final long maxBytes;
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
   private int number;
   private boolean pendingCr;
   private boolean eof;
 
-  BoundedLineReader(Reader reader, int maxBytes) {
-    this.reader = reader;
-    this.maxChars = maxBytes;
+  /**
+   * @param in the input, read through a buffer of its own
+   * @param maxBytes the longest line kept (longer ones are reported by size only)
+   */
+  BoundedLineReader(InputStream in, long maxBytes) {
+    this.in = in.markSupported() ? in : new java.io.BufferedInputStream(in, 1 << 16);
+    this.maxBytes = maxBytes;
   }
 
   /** The next line, or null at the end of input. */
@@ -31,13 +57,12 @@ final class BoundedLineReader {
     if (eof) {
       return null;
     }
-    buffer.setLength(0);
-    long bytes = 0;
+    buffer.reset();
+    long size = 0;
     boolean overflow = false;
     boolean any = false;
-    char previous = 0;
     while (true) {
-      int c = reader.read();
+      int c = in.read();
       if (c == -1) {
         eof = true;
         if (!any) {
@@ -59,36 +84,25 @@ final class BoundedLineReader {
         break;
       }
       any = true;
-      if (number == 0 && bytes == 0 && c == '\uFEFF') {
-        continue;
-      }
-      char ch = (char) c;
-      bytes += utf8Bytes(previous, ch);
-      previous = ch;
+      size++;
       if (!overflow) {
-        if (buffer.length() < maxChars) {
-          buffer.append(ch);
+        if (buffer.size() < maxBytes) {
+          buffer.write(c);
         } else {
           overflow = true;
-          buffer.setLength(0);
+          buffer.reset();
         }
       }
     }
     number++;
-    return new Line(number, overflow ? null : buffer.toString(), bytes);
-  }
-
-  /** UTF-8 bytes added by {@code c}; a low surrogate after a high one completes a 4-byte pair. */
-  private static int utf8Bytes(char previous, char c) {
-    if (c < 0x80) {
-      return 1;
+    if (overflow) {
+      return new Line(number, null, size);
     }
-    if (c < 0x800) {
-      return 2;
+    byte[] bytes = buffer.toByteArray();
+    if (number == 1 && bytes.length >= 3 && Arrays.equals(bytes, 0, 3, BOM, 0, 3)) {
+      bytes = Arrays.copyOfRange(bytes, 3, bytes.length);
+      size -= 3;
     }
-    if (Character.isLowSurrogate(c) && Character.isHighSurrogate(previous)) {
-      return 1; // 3 counted for the high surrogate + 1 = 4
-    }
-    return 3;
+    return new Line(number, bytes, size);
   }
 }

@@ -11,6 +11,7 @@ import dev.outlane.SubmitResult;
 import dev.outlane.ValidationException;
 import dev.outlane.contract.AudienceAction;
 import dev.outlane.contract.EventCodec;
+import dev.outlane.contract.ParseResult;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.destination.Channel;
@@ -25,13 +26,10 @@ import dev.outlane.journal.EventJournal;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.routing.Route;
 import dev.outlane.testing.ManualScheduler;
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -219,25 +217,26 @@ public final class SendCommand implements Callable<Integer> {
     boolean finished;
     RecoverySummary recovery = RecoverySummary.none();
     try (CountingInput in = new CountingInput(raw, bytes);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         ProgressBar progress = new ProgressBar(err, Terminal.progressWanted(forceProgress, noProgress), bytes::get, size, report::lines, "lines");
         Outlane outlane = builder.build()) {
       if (durable) {
         unreadable = DurableDirectory.unreadable(outlane);
       }
-      BoundedLineReader lines = new BoundedLineReader(reader, codec.maxEventBytes());
+      BoundedLineReader lines = new BoundedLineReader(in, codec.maxInputBytes());
       BoundedLineReader.Line line;
       while ((line = lines.next()) != null) {
-        if (line.text() != null && line.text().isBlank()) {
+        if (line.blank()) {
           continue;
         }
         report.line();
-        List<Problem> problems = line.text() == null
-            ? List.of(codec.sizeProblem(line.utf8Bytes()))
-            : codec.parse(line.text()).problems();
+        // Strict UTF-8 and one size rule: the codec decodes the line's bytes itself.
+        ParseResult parsed = line.bytes() == null
+            ? ParseResult.invalid(List.of(codec.inputSizeProblem(line.size())))
+            : codec.parse(line.bytes());
+        List<Problem> problems = parsed.problems();
         if (problems.isEmpty()) {
           try {
-            problems = submit(outlane, codec.read(line.text()), report);
+            problems = submit(outlane, parsed.orThrow(), report);
           } catch (OutlaneException e) {
             // The journal could not record the event (disk full, directory gone): it was not
             // accepted, and every later line would fail the same way. Stop reading, deliver what

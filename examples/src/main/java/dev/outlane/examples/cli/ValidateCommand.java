@@ -4,12 +4,9 @@ import dev.outlane.Problem;
 import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.ParseResult;
 import dev.outlane.identity.IdentityNormalizer;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -71,19 +68,18 @@ final class ValidateCommand implements Callable<Integer> {
     }
     int valid = 0;
     int invalid = 0;
-    try (InputStream in = open();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      BoundedLineReader lines = new BoundedLineReader(reader, codec.maxEventBytes());
+    try (InputStream in = open()) {
+      BoundedLineReader lines = new BoundedLineReader(in, codec.maxInputBytes());
       BoundedLineReader.Line line;
       while ((line = lines.next()) != null) {
         List<Problem> problems;
-        if (line.text() == null) {
-          problems = List.of(codec.sizeProblem(line.utf8Bytes()));
-        } else if (line.text().isBlank()) {
+        if (line.bytes() == null) {
+          problems = List.of(codec.inputSizeProblem(line.size()));
+        } else if (line.blank()) {
           continue;
         } else {
-          ParseResult result = codec.parse(line.text());
-          problems = result.problems();
+          // Strict UTF-8: the codec decodes the bytes and reports a malformed sequence.
+          problems = codec.parse(line.bytes()).problems();
         }
         if (problems.isEmpty()) {
           valid++;

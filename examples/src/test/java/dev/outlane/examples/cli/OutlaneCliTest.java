@@ -116,6 +116,24 @@ class OutlaneCliTest {
   }
 
   @Test
+  void aLineThatIsNotValidUtf8IsRefusedNotReadAsReplacementCharacters() throws IOException {
+    Path file = tmp.resolve("latin1.ndjson");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.writeBytes((VALID + "\n").getBytes(StandardCharsets.UTF_8));
+    // maya\xff\xfe@example.com: decoded leniently it would validate as another address.
+    bytes.writeBytes(VALID.replace("}", ",\"email\":\"maya").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFE});
+    bytes.writeBytes("@example.com\"}\n".getBytes(StandardCharsets.UTF_8));
+    Files.write(file, bytes.toByteArray());
+
+    Run r = run("validate", file.toString());
+
+    assertThat(r.out()).startsWith("line 2: $: ").contains("UTF-8").doesNotContain("maya")
+        .endsWith("2 lines: 1 valid, 1 invalid\n");
+    assertThat(r.exitCode()).isEqualTo(1);
+  }
+
+  @Test
   void anUnreadableFileIsAUsageErrorOnStderr() {
     Run r = run("validate", tmp.resolve("missing.ndjson").toString());
     assertThat(r.out()).isEmpty();
