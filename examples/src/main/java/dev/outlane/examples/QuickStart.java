@@ -3,7 +3,6 @@ package dev.outlane.examples;
 // README:begin imports
 import dev.outlane.Outlane;
 import dev.outlane.SubmitResult;
-import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.routing.Route;
@@ -121,7 +120,7 @@ public final class QuickStart {
         .preActivationCheck((event, identity, destination) -> orders.purchasedSince(identity.customerId(), event.eventTime()))
         .build()) {
 
-      RetentionEvent event = EventCodec.create().read(webhookBody);  // ValidationException lists every problem
+      RetentionEvent event = outlane.codec().read(webhookBody);    // the client's region; ValidationException lists every problem
       return outlane.submit(event)                                   // refused at once if invalid or the queue is full
           .toCompletableFuture()
           .get(10, TimeUnit.SECONDS);                                // one final state per routed destination
