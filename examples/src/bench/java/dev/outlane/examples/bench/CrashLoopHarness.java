@@ -13,13 +13,15 @@ import java.time.Duration;
  * CrashLoop} has the details). Prints one summary line:
  *
  * <pre>
- * crash loop: 25 kills, 26 runs, 2000 events, 1990 SMS sent, 0 double SMS, 0 lost, 31 needs-reconciliation, …
+ * crash loop: 25 kills, 26 runs, 2000 events, 1972 SMS sent, 0 double SMS, 0 lost, 91 needs-reconciliation, …
  * </pre>
  *
  * <p>Exits 1 if fewer kills landed than asked for, an SMS was sent twice, an event was lost,
- * anything else was dead-lettered or the journal still holds events at the end.
+ * anything else was dead-lettered, the journal still holds events at the end, or (encrypted) a
+ * file in the directory holds a raw email or phone.
  *
- * <p>Arguments: {@code [kills (25)] [events (2000)] [seed (42)] [work directory (a new temp dir)]}.
+ * <p>Arguments: {@code [kills (25)] [events (2000)] [seed (42)] [work directory (a new temp dir)]
+ * [encrypted]}; {@code encrypted} runs every child with {@code OUTLANE_ENCRYPTION_KEY} set.
  * Run (from the repository root; the bench profile compiles {@code src/bench/java} with the tests):
  *
  * <pre>
@@ -36,9 +38,11 @@ public final class CrashLoopHarness {
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 42L;
     Path work = args.length > 3 ? Files.createDirectories(Path.of(args[3]))
         : Files.createTempDirectory("outlane-crash-loop");
+    boolean encrypted = args.length > 4 && args[4].equals("encrypted");
     System.out.println("crash loop: " + kills + " kills of outlane send --dir over " + events
-        + " events, seed " + seed + ", in " + work);
-    CrashLoop.Summary s = CrashLoop.run(new CrashLoop.Settings(kills, events, seed, work, Duration.ofMinutes(3)));
+        + " events, seed " + seed + (encrypted ? ", encrypted" : "") + ", in " + work);
+    CrashLoop.Summary s = CrashLoop.run(
+        new CrashLoop.Settings(kills, events, seed, work, Duration.ofMinutes(3), encrypted));
     System.out.println(s.line());
     if (s.kills() < kills || !s.clean()) {
       System.out.println("FAILED: see the run-N.log files in " + work);

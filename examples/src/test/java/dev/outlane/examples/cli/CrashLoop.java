@@ -7,6 +7,7 @@ import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.deadletter.DeadLetterSnapshot;
 import dev.outlane.deadletter.FileDeadLetterStore;
+import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.journal.FileEventJournal;
 import dev.outlane.twilio.testing.FakeSegmentServer;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,10 +34,12 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Issue 10's crash loop: runs {@code outlane send --dir D} as a child JVM against a fake Twilio and
@@ -51,6 +55,10 @@ import mockwebserver3.RecordedRequest;
  *       its own phone number, and the fake records every message it accepted, including those
  *       whose answer the killed client never read.
  * </ul>
+ *
+ * <p>{@link Settings#encrypted()}: every run gets {@code OUTLANE_ENCRYPTION_KEY}, the loop reads
+ * the dead letters and the journal back with that key, and counts the files that still hold a raw
+ * email or phone (issue 10.7 under crashes, not only after a clean close).
  *
  * <p>A kill point is "after this run's k-th Twilio request", k drawn from the seed: the fake's
  * dispatcher counts requests and wakes the loop, so a kill lands while the CLI submits, delivers
@@ -72,14 +80,22 @@ public final class CrashLoop {
    * @param seed where the kill points come from
    * @param work an empty directory for the config, the input, the durable directory and logs
    * @param runTimeout how long one child run may take before the loop gives up
+   * @param encrypted whether the runs encrypt the directory at rest ({@code OUTLANE_ENCRYPTION_KEY},
+   *     a key drawn from the seed); the summary then counts files that still hold a raw email or
+   *     phone
    */
-  public record Settings(int kills, int events, long seed, Path work, Duration runTimeout) {
+  public record Settings(int kills, int events, long seed, Path work, Duration runTimeout, boolean encrypted) {
     public Settings {
       if (kills < 0 || events < 1 || events > 9_999) {
         throw new IllegalArgumentException("kills ≥ 0 and 1 ≤ events ≤ 9999, was " + kills + ", " + events);
       }
       Objects.requireNonNull(work, "work");
       Objects.requireNonNull(runTimeout, "runTimeout");
+    }
+
+    /** Without encryption at rest. */
+    public Settings(int kills, int events, long seed, Path work, Duration runTimeout) {
+      this(kills, events, seed, work, runTimeout, false);
     }
   }
 
@@ -99,23 +115,30 @@ public final class CrashLoop {
    * @param otherDeadLetters dead letters of any other reason (must be 0: nothing else failed)
    * @param pendingAfter events the journal still holds after the final run (must be 0)
    * @param finalExit the final run's exit code
+   * @param encrypted whether the directory was encrypted at rest
+   * @param filesWithRawPii files in the durable directory holding a generated email or phone in
+   *     the clear (must be 0 when encrypted; dead letters hold them when not)
    * @param took wall time of the whole loop
    */
   public record Summary(int kills, int runs, int events, int smsSent, int doubleSms,
       int needsReconciliation, int segmentDelivered, long segmentResent, int lost,
-      int otherDeadLetters, int pendingAfter, int finalExit, Duration took) {
+      int otherDeadLetters, int pendingAfter, int finalExit, boolean encrypted, int filesWithRawPii,
+      Duration took) {
     /** The one summary line issue 10 asks for. */
     public String line() {
       return String.format(Locale.ROOT, "crash loop: %d kills, %d runs, %d events, %d SMS sent, %d double SMS,"
           + " %d lost, %d needs-reconciliation, %d segment delivered (%d resent), %d other dead"
-          + " letters, %d pending after, final exit %d, %.1f s", kills, runs, events, smsSent,
+          + " letters, %d pending after, final exit %d, %s, %.1f s", kills, runs, events, smsSent,
           doubleSms, lost, needsReconciliation, segmentDelivered, segmentResent, otherDeadLetters,
-          pendingAfter, finalExit, took.toMillis() / 1000.0);
+          pendingAfter, finalExit,
+          encrypted ? "encrypted (" + filesWithRawPii + " files with raw PII)" : "not encrypted",
+          took.toMillis() / 1000.0);
     }
 
-    /** No double SMS, nothing lost, nothing else dead-lettered, nothing pending. */
+    /** No double SMS, nothing lost, nothing else dead-lettered, nothing pending, no raw PII if encrypted. */
     public boolean clean() {
-      return doubleSms == 0 && lost == 0 && otherDeadLetters == 0 && pendingAfter == 0;
+      return doubleSms == 0 && lost == 0 && otherDeadLetters == 0 && pendingAfter == 0
+          && (!encrypted || filesWithRawPii == 0);
     }
   }
 
@@ -124,10 +147,21 @@ public final class CrashLoop {
   private final Path config;
   private final Path input;
   private final Object progress = new Object();
+  private final @Nullable EncryptionKey key;
+  private final @Nullable String keyBase64;
   private int twilioRequests;
 
   private CrashLoop(Settings settings) {
     this.settings = settings;
+    if (settings.encrypted()) {
+      byte[] bytes = new byte[EncryptionKey.LENGTH];
+      new SplittableRandom(~settings.seed()).nextBytes(bytes);
+      this.keyBase64 = Base64.getEncoder().encodeToString(bytes);
+      this.key = EncryptionKey.of(bytes);
+    } else {
+      this.keyBase64 = null;
+      this.key = null;
+    }
     this.data = settings.work().resolve("outlane-data");
     this.config = settings.work().resolve("send.properties");
     this.input = settings.work().resolve("events.ndjson");
@@ -219,7 +253,10 @@ public final class CrashLoop {
     pb.environment().put("TWILIO_ACCOUNT_SID", FakeTwilioServer.ACCOUNT_SID);
     pb.environment().put("TWILIO_AUTH_TOKEN", FakeTwilioServer.AUTH_TOKEN);
     pb.environment().put("SEGMENT_WRITE_KEY", "crash-loop-write-key");
-    pb.environment().remove("OUTLANE_ENCRYPTION_KEY");
+    pb.environment().remove(EncryptionKeyOption.DEFAULT_VARIABLE);
+    if (keyBase64 != null) {
+      pb.environment().put(EncryptionKeyOption.DEFAULT_VARIABLE, keyBase64);
+    }
     try {
       return pb.start();
     } catch (IOException e) {
@@ -331,7 +368,7 @@ public final class CrashLoop {
     DurableOptions options = DurableOptions.at(data);
     EventSerializer serializer = EventSerializer.json(EventCodec.builder().build());
     DeadLetterSnapshot snapshot = FileDeadLetterStore.readSnapshot(options.deadLetterDirectory(),
-        serializer, null, new DeadLetterQuery(null, null, true));
+        serializer, key, new DeadLetterQuery(null, null, true));
     Set<String> reconcile = new HashSet<>();
     Map<String, Integer> others = new TreeMap<>();
     for (DeadLetter d : snapshot.records()) {
@@ -352,12 +389,29 @@ public final class CrashLoop {
     }
     int pending;
     try (FileEventJournal journal = FileEventJournal.builder().directory(options.journalDirectory())
-        .serializer(serializer).open()) {
+        .serializer(serializer).encryptionKey(key).open()) {
       pending = journal.pending().size();
     }
     return new Summary(kills, runs, settings.events(), smsPerEvent.size(), doubles, reconcile.size(),
         segmentCustomers.size(), segment.duplicateCount(), lost,
-        others.values().stream().mapToInt(Integer::intValue).sum(), pending, finalExit, took);
+        others.values().stream().mapToInt(Integer::intValue).sum(), pending, finalExit,
+        settings.encrypted(), filesWithRawPii(), took);
+  }
+
+  /** Files under the durable directory holding a generated email or phone (either form) in the clear. */
+  private int filesWithRawPii() {
+    int n = 0;
+    try (Stream<Path> files = Files.walk(data)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        String bytes = new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+        if (bytes.contains("@example.com") || bytes.contains("+1415555") || bytes.contains("1415555")) {
+          n++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return n;
   }
 
   private static void write(Path file, String text) {
