@@ -17,6 +17,7 @@ import dev.outlane.examples.cli.SendConfig.ConfigException;
 import dev.outlane.examples.demo.DemoDestinations;
 import dev.outlane.guardrail.FileIdempotencyStore;
 import dev.outlane.hashing.HashingProfile;
+import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.journal.JournalException;
 import dev.outlane.testing.FakeDestination;
@@ -87,8 +88,33 @@ final class DeadLettersCommand implements Runnable {
             + " opted-out, undeliverable.")
     @Nullable DeadLetterReason reason;
 
+    @picocli.CommandLine.Mixin EncryptionKeyOption encryption = new EncryptionKeyOption();
+
+    /** The at-rest key read by {@link #readKey}; null until then, or when there is none. */
+    private @Nullable EncryptionKey key;
+
+    /**
+     * Reads the encryption key from {@code env} ({@link EncryptionKeyOption}); false, the reason
+     * printed as {@code command: …} (naming the variable, never its value), if it is malformed.
+     */
+    boolean readKey(Function<String, @Nullable String> env, PrintWriter err, String command) {
+      try {
+        key = encryption.read(env);
+        return true;
+      } catch (EncryptionKeyOption.KeyException e) {
+        err.println(command + ": " + e.getMessage());
+        err.flush();
+        return false;
+      }
+    }
+
+    /** The key the directory's payloads are encrypted with, if any (after {@link #readKey}). */
+    @Nullable EncryptionKey key() {
+      return key;
+    }
+
     DurableOptions options() {
-      return DurableOptions.at(dir);
+      return DurableOptions.at(dir).withEncryptionKey(key);
     }
 
     /** Opens the store, or prints why not and returns null. */
@@ -99,7 +125,8 @@ final class DeadLettersCommand implements Runnable {
         return null;
       }
       try {
-        FileDeadLetterStore opened = FileDeadLetterStore.builder().directory(store).serializer(serializer()).open();
+        FileDeadLetterStore opened = FileDeadLetterStore.builder().directory(store).serializer(serializer())
+            .encryptionKey(key).open();
         DurableDirectory.warnUnreadable(err, dir, DurableDirectory.unreadable(opened.recoveryReport()));
         return opened;
       } catch (JournalException e) {
@@ -139,10 +166,25 @@ final class DeadLettersCommand implements Runnable {
     @Option(names = "--all", description = "Include resolved records.")
     boolean all;
 
+    private final Function<String, @Nullable String> env;
+
+    /** Reads the encryption key from the process environment. */
+    ListCommand() {
+      this(System::getenv);
+    }
+
+    /** For tests: a given environment. */
+    ListCommand(Function<String, @Nullable String> env) {
+      this.env = env;
+    }
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      if (!selection.readKey(env, err, "dead-letters list")) {
+        return 2;
+      }
       Path store = selection.options().deadLetterDirectory();
       if (!Files.isDirectory(store)) {
         err.println("dead-letters list: no dead-letter store in " + selection.dir + " (expected "
@@ -156,7 +198,7 @@ final class DeadLettersCommand implements Runnable {
         // A snapshot, not an open: no lock, so listing works while the service runs. It counts the
         // records it cannot decode (they stay on disk) so the listing can say so.
         DeadLetterSnapshot snapshot = FileDeadLetterStore.readSnapshot(store, serializer(),
-            new DeadLetterQuery(selection.destination, selection.reason, all));
+            selection.key(), new DeadLetterQuery(selection.destination, selection.reason, all));
         records = snapshot.records();
         unreadable = snapshot.unreadableRecords();
       } catch (JournalException e) {
@@ -166,7 +208,7 @@ final class DeadLettersCommand implements Runnable {
       }
       DeadLetterLines lines;
       try {
-        lines = DeadLetterLines.forDirectory(store, null);
+        lines = DeadLetterLines.forDirectory(store, selection.key());
       } catch (JournalException e) {
         err.println("dead-letters list: " + e.getMessage());
         err.flush();
@@ -260,6 +302,9 @@ final class DeadLettersCommand implements Runnable {
       if (config != null && fakes) {
         throw new ParameterException(spec.commandLine(),
             "replay: --config and --fake-destinations exclude each other");
+      }
+      if (!selection.readKey(env, err, "dead-letters replay")) {
+        return 2;
       }
       ConfiguredDestinations configured = null;
       if (config != null) {

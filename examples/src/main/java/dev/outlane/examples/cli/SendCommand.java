@@ -1,6 +1,7 @@
 package dev.outlane.examples.cli;
 
 import dev.outlane.DestinationResult;
+import dev.outlane.DurableOptions;
 import dev.outlane.FinalState;
 import dev.outlane.Outlane;
 import dev.outlane.RecoverySummary;
@@ -22,6 +23,7 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.examples.cli.SendConfig.ConfigException;
 import dev.outlane.hashing.HashingProfile;
 import dev.outlane.identity.IdentityNormalizer;
+import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.EventJournal;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.routing.Route;
@@ -128,8 +130,12 @@ public final class SendCommand implements Callable<Integer> {
         "Durable mode: journal, dead letters and delivered keys in DIR (as Outlane.builder().durable).",
         "Sending the same file again then sends nothing twice; list failures with",
         "'outlane dead-letters list --dir DIR'. A --dry-run never writes to DIR.",
+        "Journal events and dead letters are encrypted at rest when $$" + EncryptionKeyOption.DEFAULT_VARIABLE
+            + " (or --encryption-key-env) holds a key.",
       })
   @Nullable Path dir;
+
+  @picocli.CommandLine.Mixin EncryptionKeyOption encryption = new EncryptionKeyOption();
 
   @Option(
       names = "--timeout",
@@ -170,6 +176,15 @@ public final class SendCommand implements Callable<Integer> {
       }
       clock = Clock.fixed(at, ZoneOffset.UTC);
     }
+    if (encryption.given() && dir == null) {
+      return usage(err, "--encryption-key-env: only with --dir (without it nothing is written to disk)");
+    }
+    @Nullable EncryptionKey key;
+    try {
+      key = dir == null ? null : encryption.read(env);
+    } catch (EncryptionKeyOption.KeyException e) {
+      return usage(err, e.getMessage());
+    }
     ConfiguredDestinations configured;
     try {
       configured = ConfiguredDestinations.load(config, env);
@@ -202,7 +217,7 @@ public final class SendCommand implements Callable<Integer> {
       // One thread, in file order: the preview reads like the file. Event age still uses the real clock.
       builder.scheduler(virtual);
     } else if (dir != null) {
-      builder.durable(dir);
+      builder.durable(DurableOptions.at(dir).withEncryptionKey(key));
     } else if (journal != null) {
       builder.journal(journal);
     }
