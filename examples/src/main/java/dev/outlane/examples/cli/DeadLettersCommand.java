@@ -155,8 +155,10 @@ final class DeadLettersCommand implements Runnable {
       versionProvider = OutlaneCli.Version.class,
       description = {
         "Prints one line per dead letter: id, destination, reason, error code, attempts, first and"
-            + " last attempt, customer_id, 8-hex SHA-256 prefixes of the email and phone (never the"
-            + " raw values), event, idempotency key, resolved, detail. Unresolved only unless --all.",
+            + " last attempt, customer_id, 8-hex prefixes of an HMAC-SHA256 of the email and phone"
+            + " under this directory's own key (equal prefixes: the same person; never the raw values,"
+            + " and not testable without the key), event, idempotency key, resolved, detail."
+            + " Unresolved only unless --all.",
         "Reads a snapshot without locking: works while the client that owns DIR runs."})
   static final class ListCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
