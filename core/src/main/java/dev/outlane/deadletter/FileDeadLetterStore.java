@@ -1,15 +1,15 @@
 package dev.outlane.deadletter;
 
 import dev.outlane.deadletter.internal.DeadLetterCodec;
-import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.EventSerializer;
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.RecoveryReport;
-import dev.outlane.journal.internal.LogIo;
-import dev.outlane.journal.internal.LogSettings;
-import dev.outlane.journal.internal.PayloadCipher;
-import dev.outlane.journal.internal.SegmentedLog;
-import dev.outlane.journal.internal.Unreadable;
+import dev.outlane.storage.EncryptionKey;
+import dev.outlane.storage.RecoveryReport;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.LogIo;
+import dev.outlane.storage.internal.LogSettings;
+import dev.outlane.storage.internal.PayloadCipher;
+import dev.outlane.storage.internal.SegmentedLog;
+import dev.outlane.storage.internal.Unreadable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,7 +99,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
   /**
    * Stores {@code deadLetter} durably; returns once it is flushed.
    *
-   * @throws JournalException if it could not be written (disk full, store closed)
+   * @throws StorageException if it could not be written (disk full, store closed)
    */
   @Override
   public void add(DeadLetter deadLetter) {
@@ -129,7 +129,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
    * Durably marks the record resolved; returns once that is flushed. Resolving a resolved record
    * returns true without writing.
    *
-   * @throws JournalException if it could not be written
+   * @throws StorageException if it could not be written
    */
   @Override
   public boolean markResolved(String id) {
@@ -152,7 +152,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
    * opening it: {@link #readSnapshot}{@code .records()}. Unreadable records are left out of the list
    * (and stay on disk); use {@link #readSnapshot} to learn how many there are.
    *
-   * @throws JournalException if the directory cannot be read
+   * @throws StorageException if the directory cannot be read
    */
   public static List<DeadLetter> snapshot(Path directory, EventSerializer serializer,
       DeadLetterQuery query) {
@@ -163,7 +163,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
    * {@link #readSnapshot(Path, EventSerializer, EncryptionKey, DeadLetterQuery)} of a store
    * written without an encryption key.
    *
-   * @throws JournalException if the directory cannot be read, or holds encrypted records
+   * @throws StorageException if the directory cannot be read, or holds encrypted records
    */
   public static DeadLetterSnapshot readSnapshot(Path directory, EventSerializer serializer,
       DeadLetterQuery query) {
@@ -178,7 +178,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
    * never silently left out, and stay on disk.
    *
    * @param encryptionKey the key the store was written with, or null if it was not encrypted
-   * @throws JournalException if the directory cannot be read, or holds records encrypted with
+   * @throws StorageException if the directory cannot be read, or holds records encrypted with
    *     another key (or with a key when {@code encryptionKey} is null); the message names the ids
    */
   public static DeadLetterSnapshot readSnapshot(Path directory, EventSerializer serializer,
@@ -195,7 +195,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
           DeadLetter d = codec.read(plaintext(directory, cipher, segment, type, lsn, payload));
           index.remove(d.id());
           index.put(d.id(), d);
-        } catch (JournalException e) {
+        } catch (StorageException e) {
           throw e;
         } catch (RuntimeException e) {
           problems.add(unreadableLine(segment, lsn, Unreadable.reason(e)));
@@ -218,7 +218,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
   /**
    * The codec's bytes of an ADD or SEALED_ADD record.
    *
-   * @throws JournalException if it is encrypted and no key, or another key, is given
+   * @throws StorageException if it is encrypted and no key, or another key, is given
    */
   private static byte[] plaintext(Path directory, @Nullable PayloadCipher cipher, long segment,
       byte type, long lsn, byte[] payload) {
@@ -227,13 +227,13 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     }
     String where = "dead-letter store " + directory + ": record " + lsn + " in segment " + segment;
     if (cipher == null) {
-      throw new JournalException(where + " is encrypted (key " + PayloadCipher.keyIdOf(payload)
+      throw new StorageException(where + " is encrypted (key " + PayloadCipher.keyIdOf(payload)
           + ") and no encryption key is configured; open it with the key it was written with");
     }
     try {
       return cipher.open(type, payload);
     } catch (PayloadCipher.WrongKeyException e) {
-      throw new JournalException(where + " is encrypted with key " + e.keyId()
+      throw new StorageException(where + " is encrypted with key " + e.keyId()
           + ", but the configured key is " + cipher.keyId()
           + "; open it with the key it was written with");
     }
@@ -249,7 +249,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     return report;
   }
 
-  /** Flushes and releases the directory. Calls after close throw {@link JournalException}. */
+  /** Flushes and releases the directory. Calls after close throw {@link StorageException}. */
   @Override
   public void close() {
     log.close();
@@ -269,7 +269,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     if (type == ADD || type == SEALED_ADD) {
       try {
         index(codec.read(plaintext(directory, cipher, segment, type, lsn, payload)));
-      } catch (JournalException e) {
+      } catch (StorageException e) {
         throw e; // a wrong or missing key: fail the open, change nothing
       } catch (RuntimeException e) {
         // The exception's message could quote the payload; keep only its type and fields.
@@ -311,7 +311,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
      * per record, the key's id in each record); {@code null}, the default, stores them in the
      * clear. Resolutions (record ids only) are not encrypted. A store written without a key still
      * opens with one; a store holding records encrypted with another key, or opened without a key,
-     * fails to open with a {@link JournalException} naming the key ids.
+     * fails to open with a {@link StorageException} naming the key ids.
      */
     public Builder encryptionKey(@Nullable EncryptionKey key) {
       this.encryptionKey = key;
@@ -352,7 +352,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
      * Opens the store, replaying what the directory holds.
      *
      * @throws IllegalStateException if {@code directory} or {@code serializer} was not set
-     * @throws JournalException if the directory cannot be created or is in use, or holds records
+     * @throws StorageException if the directory cannot be created or is in use, or holds records
      *     encrypted with another key (or with a key when none is configured)
      */
     public FileDeadLetterStore open() {

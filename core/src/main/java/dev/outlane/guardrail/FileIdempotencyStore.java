@@ -1,10 +1,10 @@
 package dev.outlane.guardrail;
 
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.RecoveryReport;
-import dev.outlane.journal.internal.LogIo;
-import dev.outlane.journal.internal.LogSettings;
-import dev.outlane.journal.internal.SegmentedLog;
+import dev.outlane.storage.RecoveryReport;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.LogIo;
+import dev.outlane.storage.internal.LogSettings;
+import dev.outlane.storage.internal.SegmentedLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -163,7 +163,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
   /**
    * Durably records the attempts; returns once they are flushed.
    *
-   * @throws JournalException if they could not be made durable (disk full, store closed)
+   * @throws StorageException if they could not be made durable (disk full, store closed)
    */
   @Override
   public void recordAttempts(List<String> keys, Instant now) {
@@ -227,7 +227,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
   private void write(byte type, byte[] payload, long expiry) {
     try {
       log.submit(type, payload, false, (segment, lsn) -> noteExpiry(segment, expiry));
-    } catch (JournalException e) {
+    } catch (StorageException e) {
       logger.warn("idempotency store {}: record not written ({})", directory, e.getMessage());
     }
   }
@@ -371,7 +371,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
      * Opens the store, replaying what the directory holds.
      *
      * @throws IllegalStateException if {@code directory} was not set
-     * @throws JournalException if the directory cannot be created or is in use
+     * @throws StorageException if the directory cannot be created or is in use
      */
     public FileIdempotencyStore open() {
       return new FileIdempotencyStore(this);

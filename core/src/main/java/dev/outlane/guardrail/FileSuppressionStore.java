@@ -2,11 +2,11 @@ package dev.outlane.guardrail;
 
 import dev.outlane.destination.Channel;
 import dev.outlane.identity.Identity;
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.RecoveryReport;
-import dev.outlane.journal.internal.LogIo;
-import dev.outlane.journal.internal.LogSettings;
-import dev.outlane.journal.internal.SegmentedLog;
+import dev.outlane.storage.RecoveryReport;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.LogIo;
+import dev.outlane.storage.internal.LogSettings;
+import dev.outlane.storage.internal.SegmentedLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -113,7 +113,7 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
    * Suppresses {@code identity} on {@code channels} and returns once that is on disk; {@link
    * #isSuppressed} reports it from then on (or, if storing failed, from the throw on).
    *
-   * @throws JournalException if it could not be made durable (disk full, store closed); the
+   * @throws StorageException if it could not be made durable (disk full, store closed); the
    *     suppression is then honoured by this store until the process ends
    */
   @Override
@@ -125,7 +125,7 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
    * Suppresses a customer id on {@code channels} (e.g. loading a suppression list at start-up) and
    * returns once that is on disk.
    *
-   * @throws JournalException as {@link #suppress}
+   * @throws StorageException as {@link #suppress}
    */
   public void suppressCustomer(String customerId, Set<Channel> channels, String reason) {
     Objects.requireNonNull(customerId, "customerId");
@@ -141,9 +141,9 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
     }
     try {
       log.submit(SUPPRESS, encode(keys, channels, reason), true, null).await();
-    } catch (JournalException e) {
+    } catch (StorageException e) {
       unsaved.add(keys, mask);
-      throw new JournalException("suppression store " + directory + ": suppression not stored ("
+      throw new StorageException("suppression store " + directory + ": suppression not stored ("
           + e.getMessage() + "); honoured until this process ends", e);
     }
     durable.add(keys, mask);
@@ -269,7 +269,7 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
      * Opens the store, replaying what the directory holds.
      *
      * @throws IllegalStateException if {@code directory} was not set
-     * @throws JournalException if the directory cannot be created or is in use
+     * @throws StorageException if the directory cannot be created or is in use
      */
     public FileSuppressionStore open() {
       return new FileSuppressionStore(this);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.outlane.deadletter.internal.DeadLetterIds;
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.RecordingLogIo;
 import dev.outlane.journal.TestEventSerializer;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.RecordingLogIo;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -147,7 +147,7 @@ class FileDeadLetterStoreTest {
     s.add(SMS_REJECTED);
     io.spaceLeft(0);
     assertThatThrownBy(() -> s.add(SMS_EXHAUSTED))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("could not write to dead-letter store " + dir
             + ": No space left on device; the record was not stored");
     assertThat(ids(s.list(DeadLetterQuery.unresolved()))).containsExactly("dl-1");
@@ -162,7 +162,7 @@ class FileDeadLetterStoreTest {
   void theDirectoryCannotBeSharedWithAnotherOpenStore() {
     try (FileDeadLetterStore s = store().open()) {
       assertThatThrownBy(() -> store().open())
-          .isInstanceOf(JournalException.class)
+          .isInstanceOf(StorageException.class)
           .hasMessage("dead-letter store directory " + dir + " is already in use: another process"
               + " (or another open dead-letter store in this one) holds "
               + dir.resolve("outlane.lock"));
@@ -175,7 +175,7 @@ class FileDeadLetterStoreTest {
     s.add(SMS_REJECTED);
     s.close();
     assertThatThrownBy(() -> s.add(SMS_EXHAUSTED))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("dead-letter store " + dir + " is closed");
   }
 

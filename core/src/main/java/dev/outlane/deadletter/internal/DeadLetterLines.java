@@ -1,10 +1,10 @@
 package dev.outlane.deadletter.internal;
 
 import dev.outlane.deadletter.DeadLetter;
-import dev.outlane.journal.EncryptionKey;
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.internal.OwnerOnly;
-import dev.outlane.journal.internal.PayloadCipher;
+import dev.outlane.storage.EncryptionKey;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.OwnerOnly;
+import dev.outlane.storage.internal.PayloadCipher;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -62,7 +62,7 @@ public final class DeadLetterLines {
    * Lines keyed for the dead-letter store in {@code directory}: with {@code encryptionKey}, a key
    * derived from it; without, the one in {@value #KEY_FILE}, created ({@code 0600}) if missing.
    *
-   * @throws JournalException if the key file cannot be read or created
+   * @throws StorageException if the key file cannot be read or created
    */
   public static DeadLetterLines forDirectory(Path directory, @Nullable EncryptionKey encryptionKey) {
     if (encryptionKey != null) {
@@ -85,12 +85,12 @@ public final class DeadLetterLines {
       }
       byte[] stored = Files.readAllBytes(file);
       if (stored.length != KEY_BYTES) {
-        throw new JournalException("dead-letter listing key " + file + " is " + stored.length
+        throw new StorageException("dead-letter listing key " + file + " is " + stored.length
             + " bytes, expected " + KEY_BYTES + "; delete it to start a new one");
       }
       return new DeadLetterLines(stored);
     } catch (IOException e) {
-      throw new JournalException("cannot read or create dead-letter listing key " + file + ": "
+      throw new StorageException("cannot read or create dead-letter listing key " + file + ": "
           + e.getClass().getSimpleName(), e);
     }
   }

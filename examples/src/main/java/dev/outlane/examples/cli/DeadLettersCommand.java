@@ -6,8 +6,8 @@ import dev.outlane.OutlaneException;
 import dev.outlane.contract.EventCodec;
 import dev.outlane.deadletter.DeadLetter;
 import dev.outlane.deadletter.DeadLetterQuery;
-import dev.outlane.deadletter.DeadLetterSnapshot;
 import dev.outlane.deadletter.DeadLetterReason;
+import dev.outlane.deadletter.DeadLetterSnapshot;
 import dev.outlane.deadletter.FileDeadLetterStore;
 import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.deadletter.internal.DeadLetterLines;
@@ -18,7 +18,7 @@ import dev.outlane.examples.demo.DemoDestinations;
 import dev.outlane.guardrail.FileIdempotencyStore;
 import dev.outlane.hashing.HashingProfile;
 import dev.outlane.journal.EventSerializer;
-import dev.outlane.journal.JournalException;
+import dev.outlane.storage.StorageException;
 import dev.outlane.testing.FakeDestination;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -102,7 +102,7 @@ final class DeadLettersCommand implements Runnable {
         FileDeadLetterStore opened = FileDeadLetterStore.builder().directory(store).serializer(serializer()).open();
         DurableDirectory.warnUnreadable(err, dir, DurableDirectory.unreadable(opened.recoveryReport()));
         return opened;
-      } catch (JournalException e) {
+      } catch (StorageException e) {
         err.println(command + ": " + e.getMessage());
         return null;
       }
@@ -159,7 +159,7 @@ final class DeadLettersCommand implements Runnable {
             new DeadLetterQuery(selection.destination, selection.reason, all));
         records = snapshot.records();
         unreadable = snapshot.unreadableRecords();
-      } catch (JournalException e) {
+      } catch (StorageException e) {
         err.println("dead-letters list: " + e.getMessage());
         err.flush();
         return 2;
@@ -167,7 +167,7 @@ final class DeadLettersCommand implements Runnable {
       DeadLetterLines lines;
       try {
         lines = DeadLetterLines.forDirectory(store, null);
-      } catch (JournalException e) {
+      } catch (StorageException e) {
         err.println("dead-letters list: " + e.getMessage());
         err.flush();
         return 2;

@@ -1,7 +1,7 @@
-package dev.outlane.journal.internal;
+package dev.outlane.storage.internal;
 
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.RecoveryReport;
+import dev.outlane.storage.RecoveryReport;
+import dev.outlane.storage.StorageException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -222,7 +222,7 @@ public final class SegmentedLog implements AutoCloseable {
     try {
       OwnerOnly.createDirectories(directory);
     } catch (IOException e) {
-      throw new JournalException(
+      throw new StorageException(
           "cannot create " + config.name() + " directory " + directory + ": " + reason(e), e);
     }
     Path lockPath = directory.resolve(LOCK_FILE);
@@ -232,7 +232,7 @@ public final class SegmentedLog implements AutoCloseable {
           OwnerOnly.fileAttributes(lockPath));
       OwnerOnly.restrictFile(lockPath);
     } catch (IOException e) {
-      throw new JournalException(
+      throw new StorageException(
           "cannot open " + config.name() + " lock file " + lockPath + ": " + reason(e), e);
     }
     FileLock acquired;
@@ -243,7 +243,7 @@ public final class SegmentedLog implements AutoCloseable {
     }
     if (acquired == null) {
       closeQuietly(lockChannel);
-      throw new JournalException(config.name() + " directory " + directory
+      throw new StorageException(config.name() + " directory " + directory
           + " is already in use: another process (or another open " + config.name()
           + " in this one) holds " + lockPath);
     }
@@ -253,7 +253,7 @@ public final class SegmentedLog implements AutoCloseable {
       deleteWhatRetentionAllows();
     } catch (IOException e) {
       releaseLock();
-      throw new JournalException(
+      throw new StorageException(
           "cannot open " + config.name() + " in " + directory + ": " + reason(e), e);
     } catch (RuntimeException e) {
       releaseLock();
@@ -270,7 +270,7 @@ public final class SegmentedLog implements AutoCloseable {
    * Opens (creating if needed) the log in {@code config.directory()}, replaying every readable
    * record into {@code replay} before returning.
    *
-   * @throws JournalException if the directory cannot be created or locked, or a segment was written
+   * @throws StorageException if the directory cannot be created or locked, or a segment was written
    *     by a newer format version
    */
   public static SegmentedLog open(Config config, Replay replay, Retention retention) {
@@ -294,11 +294,11 @@ public final class SegmentedLog implements AutoCloseable {
    * @param durable whether the record must be flushed before its ticket completes
    * @param onWritten run on the writer thread once the record is written (and flushed, if durable),
    *     before the ticket completes; not run if writing fails
-   * @throws JournalException if the log is closed or the payload exceeds {@link #MAX_PAYLOAD}
+   * @throws StorageException if the log is closed or the payload exceeds {@link #MAX_PAYLOAD}
    */
   public Ticket submit(byte type, byte[] payload, boolean durable, @Nullable Written onWritten) {
     if (payload.length > MAX_PAYLOAD) {
-      throw new JournalException(config.name() + " record of " + payload.length
+      throw new StorageException(config.name() + " record of " + payload.length
           + " bytes exceeds the limit of " + MAX_PAYLOAD + " bytes");
     }
     Request request = new Request(type, payload, durable, onWritten);
@@ -326,7 +326,7 @@ public final class SegmentedLog implements AutoCloseable {
    * allows). Writes nothing. For tests that drive a manual ticker; the writer also wakes by itself
    * when a segment comes of age.
    *
-   * @throws JournalException if the log is closed
+   * @throws StorageException if the log is closed
    */
   public void wake() {
     submit(WAKE, new byte[0], false, null).await();
@@ -394,7 +394,7 @@ public final class SegmentedLog implements AutoCloseable {
      * the answer is always definite; an interrupt is kept and re-asserted on return.
      *
      * @return the record's LSN
-     * @throws JournalException naming the reason the record was not stored
+     * @throws StorageException naming the reason the record was not stored
      */
     public long await() {
       boolean interrupted = false;
@@ -406,7 +406,7 @@ public final class SegmentedLog implements AutoCloseable {
             interrupted = true;
           } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new JournalException(
+            throw new StorageException(
                 cause == null ? "record not stored" : String.valueOf(cause.getMessage()), cause);
           }
         }
@@ -629,7 +629,7 @@ public final class SegmentedLog implements AutoCloseable {
       }
       flushAndAck();
     } catch (IOException e) {
-      JournalException failure = new JournalException("could not write to " + config.name() + " "
+      StorageException failure = new StorageException("could not write to " + config.name() + " "
           + directory + ": " + reason(e) + "; the record was not stored", e);
       failAll(unacked, failure);
       unacked.clear();
@@ -791,7 +791,7 @@ public final class SegmentedLog implements AutoCloseable {
    * segment deleted while it is being listed is skipped.
    *
    * @return how many records were read
-   * @throws JournalException if the directory cannot be listed, or a segment was written by a newer
+   * @throws StorageException if the directory cannot be listed, or a segment was written by a newer
    *     format version
    */
   public static long readSnapshot(Path directory, String name, Replay replay) {
@@ -804,7 +804,7 @@ public final class SegmentedLog implements AutoCloseable {
         }
       });
     } catch (IOException e) {
-      throw new JournalException("cannot list " + name + " directory " + directory + ": "
+      throw new StorageException("cannot list " + name + " directory " + directory + ": "
           + reason(e), e);
     }
     long records = 0;
@@ -825,14 +825,14 @@ public final class SegmentedLog implements AutoCloseable {
         }
         short version = header.getShort();
         if (version != FORMAT_VERSION) {
-          throw new JournalException(name + " segment " + path + " has format version " + version
+          throw new StorageException(name + " segment " + path + " has format version " + version
               + ", this release reads version " + FORMAT_VERSION);
         }
         records += scanRecords(c, entry.getKey(), size, replay).records;
       } catch (java.nio.file.NoSuchFileException e) {
         // Deleted by the owner between listing and opening: its records were all final.
       } catch (IOException e) {
-        throw new JournalException("cannot read " + name + " segment " + path + ": " + reason(e), e);
+        throw new StorageException("cannot read " + name + " segment " + path + ": " + reason(e), e);
       }
     }
     return records;
@@ -906,7 +906,7 @@ public final class SegmentedLog implements AutoCloseable {
             Files.move(path, path.resolveSibling(path.getFileName() + ".corrupt"),
                 StandardCopyOption.REPLACE_EXISTING);
           } else if (version != FORMAT_VERSION) {
-            throw new JournalException(config.name() + " segment " + path + " has format version "
+            throw new StorageException(config.name() + " segment " + path + " has format version "
                 + version + ", this release reads version " + FORMAT_VERSION
                 + "; open it with the release that wrote it");
           } else {
@@ -1010,8 +1010,8 @@ public final class SegmentedLog implements AutoCloseable {
     return String.format("segment-%020d.log", id);
   }
 
-  private JournalException closedException() {
-    return new JournalException(config.name() + " " + directory + " is closed");
+  private StorageException closedException() {
+    return new StorageException(config.name() + " " + directory + " is closed");
   }
 
   private void failQueued() {
