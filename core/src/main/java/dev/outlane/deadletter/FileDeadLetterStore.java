@@ -8,6 +8,7 @@ import dev.outlane.storage.StorageException;
 import dev.outlane.storage.internal.LogIo;
 import dev.outlane.storage.internal.LogSettings;
 import dev.outlane.storage.internal.PayloadCipher;
+import dev.outlane.storage.internal.RecordType;
 import dev.outlane.storage.internal.SegmentedLog;
 import dev.outlane.storage.internal.Unreadable;
 import java.nio.charset.StandardCharsets;
@@ -56,11 +57,11 @@ import org.slf4j.LoggerFactory;
 public final class FileDeadLetterStore implements DeadLetterStore {
   private static final Logger logger = LoggerFactory.getLogger(FileDeadLetterStore.class);
   /** Record type: a whole dead letter. */
-  static final byte ADD = 3;
+  static final byte ADD = RecordType.DEAD_LETTER_ADD.code();
   /** Record type: an ADD's payload encrypted (envelope format on {@code PayloadCipher}). */
-  static final byte SEALED_ADD = 6;
+  static final byte SEALED_ADD = RecordType.DEAD_LETTER_SEALED_ADD.code();
   /** Record type: the id (UTF-8) of a dead letter that was resolved. */
-  static final byte RESOLVE = 4;
+  static final byte RESOLVE = RecordType.DEAD_LETTER_RESOLVE.code();
   /** 16 MiB: dead letters are few; a smaller file is quicker to inspect by hand. */
   public static final long DEFAULT_SEGMENT_SIZE = 16L * 1024 * 1024;
 
@@ -77,7 +78,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     this.directory = b.settings.directory();
     this.codec = new DeadLetterCodec(LogSettings.required(b.serializer, "serializer"));
     this.cipher = b.encryptionKey == null ? null : PayloadCipher.of(b.encryptionKey);
-    SegmentedLog.Config config = b.settings.config("dead-letter store", 0, 1024, 1024);
+    SegmentedLog.Config config = b.settings.config(RecordType.Log.DEAD_LETTERS, 0, 1024, 1024);
     this.log = SegmentedLog.open(config, this::replay, SegmentedLog.Retention.keepAll());
     RecoveryReport found = log.recoveryReport();
     List<String> problems = new ArrayList<>(found.problems());
@@ -106,7 +107,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     Objects.requireNonNull(deadLetter, "deadLetter");
     byte[] bytes = codec.write(deadLetter);
     PayloadCipher c = cipher;
-    byte type = c == null ? ADD : SEALED_ADD;
+    RecordType type = c == null ? RecordType.DEAD_LETTER_ADD : RecordType.DEAD_LETTER_SEALED_ADD;
     log.submit(type, c == null ? bytes : c.seal(SEALED_ADD, bytes), true,
         (segment, lsn) -> index(deadLetter)).await();
   }
@@ -143,7 +144,8 @@ public final class FileDeadLetterStore implements DeadLetterStore {
         return true;
       }
     }
-    log.submit(RESOLVE, id.getBytes(StandardCharsets.UTF_8), true, (s, l) -> resolve(id)).await();
+    log.submit(RecordType.DEAD_LETTER_RESOLVE, id.getBytes(StandardCharsets.UTF_8), true,
+        (s, l) -> resolve(id)).await();
     return true;
   }
 
@@ -189,7 +191,8 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     PayloadCipher cipher = encryptionKey == null ? null : PayloadCipher.of(encryptionKey);
     Map<String, DeadLetter> index = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
-    SegmentedLog.readSnapshot(directory, "dead-letter store", (segment, type, lsn, payload) -> {
+    String name = RecordType.Log.DEAD_LETTERS.label();
+    SegmentedLog.readSnapshot(directory, name, (segment, type, lsn, payload) -> {
       if (type == ADD || type == SEALED_ADD) {
         try {
           DeadLetter d = codec.read(plaintext(directory, cipher, segment, type, lsn, payload));

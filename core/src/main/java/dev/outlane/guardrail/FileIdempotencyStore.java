@@ -4,6 +4,7 @@ import dev.outlane.storage.RecoveryReport;
 import dev.outlane.storage.StorageException;
 import dev.outlane.storage.internal.LogIo;
 import dev.outlane.storage.internal.LogSettings;
+import dev.outlane.storage.internal.RecordType;
 import dev.outlane.storage.internal.SegmentedLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -70,11 +71,11 @@ import org.slf4j.LoggerFactory;
 public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(FileIdempotencyStore.class);
 
-  static final byte DONE = 5;
-  static final byte UNKNOWN = 6;
-  static final byte ATTEMPT = 7;
-  static final byte CLEAR = 8;
-  static final byte FORGET = 9;
+  static final byte DONE = RecordType.IDEMPOTENCY_DONE.code();
+  static final byte UNKNOWN = RecordType.IDEMPOTENCY_UNKNOWN.code();
+  static final byte ATTEMPT = RecordType.IDEMPOTENCY_ATTEMPT.code();
+  static final byte CLEAR = RecordType.IDEMPOTENCY_CLEAR.code();
+  static final byte FORGET = RecordType.IDEMPOTENCY_FORGET.code();
 
   /** 8 MiB: about 90,000 keys per segment, so expired segments are deleted in small steps. */
   public static final long DEFAULT_SEGMENT_SIZE = 8L * 1024 * 1024;
@@ -98,7 +99,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
     this.ttlMillis = b.ttl.toMillis();
     this.maxEntries = b.maxEntries;
     this.clock = b.clock;
-    SegmentedLog.Config config = b.settings.config("idempotency store", 0, 1024, 8192);
+    SegmentedLog.Config config = b.settings.config(RecordType.Log.IDEMPOTENCY, 0, 1024, 8192);
     long now = clock.millis();
     this.log = SegmentedLog.open(config, (segment, type, lsn, payload) -> replay(segment, type,
         payload, now), this::canDelete);
@@ -142,7 +143,8 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
       attempts.remove(key);
       prune(now.toEpochMilli());
     }
-    write(unknown ? UNKNOWN : DONE, withExpiry(expiry, key), expiry);
+    write(unknown ? RecordType.IDEMPOTENCY_UNKNOWN : RecordType.IDEMPOTENCY_DONE,
+        withExpiry(expiry, key), expiry);
   }
 
   @Override
@@ -156,7 +158,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
     }
     // Durable: once an operator's resend starts, a restart must not bring the block back and
     // report the resend as a duplicate; nor may it lose the decision silently.
-    log.submit(FORGET, utf8(key), true, null).await();
+    log.submit(RecordType.IDEMPOTENCY_FORGET, utf8(key), true, null).await();
     return true;
   }
 
@@ -173,7 +175,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
     long expiry = now.toEpochMilli() + ttlMillis;
     List<SegmentedLog.Ticket> tickets = new ArrayList<>(keys.size());
     for (String key : keys) {
-      tickets.add(log.submit(ATTEMPT, withExpiry(expiry, key), true,
+      tickets.add(log.submit(RecordType.IDEMPOTENCY_ATTEMPT, withExpiry(expiry, key), true,
           (segment, lsn) -> noteExpiry(segment, expiry)));
     }
     for (SegmentedLog.Ticket t : tickets) {
@@ -193,7 +195,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
       had = attempts.remove(key) != null;
     }
     if (had) {
-      write(CLEAR, utf8(key), clock.millis() + ttlMillis);
+      write(RecordType.IDEMPOTENCY_CLEAR, utf8(key), clock.millis() + ttlMillis);
     }
   }
 
@@ -224,7 +226,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
     return "FileIdempotencyStore{directory=" + directory + "}";
   }
 
-  private void write(byte type, byte[] payload, long expiry) {
+  private void write(RecordType type, byte[] payload, long expiry) {
     try {
       log.submit(type, payload, false, (segment, lsn) -> noteExpiry(segment, expiry));
     } catch (StorageException e) {

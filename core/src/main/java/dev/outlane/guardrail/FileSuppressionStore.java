@@ -6,6 +6,7 @@ import dev.outlane.storage.RecoveryReport;
 import dev.outlane.storage.StorageException;
 import dev.outlane.storage.internal.LogIo;
 import dev.outlane.storage.internal.LogSettings;
+import dev.outlane.storage.internal.RecordType;
 import dev.outlane.storage.internal.SegmentedLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ import org.slf4j.LoggerFactory;
 public final class FileSuppressionStore implements SuppressionStore, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(FileSuppressionStore.class);
 
-  static final byte SUPPRESS = 1;
+  static final byte SUPPRESS = RecordType.SUPPRESSION_SUPPRESS.code();
   /** The longest reason kept; reasons are short codes such as {@code opted-out}. */
   static final int MAX_REASON_CHARS = 255;
   /** 8 MiB: about 60,000 suppressions per segment. */
@@ -84,7 +85,7 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
 
   private FileSuppressionStore(Builder b) {
     this.directory = b.settings.directory();
-    SegmentedLog.Config config = b.settings.config("suppression store", 0, 1024, 8192);
+    SegmentedLog.Config config = b.settings.config(RecordType.Log.SUPPRESSION, 0, 1024, 8192);
     int[] unreadable = {0};
     this.log = SegmentedLog.open(config, (segment, type, lsn, payload) -> {
       if (!replay(type, payload)) {
@@ -140,7 +141,8 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
       return; // already on disk: nothing to wait for
     }
     try {
-      log.submit(SUPPRESS, encode(keys, channels, reason), true, null).await();
+      byte[] payload = encode(keys, channels, reason);
+      log.submit(RecordType.SUPPRESSION_SUPPRESS, payload, true, null).await();
     } catch (StorageException e) {
       unsaved.add(keys, mask);
       throw new StorageException("suppression store " + directory + ": suppression not stored ("

@@ -11,6 +11,7 @@ import dev.outlane.storage.internal.LogIo;
 import dev.outlane.storage.internal.LogSettings;
 import dev.outlane.storage.internal.PayloadCipher;
 import dev.outlane.storage.internal.QuarantineFile;
+import dev.outlane.storage.internal.RecordType;
 import dev.outlane.storage.internal.SegmentedLog;
 import dev.outlane.storage.internal.Unreadable;
 import java.io.IOException;
@@ -105,11 +106,11 @@ public final class FileEventJournal implements EventJournal {
   private static final Logger logger = LoggerFactory.getLogger(FileEventJournal.class);
 
   /** Record type: an accepted event; payload is the serialized event, its LSN is its sequence. */
-  static final byte EVENT = 1;
+  static final byte EVENT = RecordType.JOURNAL_EVENT.code();
   /** Record type: an EVENT's payload encrypted (envelope format on {@code PayloadCipher}). */
-  static final byte SEALED_EVENT = 5;
+  static final byte SEALED_EVENT = RecordType.JOURNAL_SEALED_EVENT.code();
   /** Record type: an event reached its final state; payload is the event's sequence (8 bytes). */
-  static final byte COMPLETE = 2;
+  static final byte COMPLETE = RecordType.JOURNAL_COMPLETE.code();
 
   /**
    * 4 MiB: about 10,000 typical (400-byte) or 128 maximum-size (32 KiB) events. Small, because a
@@ -154,8 +155,8 @@ public final class FileEventJournal implements EventJournal {
     this.directory = b.settings.directory();
     this.serializer = LogSettings.required(b.serializer, "serializer");
     this.cipher = b.encryptionKey == null ? null : PayloadCipher.of(b.encryptionKey);
-    SegmentedLog.Config config = b.settings.config("journal", b.groupCommitMaxWait.toNanos(),
-        b.groupCommitMaxBatch, b.queueCapacity);
+    SegmentedLog.Config config = b.settings.config(RecordType.Log.JOURNAL,
+        b.groupCommitMaxWait.toNanos(), b.groupCommitMaxBatch, b.queueCapacity);
     this.log = SegmentedLog.open(config, this::replay, this::canDelete);
     List<String> problems = new ArrayList<>(log.recoveryReport().problems());
     try {
@@ -278,9 +279,10 @@ public final class FileEventJournal implements EventJournal {
   private long submitEvent(byte[] bytes) {
     PayloadCipher c = cipher;
     if (c == null) {
-      return log.submit(EVENT, bytes, true, this::eventWritten).await();
+      return log.submit(RecordType.JOURNAL_EVENT, bytes, true, this::eventWritten).await();
     }
-    return log.submit(SEALED_EVENT, c.seal(SEALED_EVENT, bytes), true, this::eventWritten).await();
+    return log.submit(RecordType.JOURNAL_SEALED_EVENT, c.seal(SEALED_EVENT, bytes), true,
+        this::eventWritten).await();
   }
 
   /**
@@ -319,7 +321,7 @@ public final class FileEventJournal implements EventJournal {
   @Override
   public void complete(long sequence) {
     byte[] payload = ByteBuffer.allocate(Long.BYTES).putLong(sequence).array();
-    log.submit(COMPLETE, payload, false, (segment, lsn) -> completed(sequence));
+    log.submit(RecordType.JOURNAL_COMPLETE, payload, false, (segment, lsn) -> completed(sequence));
   }
 
   /** The events found without a completion when this journal was opened, oldest first. */

@@ -149,7 +149,7 @@ public final class SegmentedLog implements AutoCloseable {
    * How a log is opened.
    *
    * @param directory where its files live; created if missing
-   * @param name what the log is called in messages ({@code journal}, {@code dead-letter store})
+   * @param log which store's log this is: the record types it accepts and its name in messages
    * @param segmentSize the size at which a segment is closed and a new one started
    * @param maxWaitNanos how long the writer may wait to gather more records into a group commit
    * @param maxBatch the most records written per flush
@@ -162,7 +162,7 @@ public final class SegmentedLog implements AutoCloseable {
    */
   public record Config(
       Path directory,
-      String name,
+      RecordType.Log log,
       long segmentSize,
       long maxWaitNanos,
       int maxBatch,
@@ -173,16 +173,14 @@ public final class SegmentedLog implements AutoCloseable {
       LongSupplier ticker) {
     public Config {
       Objects.requireNonNull(directory, "directory");
-      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(log, "log");
       Objects.requireNonNull(io, "io");
       Objects.requireNonNull(ticker, "ticker");
     }
 
-    /** A configuration whose segments close by size only. */
-    public Config(Path directory, String name, long segmentSize, long maxWaitNanos, int maxBatch,
-        int queueCapacity, boolean fsync, LogIo io) {
-      this(directory, name, segmentSize, maxWaitNanos, maxBatch, queueCapacity, fsync, io, 0,
-          System::nanoTime);
+    /** What the log is called in messages ({@code journal}, {@code dead-letter store}). */
+    public String name() {
+      return log.label();
     }
   }
 
@@ -294,9 +292,19 @@ public final class SegmentedLog implements AutoCloseable {
    * @param durable whether the record must be flushed before its ticket completes
    * @param onWritten run on the writer thread once the record is written (and flushed, if durable),
    *     before the ticket completes; not run if writing fails
+   * @throws IllegalArgumentException if {@code type} belongs to another store's log
    * @throws StorageException if the log is closed or the payload exceeds {@link #MAX_PAYLOAD}
    */
-  public Ticket submit(byte type, byte[] payload, boolean durable, @Nullable Written onWritten) {
+  public Ticket submit(
+      RecordType type, byte[] payload, boolean durable, @Nullable Written onWritten) {
+    if (type.log() != config.log()) {
+      throw new IllegalArgumentException("record type " + type + " belongs in the "
+          + type.log().label() + ", not the " + config.name());
+    }
+    return enqueue(type.code(), payload, durable, onWritten);
+  }
+
+  private Ticket enqueue(byte type, byte[] payload, boolean durable, @Nullable Written onWritten) {
     if (payload.length > MAX_PAYLOAD) {
       throw new StorageException(config.name() + " record of " + payload.length
           + " bytes exceeds the limit of " + MAX_PAYLOAD + " bytes");
@@ -329,7 +337,7 @@ public final class SegmentedLog implements AutoCloseable {
    * @throws StorageException if the log is closed
    */
   public void wake() {
-    submit(WAKE, new byte[0], false, null).await();
+    enqueue(WAKE, new byte[0], false, null).await();
   }
 
   /**
