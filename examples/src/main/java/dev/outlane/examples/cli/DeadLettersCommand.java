@@ -5,12 +5,12 @@ import dev.outlane.Outlane;
 import dev.outlane.OutlaneException;
 import dev.outlane.contract.EventCodec;
 import dev.outlane.deadletter.DeadLetter;
+import dev.outlane.deadletter.DeadLetterListing;
 import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.deadletter.DeadLetterSnapshot;
 import dev.outlane.deadletter.FileDeadLetterStore;
 import dev.outlane.deadletter.ReplayReport;
-import dev.outlane.deadletter.internal.DeadLetterLines;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.examples.cli.SendConfig.ConfigException;
@@ -164,9 +164,9 @@ final class DeadLettersCommand implements Runnable {
         err.flush();
         return 2;
       }
-      DeadLetterLines lines;
+      DeadLetterListing lines;
       try {
-        lines = DeadLetterLines.forDirectory(store, null);
+        lines = DeadLetterListing.forDirectory(store, null);
       } catch (StorageException e) {
         err.println("dead-letters list: " + e.getMessage());
         err.flush();
