@@ -23,9 +23,10 @@ class DeadLetterListingTest {
   @TempDir Path dir;
 
   private static DeadLetter deadLetter(int n) {
-    return new DeadLetter("dl-1764403200000-00002a", TestEvents.event(n), "twilio-sms",
-        "idem-" + n, DeadLetterReason.REJECTED, "HTTP 400: \"invalid\" To number", "21211", 3, T0,
-        T0.plusSeconds(90), false);
+    return DeadLetter.builder().id("dl-1764403200000-00002a").event(TestEvents.event(n))
+        .destination("twilio-sms").idempotencyKey("idem-" + n).reason(DeadLetterReason.REJECTED)
+        .detail("HTTP 400: \"invalid\" To number").errorCode("21211").attempts(3)
+        .firstAttempt(T0).lastAttempt(T0.plusSeconds(90)).build();
   }
 
   private static String phoneHash(String line) {
@@ -86,9 +87,11 @@ class DeadLetterListingTest {
 
   @Test
   void missingContactsAndErrorCodeShowAsADash() {
-    DeadLetter d = new DeadLetter("dl-1", TestEvents.event(1).toBuilder().email(null).phone(" ")
-        .build(), "meta-audience", "idem-1", DeadLetterReason.NEEDS_RECONCILIATION, "timeout", null,
-        1, T0, T0, true);
+    DeadLetter d = DeadLetter.builder().id("dl-1")
+        .event(TestEvents.event(1).toBuilder().email(null).phone(" ").build())
+        .destination("meta-audience").idempotencyKey("idem-1")
+        .reason(DeadLetterReason.NEEDS_RECONCILIATION).detail("timeout").attempts(1)
+        .firstAttempt(T0).lastAttempt(T0).resolved(true).build();
 
     assertThat(DeadLetterListing.line(d)).contains(" code=- ", " email#=- phone#=- ",
         " needs-reconciliation ", " resolved=yes ");

@@ -33,8 +33,10 @@ class FileDeadLetterStoreTest {
 
   private static DeadLetter deadLetter(String id, String destination, DeadLetterReason reason,
       @Nullable String errorCode) {
-    return new DeadLetter(id, event(id.hashCode() & 0xFFFF), destination, "idem-" + id, reason,
-        "HTTP 400 from " + destination, errorCode, 3, T0, T0.plusSeconds(90), false);
+    return DeadLetter.builder().id(id).event(event(id.hashCode() & 0xFFFF))
+        .destination(destination).idempotencyKey("idem-" + id).reason(reason)
+        .detail("HTTP 400 from " + destination).errorCode(errorCode).attempts(3).firstAttempt(T0)
+        .lastAttempt(T0.plusSeconds(90)).build();
   }
 
   private static final DeadLetter SMS_REJECTED =
@@ -111,8 +113,10 @@ class FileDeadLetterStoreTest {
 
   @Test
   void addingAnIdAgainReplacesTheEarlierRecordInsteadOfListingItTwice() {
-    DeadLetter again = new DeadLetter("dl-1", SMS_REJECTED.event(), "twilio-sms", "idem-dl-1",
-        DeadLetterReason.NEEDS_RECONCILIATION, "timeout", null, 1, T0, T0, false);
+    DeadLetter again = DeadLetter.builder().id("dl-1").event(SMS_REJECTED.event())
+        .destination("twilio-sms").idempotencyKey("idem-dl-1")
+        .reason(DeadLetterReason.NEEDS_RECONCILIATION).detail("timeout").attempts(1)
+        .firstAttempt(T0).lastAttempt(T0).build();
     try (FileDeadLetterStore s = store().open()) {
       s.add(SMS_REJECTED);
       s.add(SMS_EXHAUSTED);

@@ -85,8 +85,9 @@ public final class DeadLetterCodec {
       Instant last = readInstant(in);
       boolean resolved = in.readBoolean();
       byte[] event = readBytes(in);
-      return new DeadLetter(id, serializer.read(event), destination, idempotencyKey, reason, detail,
-          errorCode, attempts, first, last, resolved);
+      return DeadLetter.builder().id(id).event(serializer.read(event)).destination(destination)
+          .idempotencyKey(idempotencyKey).reason(reason).detail(detail).errorCode(errorCode)
+          .attempts(attempts).firstAttempt(first).lastAttempt(last).resolved(resolved).build();
     } catch (IOException e) {
       throw new IllegalArgumentException("dead-letter record cut short", e);
     }
