@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * contents, and read again on every open. The directory must not be the journal's: each holds its own lock.
  *
  * <p>Thread-safe.
+ *
+ * <p>Its segments, record types, record encoding and {@code listing.key} are specified in {@code
+ * ARCHITECTURE.md}, section "On-disk formats".
  */
 public final class FileDeadLetterStore implements DeadLetterStore {
   private static final Logger logger = LoggerFactory.getLogger(FileDeadLetterStore.class);

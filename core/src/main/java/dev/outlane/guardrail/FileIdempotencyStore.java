@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Format</h2>
  *
- * An append-only log in the journal's checksummed segment format ({@code SegmentedLog}) with five
- * record types: DONE, UNKNOWN and ATTEMPT carry {@code expiry epoch millis (8) | key (UTF-8)}; CLEAR
- * and FORGET carry the key. Opening replays the log into memory; a torn tail is truncated as in the
- * journal (see {@link #recoveryReport()}).
+ * An append-only log in the storage engine's checksummed segment format ({@code SegmentedLog})
+ * with five record types ({@code RecordType.IDEMPOTENCY_*}): DONE, UNKNOWN and ATTEMPT carry {@code
+ * expiry epoch millis (8) | key (UTF-8)}; CLEAR and FORGET carry the key. Opening replays the log
+ * into memory; a torn tail is truncated as in the journal (see {@link #recoveryReport()}).
  *
  * <h2>Durability and cost</h2>
  *
@@ -67,6 +67,9 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #recordAttempts} blocks its caller until the flush; the other writes block
  * only while the writer's bounded queue is full. Write failures of the non-waiting records are
  * logged, not thrown (the engine's state is already decided; see above for why losing them is safe).
+ *
+ * <p>The record types and payloads are also listed in {@code ARCHITECTURE.md}, section "On-disk
+ * formats", with every other store's.
  */
 public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(FileIdempotencyStore.class);

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Format</h2>
  *
- * An append-only log in the journal's checksummed segment format ({@code SegmentedLog}) with one
- * record type, SUPPRESS, one record per call that added something: {@code key count (1) | keys
+ * An append-only log in the storage engine's checksummed segment format ({@code SegmentedLog})
+ * with one record type, SUPPRESS ({@code RecordType.SUPPRESSION_SUPPRESS}), one record per call
+ * that added something: {@code key count (1) | keys
  * (kind 1 + SHA-256 32, each) | channels length (1) | channels as comma-separated wire names |
  * reason (UTF-8, at most 255 chars)}. Channels are stored by name so a later release may add
  * channels without misreading old records. Opening replays every record into memory; a torn tail is
@@ -65,6 +66,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. {@link #suppress} blocks its caller until the flush (and while the writer's
  * bounded queue is full); {@link #isSuppressed} never touches the disk.
+ *
+ * <p>The record types and payloads are also listed in {@code ARCHITECTURE.md}, section "On-disk
+ * formats", with every other store's.
  */
 public final class FileSuppressionStore implements SuppressionStore, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(FileSuppressionStore.class);

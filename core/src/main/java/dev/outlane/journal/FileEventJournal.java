@@ -101,6 +101,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. {@link #append} blocks its caller (uninterruptibly, so the answer is definite);
  * {@link #complete} blocks only while the writer's bounded queue is full.
+ *
+ * <p>Its segments, record types and quarantine file are specified in {@code ARCHITECTURE.md},
+ * section "On-disk formats".
  */
 public final class FileEventJournal implements EventJournal {
   private static final Logger logger = LoggerFactory.getLogger(FileEventJournal.class);

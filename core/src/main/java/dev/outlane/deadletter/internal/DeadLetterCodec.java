@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  *
  * where each string is its UTF-8 length (4) and bytes. The reason is kept by wire name so that
  * reordering the enum never changes what an old file means. Stateless and thread-safe.
+ *
+ * <p>This format is indexed, with every other on-disk format and its version, in {@code
+ * ARCHITECTURE.md}, section "On-disk formats"; keep the two in step.
  */
 public final class DeadLetterCodec {
   private static final byte VERSION = 1;

@@ -33,6 +33,9 @@ import javax.crypto.spec.SecretKeySpec;
  * well before that.
  *
  * <p>Thread-safe: each thread uses its own {@link Cipher}, initialized afresh for every record.
+ *
+ * <p>This format is indexed, with every other on-disk format and its version, in {@code
+ * ARCHITECTURE.md}, section "On-disk formats"; keep the two in step.
  */
 public final class PayloadCipher {
   static final byte VERSION = 1;

@@ -96,6 +96,15 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Callbacks ({@link Written}, {@link Retention}) run on the writer thread, one at a
  * time, except during {@link #open}, where {@link Replay} and {@link Retention} run on the opening
  * thread before the writer starts.
+ *
+ * <p>This format is indexed, with every other on-disk format and its version, in {@code
+ * ARCHITECTURE.md}, section "On-disk formats"; keep the two in step.
+ *
+ * <p>Longer than the project's ~500-line guide on purpose: the writer loop, segment rolling,
+ * retention and recovery all read and write the same segment state (current channel, closed
+ * segments, next LSN), which only the writer thread may touch after open; splitting them would
+ * hand that state across classes without making any part testable on its own that {@code
+ * SegmentedLogTest} does not already test through this one seam.
  */
 public final class SegmentedLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SegmentedLog.class);
