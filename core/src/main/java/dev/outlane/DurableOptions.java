@@ -1,7 +1,7 @@
 package dev.outlane;
 
-import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.FileEventJournal;
+import dev.outlane.storage.EncryptionKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -5,8 +5,8 @@ import dev.outlane.contract.RetentionEvent;
 import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.DeadLetterStore;
 import dev.outlane.deadletter.FileDeadLetterStore;
-import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.deadletter.InMemoryDeadLetterStore;
+import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.destination.Destination;
 import dev.outlane.guardrail.FileIdempotencyStore;
 import dev.outlane.guardrail.FileSuppressionStore;
@@ -23,11 +23,11 @@ import dev.outlane.internal.EngineConfig;
 import dev.outlane.journal.EventJournal;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.journal.FileEventJournal;
-import dev.outlane.journal.RecoveryReport;
 import dev.outlane.metrics.MetricsSink;
 import dev.outlane.ratelimit.RateLimit;
 import dev.outlane.retry.RetryPolicy;
 import dev.outlane.routing.Route;
+import dev.outlane.storage.RecoveryReport;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -568,7 +568,7 @@ public final class Outlane implements AutoCloseable {
      *
      * @throws IllegalStateException if no destination is registered, a route names a destination
      *     that is not registered, or durable mode is combined with a journal or store of your own
-     * @throws dev.outlane.journal.JournalException in durable mode, if a store cannot be opened
+     * @throws dev.outlane.storage.StorageException in durable mode, if a store cannot be opened
      *     (directory not writable, already in use by another client)
      */
     public Outlane build() {

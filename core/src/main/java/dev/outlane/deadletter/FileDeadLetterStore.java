@@ -1,15 +1,16 @@
 package dev.outlane.deadletter;
 
 import dev.outlane.deadletter.internal.DeadLetterCodec;
-import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.EventSerializer;
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.RecoveryReport;
-import dev.outlane.journal.internal.LogIo;
-import dev.outlane.journal.internal.LogSettings;
-import dev.outlane.journal.internal.PayloadCipher;
-import dev.outlane.journal.internal.SegmentedLog;
-import dev.outlane.journal.internal.Unreadable;
+import dev.outlane.storage.EncryptionKey;
+import dev.outlane.storage.RecoveryReport;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.LogIo;
+import dev.outlane.storage.internal.LogSettings;
+import dev.outlane.storage.internal.PayloadCipher;
+import dev.outlane.storage.internal.RecordType;
+import dev.outlane.storage.internal.SegmentedLog;
+import dev.outlane.storage.internal.Unreadable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,15 +53,18 @@ import org.slf4j.LoggerFactory;
  * contents, and read again on every open. The directory must not be the journal's: each holds its own lock.
  *
  * <p>Thread-safe.
+ *
+ * <p>Its segments, record types, record encoding and {@code listing.key} are specified in {@code
+ * ARCHITECTURE.md}, section "On-disk formats".
  */
 public final class FileDeadLetterStore implements DeadLetterStore {
   private static final Logger logger = LoggerFactory.getLogger(FileDeadLetterStore.class);
   /** Record type: a whole dead letter. */
-  static final byte ADD = 3;
+  static final byte ADD = RecordType.DEAD_LETTER_ADD.code();
   /** Record type: an ADD's payload encrypted (envelope format on {@code PayloadCipher}). */
-  static final byte SEALED_ADD = 6;
+  static final byte SEALED_ADD = RecordType.DEAD_LETTER_SEALED_ADD.code();
   /** Record type: the id (UTF-8) of a dead letter that was resolved. */
-  static final byte RESOLVE = 4;
+  static final byte RESOLVE = RecordType.DEAD_LETTER_RESOLVE.code();
   /** 16 MiB: dead letters are few; a smaller file is quicker to inspect by hand. */
   public static final long DEFAULT_SEGMENT_SIZE = 16L * 1024 * 1024;
 
@@ -77,7 +81,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     this.directory = b.settings.directory();
     this.codec = new DeadLetterCodec(LogSettings.required(b.serializer, "serializer"));
     this.cipher = b.encryptionKey == null ? null : PayloadCipher.of(b.encryptionKey);
-    SegmentedLog.Config config = b.settings.config("dead-letter store", 0, 1024, 1024);
+    SegmentedLog.Config config = b.settings.config(RecordType.Log.DEAD_LETTERS, 0, 1024, 1024);
     this.log = SegmentedLog.open(config, this::replay, SegmentedLog.Retention.keepAll());
     RecoveryReport found = log.recoveryReport();
     List<String> problems = new ArrayList<>(found.problems());
@@ -99,14 +103,14 @@ public final class FileDeadLetterStore implements DeadLetterStore {
   /**
    * Stores {@code deadLetter} durably; returns once it is flushed.
    *
-   * @throws JournalException if it could not be written (disk full, store closed)
+   * @throws StorageException if it could not be written (disk full, store closed)
    */
   @Override
   public void add(DeadLetter deadLetter) {
     Objects.requireNonNull(deadLetter, "deadLetter");
     byte[] bytes = codec.write(deadLetter);
     PayloadCipher c = cipher;
-    byte type = c == null ? ADD : SEALED_ADD;
+    RecordType type = c == null ? RecordType.DEAD_LETTER_ADD : RecordType.DEAD_LETTER_SEALED_ADD;
     log.submit(type, c == null ? bytes : c.seal(SEALED_ADD, bytes), true,
         (segment, lsn) -> index(deadLetter)).await();
   }
@@ -129,7 +133,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
    * Durably marks the record resolved; returns once that is flushed. Resolving a resolved record
    * returns true without writing.
    *
-   * @throws JournalException if it could not be written
+   * @throws StorageException if it could not be written
    */
   @Override
   public boolean markResolved(String id) {
@@ -143,7 +147,8 @@ public final class FileDeadLetterStore implements DeadLetterStore {
         return true;
       }
     }
-    log.submit(RESOLVE, id.getBytes(StandardCharsets.UTF_8), true, (s, l) -> resolve(id)).await();
+    log.submit(RecordType.DEAD_LETTER_RESOLVE, id.getBytes(StandardCharsets.UTF_8), true,
+        (s, l) -> resolve(id)).await();
     return true;
   }
 
@@ -152,7 +157,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
    * opening it: {@link #readSnapshot}{@code .records()}. Unreadable records are left out of the list
    * (and stay on disk); use {@link #readSnapshot} to learn how many there are.
    *
-   * @throws JournalException if the directory cannot be read
+   * @throws StorageException if the directory cannot be read
    */
   public static List<DeadLetter> snapshot(Path directory, EventSerializer serializer,
       DeadLetterQuery query) {
@@ -163,7 +168,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
    * {@link #readSnapshot(Path, EventSerializer, EncryptionKey, DeadLetterQuery)} of a store
    * written without an encryption key.
    *
-   * @throws JournalException if the directory cannot be read, or holds encrypted records
+   * @throws StorageException if the directory cannot be read, or holds encrypted records
    */
   public static DeadLetterSnapshot readSnapshot(Path directory, EventSerializer serializer,
       DeadLetterQuery query) {
@@ -178,7 +183,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
    * never silently left out, and stay on disk.
    *
    * @param encryptionKey the key the store was written with, or null if it was not encrypted
-   * @throws JournalException if the directory cannot be read, or holds records encrypted with
+   * @throws StorageException if the directory cannot be read, or holds records encrypted with
    *     another key (or with a key when {@code encryptionKey} is null); the message names the ids
    */
   public static DeadLetterSnapshot readSnapshot(Path directory, EventSerializer serializer,
@@ -189,13 +194,14 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     PayloadCipher cipher = encryptionKey == null ? null : PayloadCipher.of(encryptionKey);
     Map<String, DeadLetter> index = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
-    SegmentedLog.readSnapshot(directory, "dead-letter store", (segment, type, lsn, payload) -> {
+    String name = RecordType.Log.DEAD_LETTERS.label();
+    SegmentedLog.readSnapshot(directory, name, (segment, type, lsn, payload) -> {
       if (type == ADD || type == SEALED_ADD) {
         try {
           DeadLetter d = codec.read(plaintext(directory, cipher, segment, type, lsn, payload));
           index.remove(d.id());
           index.put(d.id(), d);
-        } catch (JournalException e) {
+        } catch (StorageException e) {
           throw e;
         } catch (RuntimeException e) {
           problems.add(unreadableLine(segment, lsn, Unreadable.reason(e)));
@@ -218,7 +224,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
   /**
    * The codec's bytes of an ADD or SEALED_ADD record.
    *
-   * @throws JournalException if it is encrypted and no key, or another key, is given
+   * @throws StorageException if it is encrypted and no key, or another key, is given
    */
   private static byte[] plaintext(Path directory, @Nullable PayloadCipher cipher, long segment,
       byte type, long lsn, byte[] payload) {
@@ -227,13 +233,13 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     }
     String where = "dead-letter store " + directory + ": record " + lsn + " in segment " + segment;
     if (cipher == null) {
-      throw new JournalException(where + " is encrypted (key " + PayloadCipher.keyIdOf(payload)
+      throw new StorageException(where + " is encrypted (key " + PayloadCipher.keyIdOf(payload)
           + ") and no encryption key is configured; open it with the key it was written with");
     }
     try {
       return cipher.open(type, payload);
     } catch (PayloadCipher.WrongKeyException e) {
-      throw new JournalException(where + " is encrypted with key " + e.keyId()
+      throw new StorageException(where + " is encrypted with key " + e.keyId()
           + ", but the configured key is " + cipher.keyId()
           + "; open it with the key it was written with");
     }
@@ -249,7 +255,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     return report;
   }
 
-  /** Flushes and releases the directory. Calls after close throw {@link JournalException}. */
+  /** Flushes and releases the directory. Calls after close throw {@link StorageException}. */
   @Override
   public void close() {
     log.close();
@@ -269,7 +275,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
     if (type == ADD || type == SEALED_ADD) {
       try {
         index(codec.read(plaintext(directory, cipher, segment, type, lsn, payload)));
-      } catch (JournalException e) {
+      } catch (StorageException e) {
         throw e; // a wrong or missing key: fail the open, change nothing
       } catch (RuntimeException e) {
         // The exception's message could quote the payload; keep only its type and fields.
@@ -311,7 +317,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
      * per record, the key's id in each record); {@code null}, the default, stores them in the
      * clear. Resolutions (record ids only) are not encrypted. A store written without a key still
      * opens with one; a store holding records encrypted with another key, or opened without a key,
-     * fails to open with a {@link JournalException} naming the key ids.
+     * fails to open with a {@link StorageException} naming the key ids.
      */
     public Builder encryptionKey(@Nullable EncryptionKey key) {
       this.encryptionKey = key;
@@ -352,7 +358,7 @@ public final class FileDeadLetterStore implements DeadLetterStore {
      * Opens the store, replaying what the directory holds.
      *
      * @throws IllegalStateException if {@code directory} or {@code serializer} was not set
-     * @throws JournalException if the directory cannot be created or is in use, or holds records
+     * @throws StorageException if the directory cannot be created or is in use, or holds records
      *     encrypted with another key (or with a key when none is configured)
      */
     public FileDeadLetterStore open() {

@@ -1,10 +1,11 @@
 package dev.outlane.guardrail;
 
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.RecoveryReport;
-import dev.outlane.journal.internal.LogIo;
-import dev.outlane.journal.internal.LogSettings;
-import dev.outlane.journal.internal.SegmentedLog;
+import dev.outlane.storage.RecoveryReport;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.LogIo;
+import dev.outlane.storage.internal.LogSettings;
+import dev.outlane.storage.internal.RecordType;
+import dev.outlane.storage.internal.SegmentedLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,10 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Format</h2>
  *
- * An append-only log in the journal's checksummed segment format ({@code SegmentedLog}) with five
- * record types: DONE, UNKNOWN and ATTEMPT carry {@code expiry epoch millis (8) | key (UTF-8)}; CLEAR
- * and FORGET carry the key. Opening replays the log into memory; a torn tail is truncated as in the
- * journal (see {@link #recoveryReport()}).
+ * An append-only log in the storage engine's checksummed segment format ({@code SegmentedLog})
+ * with five record types ({@code RecordType.IDEMPOTENCY_*}): DONE, UNKNOWN and ATTEMPT carry {@code
+ * expiry epoch millis (8) | key (UTF-8)}; CLEAR and FORGET carry the key. Opening replays the log
+ * into memory; a torn tail is truncated as in the journal (see {@link #recoveryReport()}).
  *
  * <h2>Durability and cost</h2>
  *
@@ -66,15 +67,18 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #recordAttempts} blocks its caller until the flush; the other writes block
  * only while the writer's bounded queue is full. Write failures of the non-waiting records are
  * logged, not thrown (the engine's state is already decided; see above for why losing them is safe).
+ *
+ * <p>The record types and payloads are also listed in {@code ARCHITECTURE.md}, section "On-disk
+ * formats", with every other store's.
  */
 public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(FileIdempotencyStore.class);
 
-  static final byte DONE = 5;
-  static final byte UNKNOWN = 6;
-  static final byte ATTEMPT = 7;
-  static final byte CLEAR = 8;
-  static final byte FORGET = 9;
+  static final byte DONE = RecordType.IDEMPOTENCY_DONE.code();
+  static final byte UNKNOWN = RecordType.IDEMPOTENCY_UNKNOWN.code();
+  static final byte ATTEMPT = RecordType.IDEMPOTENCY_ATTEMPT.code();
+  static final byte CLEAR = RecordType.IDEMPOTENCY_CLEAR.code();
+  static final byte FORGET = RecordType.IDEMPOTENCY_FORGET.code();
 
   /** 8 MiB: about 90,000 keys per segment, so expired segments are deleted in small steps. */
   public static final long DEFAULT_SEGMENT_SIZE = 8L * 1024 * 1024;
@@ -98,7 +102,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
     this.ttlMillis = b.ttl.toMillis();
     this.maxEntries = b.maxEntries;
     this.clock = b.clock;
-    SegmentedLog.Config config = b.settings.config("idempotency store", 0, 1024, 8192);
+    SegmentedLog.Config config = b.settings.config(RecordType.Log.IDEMPOTENCY, 0, 1024, 8192);
     long now = clock.millis();
     this.log = SegmentedLog.open(config, (segment, type, lsn, payload) -> replay(segment, type,
         payload, now), this::canDelete);
@@ -142,7 +146,8 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
       attempts.remove(key);
       prune(now.toEpochMilli());
     }
-    write(unknown ? UNKNOWN : DONE, withExpiry(expiry, key), expiry);
+    write(unknown ? RecordType.IDEMPOTENCY_UNKNOWN : RecordType.IDEMPOTENCY_DONE,
+        withExpiry(expiry, key), expiry);
   }
 
   @Override
@@ -156,14 +161,14 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
     }
     // Durable: once an operator's resend starts, a restart must not bring the block back and
     // report the resend as a duplicate; nor may it lose the decision silently.
-    log.submit(FORGET, utf8(key), true, null).await();
+    log.submit(RecordType.IDEMPOTENCY_FORGET, utf8(key), true, null).await();
     return true;
   }
 
   /**
    * Durably records the attempts; returns once they are flushed.
    *
-   * @throws JournalException if they could not be made durable (disk full, store closed)
+   * @throws StorageException if they could not be made durable (disk full, store closed)
    */
   @Override
   public void recordAttempts(List<String> keys, Instant now) {
@@ -173,7 +178,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
     long expiry = now.toEpochMilli() + ttlMillis;
     List<SegmentedLog.Ticket> tickets = new ArrayList<>(keys.size());
     for (String key : keys) {
-      tickets.add(log.submit(ATTEMPT, withExpiry(expiry, key), true,
+      tickets.add(log.submit(RecordType.IDEMPOTENCY_ATTEMPT, withExpiry(expiry, key), true,
           (segment, lsn) -> noteExpiry(segment, expiry)));
     }
     for (SegmentedLog.Ticket t : tickets) {
@@ -193,7 +198,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
       had = attempts.remove(key) != null;
     }
     if (had) {
-      write(CLEAR, utf8(key), clock.millis() + ttlMillis);
+      write(RecordType.IDEMPOTENCY_CLEAR, utf8(key), clock.millis() + ttlMillis);
     }
   }
 
@@ -224,10 +229,10 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
     return "FileIdempotencyStore{directory=" + directory + "}";
   }
 
-  private void write(byte type, byte[] payload, long expiry) {
+  private void write(RecordType type, byte[] payload, long expiry) {
     try {
       log.submit(type, payload, false, (segment, lsn) -> noteExpiry(segment, expiry));
-    } catch (JournalException e) {
+    } catch (StorageException e) {
       logger.warn("idempotency store {}: record not written ({})", directory, e.getMessage());
     }
   }
@@ -371,7 +376,7 @@ public final class FileIdempotencyStore implements IdempotencyStore, AutoCloseab
      * Opens the store, replaying what the directory holds.
      *
      * @throws IllegalStateException if {@code directory} was not set
-     * @throws JournalException if the directory cannot be created or is in use
+     * @throws StorageException if the directory cannot be created or is in use
      */
     public FileIdempotencyStore open() {
       return new FileIdempotencyStore(this);

@@ -2,11 +2,12 @@ package dev.outlane.guardrail;
 
 import dev.outlane.destination.Channel;
 import dev.outlane.identity.Identity;
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.RecoveryReport;
-import dev.outlane.journal.internal.LogIo;
-import dev.outlane.journal.internal.LogSettings;
-import dev.outlane.journal.internal.SegmentedLog;
+import dev.outlane.storage.RecoveryReport;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.LogIo;
+import dev.outlane.storage.internal.LogSettings;
+import dev.outlane.storage.internal.RecordType;
+import dev.outlane.storage.internal.SegmentedLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Format</h2>
  *
- * An append-only log in the journal's checksummed segment format ({@code SegmentedLog}) with one
- * record type, SUPPRESS, one record per call that added something: {@code key count (1) | keys
+ * An append-only log in the storage engine's checksummed segment format ({@code SegmentedLog})
+ * with one record type, SUPPRESS ({@code RecordType.SUPPRESSION_SUPPRESS}), one record per call
+ * that added something: {@code key count (1) | keys
  * (kind 1 + SHA-256 32, each) | channels length (1) | channels as comma-separated wire names |
  * reason (UTF-8, at most 255 chars)}. Channels are stored by name so a later release may add
  * channels without misreading old records. Opening replays every record into memory; a torn tail is
@@ -64,11 +66,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. {@link #suppress} blocks its caller until the flush (and while the writer's
  * bounded queue is full); {@link #isSuppressed} never touches the disk.
+ *
+ * <p>The record types and payloads are also listed in {@code ARCHITECTURE.md}, section "On-disk
+ * formats", with every other store's.
  */
 public final class FileSuppressionStore implements SuppressionStore, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(FileSuppressionStore.class);
 
-  static final byte SUPPRESS = 1;
+  static final byte SUPPRESS = RecordType.SUPPRESSION_SUPPRESS.code();
   /** The longest reason kept; reasons are short codes such as {@code opted-out}. */
   static final int MAX_REASON_CHARS = 255;
   /** 8 MiB: about 60,000 suppressions per segment. */
@@ -84,7 +89,7 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
 
   private FileSuppressionStore(Builder b) {
     this.directory = b.settings.directory();
-    SegmentedLog.Config config = b.settings.config("suppression store", 0, 1024, 8192);
+    SegmentedLog.Config config = b.settings.config(RecordType.Log.SUPPRESSION, 0, 1024, 8192);
     int[] unreadable = {0};
     this.log = SegmentedLog.open(config, (segment, type, lsn, payload) -> {
       if (!replay(type, payload)) {
@@ -113,7 +118,7 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
    * Suppresses {@code identity} on {@code channels} and returns once that is on disk; {@link
    * #isSuppressed} reports it from then on (or, if storing failed, from the throw on).
    *
-   * @throws JournalException if it could not be made durable (disk full, store closed); the
+   * @throws StorageException if it could not be made durable (disk full, store closed); the
    *     suppression is then honoured by this store until the process ends
    */
   @Override
@@ -125,7 +130,7 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
    * Suppresses a customer id on {@code channels} (e.g. loading a suppression list at start-up) and
    * returns once that is on disk.
    *
-   * @throws JournalException as {@link #suppress}
+   * @throws StorageException as {@link #suppress}
    */
   public void suppressCustomer(String customerId, Set<Channel> channels, String reason) {
     Objects.requireNonNull(customerId, "customerId");
@@ -140,10 +145,11 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
       return; // already on disk: nothing to wait for
     }
     try {
-      log.submit(SUPPRESS, encode(keys, channels, reason), true, null).await();
-    } catch (JournalException e) {
+      byte[] payload = encode(keys, channels, reason);
+      log.submit(RecordType.SUPPRESSION_SUPPRESS, payload, true, null).await();
+    } catch (StorageException e) {
       unsaved.add(keys, mask);
-      throw new JournalException("suppression store " + directory + ": suppression not stored ("
+      throw new StorageException("suppression store " + directory + ": suppression not stored ("
           + e.getMessage() + "); honoured until this process ends", e);
     }
     durable.add(keys, mask);
@@ -269,7 +275,7 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
      * Opens the store, replaying what the directory holds.
      *
      * @throws IllegalStateException if {@code directory} was not set
-     * @throws JournalException if the directory cannot be created or is in use
+     * @throws StorageException if the directory cannot be created or is in use
      */
     public FileSuppressionStore open() {
       return new FileSuppressionStore(this);

@@ -15,7 +15,7 @@ import dev.outlane.contract.RetentionEvent;
 import dev.outlane.deadletter.DeadLetter;
 import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.ReplayReport;
-import dev.outlane.deadletter.internal.DeadLetterLines;
+import dev.outlane.deadletter.DeadLetterListing;
 import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
@@ -1028,7 +1028,7 @@ public final class Engine {
     for (int i = 0; i < matching.size(); i++) {
       if (outcomes[i] != null) {
         DeadLetter d = matching.get(i);
-        items.add(new ReplayReport.Item(d.id(), DeadLetterLines.line(d), outcomes[i]));
+        items.add(new ReplayReport.Item(d.id(), DeadLetterListing.line(d), outcomes[i]));
       }
     }
     log.info("dead-letter replay{}: {} matched, {} already resolved, {} skipped, {} replayed, {}"

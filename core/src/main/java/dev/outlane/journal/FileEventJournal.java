@@ -2,14 +2,18 @@ package dev.outlane.journal;
 
 import dev.outlane.OutlaneException;
 import dev.outlane.contract.RetentionEvent;
-import dev.outlane.journal.internal.LogIo;
-import dev.outlane.journal.internal.LogSettings;
-import dev.outlane.journal.internal.PayloadCipher;
-import dev.outlane.journal.internal.QuarantineFile;
-import dev.outlane.journal.internal.SegmentedLog;
-import dev.outlane.journal.internal.Unreadable;
 import dev.outlane.identity.Identity;
 import dev.outlane.identity.IdentityNormalizer;
+import dev.outlane.storage.EncryptionKey;
+import dev.outlane.storage.RecoveryReport;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.LogIo;
+import dev.outlane.storage.internal.LogSettings;
+import dev.outlane.storage.internal.PayloadCipher;
+import dev.outlane.storage.internal.QuarantineFile;
+import dev.outlane.storage.internal.RecordType;
+import dev.outlane.storage.internal.SegmentedLog;
+import dev.outlane.storage.internal.Unreadable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -97,16 +101,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. {@link #append} blocks its caller (uninterruptibly, so the answer is definite);
  * {@link #complete} blocks only while the writer's bounded queue is full.
+ *
+ * <p>Its segments, record types and quarantine file are specified in {@code ARCHITECTURE.md},
+ * section "On-disk formats".
  */
 public final class FileEventJournal implements EventJournal {
   private static final Logger logger = LoggerFactory.getLogger(FileEventJournal.class);
 
   /** Record type: an accepted event; payload is the serialized event, its LSN is its sequence. */
-  static final byte EVENT = 1;
+  static final byte EVENT = RecordType.JOURNAL_EVENT.code();
   /** Record type: an EVENT's payload encrypted (envelope format on {@code PayloadCipher}). */
-  static final byte SEALED_EVENT = 5;
+  static final byte SEALED_EVENT = RecordType.JOURNAL_SEALED_EVENT.code();
   /** Record type: an event reached its final state; payload is the event's sequence (8 bytes). */
-  static final byte COMPLETE = 2;
+  static final byte COMPLETE = RecordType.JOURNAL_COMPLETE.code();
 
   /**
    * 4 MiB: about 10,000 typical (400-byte) or 128 maximum-size (32 KiB) events. Small, because a
@@ -151,8 +158,8 @@ public final class FileEventJournal implements EventJournal {
     this.directory = b.settings.directory();
     this.serializer = LogSettings.required(b.serializer, "serializer");
     this.cipher = b.encryptionKey == null ? null : PayloadCipher.of(b.encryptionKey);
-    SegmentedLog.Config config = b.settings.config("journal", b.groupCommitMaxWait.toNanos(),
-        b.groupCommitMaxBatch, b.queueCapacity);
+    SegmentedLog.Config config = b.settings.config(RecordType.Log.JOURNAL,
+        b.groupCommitMaxWait.toNanos(), b.groupCommitMaxBatch, b.queueCapacity);
     this.log = SegmentedLog.open(config, this::replay, this::canDelete);
     List<String> problems = new ArrayList<>(log.recoveryReport().problems());
     try {
@@ -202,14 +209,14 @@ public final class FileEventJournal implements EventJournal {
           byte[] plain = plaintext(0, type, lsn, payload);
           serializer.read(plain);
           restored.put(lsn, plain);
-        } catch (JournalException e) {
+        } catch (StorageException e) {
           throw e; // a wrong or missing key: fail the open, change nothing
         } catch (RuntimeException e) {
           unreadable.put(lsn, new Unread(0, type, payload, Unreadable.reason(e)));
         }
       });
     } catch (IOException e) {
-      throw new JournalException("cannot read journal quarantine file "
+      throw new StorageException("cannot read journal quarantine file "
           + directory.resolve(QuarantineFile.NAME) + ": " + e.getMessage(), e);
     }
     List<String> problems = new ArrayList<>();
@@ -254,7 +261,7 @@ public final class FileEventJournal implements EventJournal {
    * Durably appends {@code event}.
    *
    * @return its sequence number (unique and increasing for the directory's lifetime)
-   * @throws JournalException if it could not be made durable (disk full, directory gone, journal
+   * @throws StorageException if it could not be made durable (disk full, directory gone, journal
    *     closed); the event is then not accepted
    */
   @Override
@@ -266,7 +273,7 @@ public final class FileEventJournal implements EventJournal {
     } catch (OutlaneException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new JournalException("cannot serialize event " + event.eventId() + " for journal "
+      throw new StorageException("cannot serialize event " + event.eventId() + " for journal "
           + directory + ": " + e.getClass().getSimpleName(), e);
     }
     return submitEvent(bytes);
@@ -275,15 +282,16 @@ public final class FileEventJournal implements EventJournal {
   private long submitEvent(byte[] bytes) {
     PayloadCipher c = cipher;
     if (c == null) {
-      return log.submit(EVENT, bytes, true, this::eventWritten).await();
+      return log.submit(RecordType.JOURNAL_EVENT, bytes, true, this::eventWritten).await();
     }
-    return log.submit(SEALED_EVENT, c.seal(SEALED_EVENT, bytes), true, this::eventWritten).await();
+    return log.submit(RecordType.JOURNAL_SEALED_EVENT, c.seal(SEALED_EVENT, bytes), true,
+        this::eventWritten).await();
   }
 
   /**
    * The serializer's bytes of an EVENT or SEALED_EVENT record.
    *
-   * @throws JournalException if it is encrypted and no key, or another key, is configured
+   * @throws StorageException if it is encrypted and no key, or another key, is configured
    * @throws IllegalArgumentException if it is encrypted and damaged
    */
   private byte[] plaintext(long segment, byte type, long lsn, byte[] payload) {
@@ -294,13 +302,13 @@ public final class FileEventJournal implements EventJournal {
         + (segment == 0 ? " in " + QuarantineFile.NAME : " in segment " + segment);
     PayloadCipher c = cipher;
     if (c == null) {
-      throw new JournalException(where + " is encrypted (key " + PayloadCipher.keyIdOf(payload)
+      throw new StorageException(where + " is encrypted (key " + PayloadCipher.keyIdOf(payload)
           + ") and no encryption key is configured; open it with the key it was written with");
     }
     try {
       return c.open(type, payload);
     } catch (PayloadCipher.WrongKeyException e) {
-      throw new JournalException(where + " is encrypted with key " + e.keyId()
+      throw new StorageException(where + " is encrypted with key " + e.keyId()
           + ", but the configured key is " + c.keyId()
           + "; open it with the key it was written with");
     }
@@ -311,12 +319,12 @@ public final class FileEventJournal implements EventJournal {
    * the disk (see the class documentation for why that is safe). Completing an unknown or already
    * completed sequence has no effect.
    *
-   * @throws JournalException if the journal is closed
+   * @throws StorageException if the journal is closed
    */
   @Override
   public void complete(long sequence) {
     byte[] payload = ByteBuffer.allocate(Long.BYTES).putLong(sequence).array();
-    log.submit(COMPLETE, payload, false, (segment, lsn) -> completed(sequence));
+    log.submit(RecordType.JOURNAL_COMPLETE, payload, false, (segment, lsn) -> completed(sequence));
   }
 
   /** The events found without a completion when this journal was opened, oldest first. */
@@ -337,7 +345,7 @@ public final class FileEventJournal implements EventJournal {
 
   /**
    * Writes and flushes everything accepted so far (completions included), then releases the
-   * directory. Appends after close throw {@link JournalException}. Idempotent.
+   * directory. Appends after close throw {@link StorageException}. Idempotent.
    */
   @Override
   public void close() {
@@ -370,7 +378,7 @@ public final class FileEventJournal implements EventJournal {
       try {
         byte[] plain = plaintext(segment, type, lsn, payload);
         p = pending(lsn, serializer.read(plain), plain);
-      } catch (JournalException e) {
+      } catch (StorageException e) {
         throw e; // a wrong or missing key: fail the open, change nothing
       } catch (RuntimeException e) {
         // Kept, never skipped: pinned here, quarantined once replay is over. The exception's
@@ -458,7 +466,7 @@ public final class FileEventJournal implements EventJournal {
      * default, stores them as the serializer wrote them. Completions (sequence numbers only) are
      * not encrypted. A directory written without a key still opens with one (its old events are
      * read as they are; new ones are encrypted). Opening a directory holding events encrypted with
-     * another key, or with no key configured, fails with a {@link JournalException} naming both
+     * another key, or with no key configured, fails with a {@link StorageException} naming both
      * key ids, and changes nothing.
      */
     public Builder encryptionKey(@Nullable EncryptionKey key) {
@@ -541,7 +549,7 @@ public final class FileEventJournal implements EventJournal {
      * Opens the journal, recovering what the directory holds.
      *
      * @throws IllegalStateException if {@code directory} or {@code serializer} was not set
-     * @throws JournalException if the directory cannot be created or is in use, or holds events
+     * @throws StorageException if the directory cannot be created or is in use, or holds events
      *     encrypted with another key (or with a key when none is configured)
      */
     public FileEventJournal open() {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.outlane.deadletter.internal.DeadLetterIds;
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.RecordingLogIo;
 import dev.outlane.journal.TestEventSerializer;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.RecordingLogIo;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -33,8 +33,10 @@ class FileDeadLetterStoreTest {
 
   private static DeadLetter deadLetter(String id, String destination, DeadLetterReason reason,
       @Nullable String errorCode) {
-    return new DeadLetter(id, event(id.hashCode() & 0xFFFF), destination, "idem-" + id, reason,
-        "HTTP 400 from " + destination, errorCode, 3, T0, T0.plusSeconds(90), false);
+    return DeadLetter.builder().id(id).event(event(id.hashCode() & 0xFFFF))
+        .destination(destination).idempotencyKey("idem-" + id).reason(reason)
+        .detail("HTTP 400 from " + destination).errorCode(errorCode).attempts(3).firstAttempt(T0)
+        .lastAttempt(T0.plusSeconds(90)).build();
   }
 
   private static final DeadLetter SMS_REJECTED =
@@ -111,8 +113,10 @@ class FileDeadLetterStoreTest {
 
   @Test
   void addingAnIdAgainReplacesTheEarlierRecordInsteadOfListingItTwice() {
-    DeadLetter again = new DeadLetter("dl-1", SMS_REJECTED.event(), "twilio-sms", "idem-dl-1",
-        DeadLetterReason.NEEDS_RECONCILIATION, "timeout", null, 1, T0, T0, false);
+    DeadLetter again = DeadLetter.builder().id("dl-1").event(SMS_REJECTED.event())
+        .destination("twilio-sms").idempotencyKey("idem-dl-1")
+        .reason(DeadLetterReason.NEEDS_RECONCILIATION).detail("timeout").attempts(1)
+        .firstAttempt(T0).lastAttempt(T0).build();
     try (FileDeadLetterStore s = store().open()) {
       s.add(SMS_REJECTED);
       s.add(SMS_EXHAUSTED);
@@ -147,7 +151,7 @@ class FileDeadLetterStoreTest {
     s.add(SMS_REJECTED);
     io.spaceLeft(0);
     assertThatThrownBy(() -> s.add(SMS_EXHAUSTED))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("could not write to dead-letter store " + dir
             + ": No space left on device; the record was not stored");
     assertThat(ids(s.list(DeadLetterQuery.unresolved()))).containsExactly("dl-1");
@@ -162,7 +166,7 @@ class FileDeadLetterStoreTest {
   void theDirectoryCannotBeSharedWithAnotherOpenStore() {
     try (FileDeadLetterStore s = store().open()) {
       assertThatThrownBy(() -> store().open())
-          .isInstanceOf(JournalException.class)
+          .isInstanceOf(StorageException.class)
           .hasMessage("dead-letter store directory " + dir + " is already in use: another process"
               + " (or another open dead-letter store in this one) holds "
               + dir.resolve("outlane.lock"));
@@ -175,7 +179,7 @@ class FileDeadLetterStoreTest {
     s.add(SMS_REJECTED);
     s.close();
     assertThatThrownBy(() -> s.add(SMS_EXHAUSTED))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("dead-letter store " + dir + " is closed");
   }
 

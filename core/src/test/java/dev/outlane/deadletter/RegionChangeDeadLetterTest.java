@@ -26,8 +26,9 @@ class RegionChangeDeadLetterTest {
   static DeadLetter london() {
     RetentionEvent e = RetentionEvent.builder().eventId("evt-gb").eventName("cart_abandoned")
         .source("customerio").customerId("cust-gb").eventTime(T0).phone("020 7946 0018").build();
-    return new DeadLetter("dl-1", e, "sms", "idem-1", DeadLetterReason.RETRIES_EXHAUSTED,
-        "connection refused", null, 1, T0, T0, false);
+    return DeadLetter.builder().id("dl-1").event(e).destination("sms").idempotencyKey("idem-1")
+        .reason(DeadLetterReason.RETRIES_EXHAUSTED).detail("connection refused").attempts(1)
+        .firstAttempt(T0).lastAttempt(T0).build();
   }
 
   private FileDeadLetterStore open(EventSerializer serializer) {

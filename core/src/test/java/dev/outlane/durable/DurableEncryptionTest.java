@@ -13,11 +13,11 @@ import dev.outlane.deadletter.FileDeadLetterStore;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
-import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.EventSerializer;
-import dev.outlane.journal.JournalException;
 import dev.outlane.retry.RetryPolicy;
 import dev.outlane.routing.Route;
+import dev.outlane.storage.EncryptionKey;
+import dev.outlane.storage.StorageException;
 import dev.outlane.testing.FakeDestination;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -80,12 +80,12 @@ class DurableEncryptionTest {
 
     assertThatThrownBy(() -> FileDeadLetterStore.readSnapshot(options.deadLetterDirectory(),
         SERIALIZER, key(2), DeadLetterQuery.unresolved()))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("dead-letter store " + options.deadLetterDirectory() + ": record 1 in segment 1"
             + " is encrypted with key " + key(1).id() + ", but the configured key is "
             + key(2).id() + "; open it with the key it was written with");
     assertThatThrownBy(() -> client(sms, key(2)))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessageContaining("is encrypted with key " + key(1).id());
     try (Outlane again = client(sms, key(1))) {
       assertThat(again.deadLetters().list(DeadLetterQuery.unresolved())).hasSize(3);

@@ -123,9 +123,10 @@ class DurableRegionChangeTest {
     }
     try (FileDeadLetterStore store = FileDeadLetterStore.builder()
         .directory(options.deadLetterDirectory()).serializer(legacyGb()).fsync(false).open()) {
-      store.add(new DeadLetter("dl-1", london("dead"), "sms", "idem-1",
-          DeadLetterReason.RETRIES_EXHAUSTED, "connection refused", null, 1, Instant.now(),
-          Instant.now(), false));
+      store.add(DeadLetter.builder().id("dl-1").event(london("dead")).destination("sms")
+          .idempotencyKey("idem-1").reason(DeadLetterReason.RETRIES_EXHAUSTED)
+          .detail("connection refused").attempts(1).firstAttempt(Instant.now())
+          .lastAttempt(Instant.now()).build());
     }
 
     FakeDestination us = sms();

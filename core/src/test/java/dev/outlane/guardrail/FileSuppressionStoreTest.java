@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.outlane.destination.Channel;
 import dev.outlane.identity.Identity;
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.RecordingLogIo;
-import dev.outlane.journal.RecoveryReport;
+import dev.outlane.storage.RecoveryReport;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.RecordingLogIo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -228,7 +228,7 @@ class FileSuppressionStoreTest {
         FileSuppressionStore.builder().directory(dir).fsync(false).io(io).open()) {
       io.spaceLeft(30);
       assertThatThrownBy(() -> store.suppress(PERSON, Set.of(Channel.SMS), "opted-out"))
-          .isInstanceOf(JournalException.class)
+          .isInstanceOf(StorageException.class)
           .hasMessageStartingWith("suppression store " + dir + ": suppression not stored (")
           .hasMessageEndingWith("); honoured until this process ends")
           .hasMessageNotContaining("a@example.com");
@@ -248,13 +248,13 @@ class FileSuppressionStoreTest {
   void aClosedStoreRefusesToSuppressAndADirectoryIsOpenedOnceAtATime() {
     FileSuppressionStore store = open();
     assertThatThrownBy(this::open)
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("suppression store directory " + dir + " is already in use: another process (or"
             + " another open suppression store in this one) holds " + dir.resolve("outlane.lock"));
     store.close();
     store.close();
     assertThatThrownBy(() -> store.suppress(PERSON, Set.of(Channel.SMS), "opted-out"))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("suppression store " + dir + ": suppression not stored (suppression store "
             + dir + " is closed); honoured until this process ends");
     assertThat(store.isSuppressed(PERSON, Channel.SMS)).isTrue();

@@ -9,6 +9,8 @@ import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.destination.Channel;
 import dev.outlane.routing.Route;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.RecordingLogIo;
 import dev.outlane.testing.FakeDestination;
 import dev.outlane.testing.ManualScheduler;
 import java.nio.file.Path;
@@ -46,8 +48,8 @@ class ClientDiskFullTest {
     io.spaceLeft(10);
     assertThatThrownBy(() -> outlane.submit(event(3)))
         .isInstanceOf(OutlaneException.class)
-        .hasMessage("journal append failed (JournalException); event e-3 was not accepted")
-        .cause().isInstanceOf(JournalException.class)
+        .hasMessage("journal append failed (StorageException); event e-3 was not accepted")
+        .cause().isInstanceOf(StorageException.class)
         .hasMessageContaining("No space left on device");
     assertThat(outlane.outstanding()).as("the refused event holds no capacity").isEqualTo(2);
 

@@ -4,6 +4,8 @@ import static dev.outlane.journal.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.outlane.storage.EncryptionKey;
+import dev.outlane.storage.StorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,12 +83,12 @@ class EncryptionAtRestTest {
     byte[] before = Files.readAllBytes(dir.resolve("segment-00000000000000000001.log"));
 
     assertThatThrownBy(() -> journal().encryptionKey(OTHER).open())
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("journal " + dir + ": event 1 in segment 1 is encrypted with key "
             + KEY.id() + ", but the configured key is " + OTHER.id()
             + "; open it with the key it was written with");
     assertThatThrownBy(() -> journal().open())
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("journal " + dir + ": event 1 in segment 1 is encrypted (key " + KEY.id()
             + ") and no encryption key is configured; open it with the key it was written with");
     assertThat(Files.readAllBytes(dir.resolve("segment-00000000000000000001.log")))

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.outlane.contract.RetentionEvent;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.RecordingLogIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,7 +127,7 @@ class FileEventJournalTest {
   void aSecondOpenOfTheSameDirectoryFailsNamingTheLock() {
     try (FileEventJournal first = journal().open()) {
       assertThatThrownBy(() -> journal().open())
-          .isInstanceOf(JournalException.class)
+          .isInstanceOf(StorageException.class)
           .hasMessage("journal directory " + dir + " is already in use: another process (or another"
               + " open journal in this one) holds " + dir.resolve("outlane.lock"));
       first.append(event(1));
@@ -137,10 +139,10 @@ class FileEventJournalTest {
     FileEventJournal j = journal().open();
     j.close();
     assertThatThrownBy(() -> j.append(event(1)))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("journal " + dir + " is closed");
     assertThatThrownBy(() -> j.complete(1))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("journal " + dir + " is closed");
   }
 
@@ -150,7 +152,7 @@ class FileEventJournalTest {
     Path journalDir = file.resolve("journal");
     assertThatThrownBy(() -> FileEventJournal.builder().directory(journalDir)
             .serializer(TestEventSerializer.INSTANCE).open())
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("cannot create journal directory " + journalDir
             + ": Not a directory (" + journalDir + ")");
   }
@@ -230,12 +232,12 @@ class FileEventJournalTest {
     }
     io.spaceLeft(10);
     assertThatThrownBy(() -> j.append(event(3)))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("could not write to journal " + dir
             + ": No space left on device; the record was not stored");
     // While the disk stays full, every append fails the same way, in a fresh segment.
     assertThatThrownBy(() -> j.append(event(4)))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("could not write to journal " + dir
             + ": No space left on device; the record was not stored");
     io.heal();
@@ -255,7 +257,7 @@ class FileEventJournalTest {
     j.append(event(1));
     io.failFlushes();
     assertThatThrownBy(() -> j.append(event(2)))
-        .isInstanceOf(JournalException.class)
+        .isInstanceOf(StorageException.class)
         .hasMessage("could not write to journal " + dir
             + ": Input/output error; the record was not stored");
     io.heal();

@@ -2,6 +2,7 @@ package dev.outlane.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outlane.storage.RecoveryReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a child JVM that is appending to a journal ({@link CrashingAppender}) with SIGKILL, and

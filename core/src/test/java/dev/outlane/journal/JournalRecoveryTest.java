@@ -3,6 +3,7 @@ package dev.outlane.journal;
 import static dev.outlane.journal.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outlane.storage.RecoveryReport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.identity.IdentityNormalizer;
+import dev.outlane.storage.RecoveryReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

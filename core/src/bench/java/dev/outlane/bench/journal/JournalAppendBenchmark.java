@@ -1,10 +1,10 @@
 package dev.outlane.bench.journal;
 
 import dev.outlane.contract.RetentionEvent;
-import dev.outlane.journal.EncryptionKey;
 import dev.outlane.journal.FileEventJournal;
 import dev.outlane.journal.TestEventSerializer;
 import dev.outlane.journal.TestEvents;
+import dev.outlane.storage.EncryptionKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  *
  * where each string is its UTF-8 length (4) and bytes. The reason is kept by wire name so that
  * reordering the enum never changes what an old file means. Stateless and thread-safe.
+ *
+ * <p>This format is indexed, with every other on-disk format and its version, in {@code
+ * ARCHITECTURE.md}, section "On-disk formats"; keep the two in step.
  */
 public final class DeadLetterCodec {
   private static final byte VERSION = 1;
@@ -85,8 +88,9 @@ public final class DeadLetterCodec {
       Instant last = readInstant(in);
       boolean resolved = in.readBoolean();
       byte[] event = readBytes(in);
-      return new DeadLetter(id, serializer.read(event), destination, idempotencyKey, reason, detail,
-          errorCode, attempts, first, last, resolved);
+      return DeadLetter.builder().id(id).event(serializer.read(event)).destination(destination)
+          .idempotencyKey(idempotencyKey).reason(reason).detail(detail).errorCode(errorCode)
+          .attempts(attempts).firstAttempt(first).lastAttempt(last).resolved(resolved).build();
     } catch (IOException e) {
       throw new IllegalArgumentException("dead-letter record cut short", e);
     }

@@ -5,21 +5,21 @@ import dev.outlane.Outlane;
 import dev.outlane.OutlaneException;
 import dev.outlane.contract.EventCodec;
 import dev.outlane.deadletter.DeadLetter;
+import dev.outlane.deadletter.DeadLetterListing;
 import dev.outlane.deadletter.DeadLetterQuery;
-import dev.outlane.deadletter.DeadLetterSnapshot;
 import dev.outlane.deadletter.DeadLetterReason;
+import dev.outlane.deadletter.DeadLetterSnapshot;
 import dev.outlane.deadletter.FileDeadLetterStore;
 import dev.outlane.deadletter.ReplayReport;
-import dev.outlane.deadletter.internal.DeadLetterLines;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.examples.cli.SendConfig.ConfigException;
 import dev.outlane.examples.demo.DemoDestinations;
 import dev.outlane.guardrail.FileIdempotencyStore;
 import dev.outlane.hashing.HashingProfile;
-import dev.outlane.journal.EncryptionKey;
+import dev.outlane.storage.EncryptionKey;
 import dev.outlane.journal.EventSerializer;
-import dev.outlane.journal.JournalException;
+import dev.outlane.storage.StorageException;
 import dev.outlane.testing.FakeDestination;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -129,7 +129,7 @@ final class DeadLettersCommand implements Runnable {
             .encryptionKey(key).open();
         DurableDirectory.warnUnreadable(err, dir, DurableDirectory.unreadable(opened.recoveryReport()));
         return opened;
-      } catch (JournalException e) {
+      } catch (StorageException e) {
         err.println(command + ": " + e.getMessage());
         return null;
       }
@@ -203,15 +203,15 @@ final class DeadLettersCommand implements Runnable {
             selection.key(), new DeadLetterQuery(selection.destination, selection.reason, all));
         records = snapshot.records();
         unreadable = snapshot.unreadableRecords();
-      } catch (JournalException e) {
+      } catch (StorageException e) {
         err.println("dead-letters list: " + e.getMessage());
         err.flush();
         return 2;
       }
-      DeadLetterLines lines;
+      DeadLetterListing lines;
       try {
-        lines = DeadLetterLines.forDirectory(store, selection.key());
-      } catch (JournalException e) {
+        lines = DeadLetterListing.forDirectory(store, selection.key());
+      } catch (StorageException e) {
         err.println("dead-letters list: " + e.getMessage());
         err.flush();
         return 2;

@@ -1,7 +1,7 @@
 package dev.outlane.examples.cli;
 
 import dev.outlane.Outlane;
-import dev.outlane.journal.RecoveryReport;
+import dev.outlane.storage.RecoveryReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 

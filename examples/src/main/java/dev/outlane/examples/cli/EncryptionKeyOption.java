@@ -1,6 +1,6 @@
 package dev.outlane.examples.cli;
 
-import dev.outlane.journal.EncryptionKey;
+import dev.outlane.storage.EncryptionKey;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;

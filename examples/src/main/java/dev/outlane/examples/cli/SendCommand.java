@@ -23,7 +23,7 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.examples.cli.SendConfig.ConfigException;
 import dev.outlane.hashing.HashingProfile;
 import dev.outlane.identity.IdentityNormalizer;
-import dev.outlane.journal.EncryptionKey;
+import dev.outlane.storage.EncryptionKey;
 import dev.outlane.journal.EventJournal;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.routing.Route;

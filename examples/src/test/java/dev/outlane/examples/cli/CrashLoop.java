@@ -7,7 +7,7 @@ import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.deadletter.DeadLetterSnapshot;
 import dev.outlane.deadletter.FileDeadLetterStore;
-import dev.outlane.journal.EncryptionKey;
+import dev.outlane.storage.EncryptionKey;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.journal.FileEventJournal;
 import dev.outlane.twilio.testing.FakeSegmentServer;

@@ -3,7 +3,7 @@ package dev.outlane.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.outlane.DurableOptions;
-import dev.outlane.journal.EncryptionKey;
+import dev.outlane.storage.EncryptionKey;
 import dev.outlane.twilio.testing.FakeSegmentServer;
 import dev.outlane.twilio.testing.FakeTwilioServer;
 import java.io.IOException;

@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
@@ -499,7 +499,7 @@ class SendCommandTest {
     @Override
     public long append(dev.outlane.contract.RetentionEvent event) {
       if (sequence.get() == 2) {
-        throw new dev.outlane.journal.JournalException("cannot append to journal segment 7",
+        throw new dev.outlane.storage.StorageException("cannot append to journal segment 7",
             new java.nio.file.FileSystemException("/data/journal/segment-7", null, "No space left on device"));
       }
       return sequence.incrementAndGet();
@@ -531,7 +531,7 @@ class SendCommandTest {
     int exit = new CommandLine(send).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
         .execute("--config", config().toString(), "--no-progress", file.toString());
 
-    String cause = "journal append failed (JournalException); event e3 was not accepted: cannot append to"
+    String cause = "journal append failed (StorageException); event e3 was not accepted: cannot append to"
         + " journal segment 7: No space left on device (/data/journal/segment-7)";
     assertThat(err.toString()).isEqualTo("outlane send: line 3 and after were not accepted: " + cause + "\n");
     assertThat(out.toString()).contains(

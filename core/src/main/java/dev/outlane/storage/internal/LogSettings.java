@@ -1,4 +1,4 @@
-package dev.outlane.journal.internal;
+package dev.outlane.storage.internal;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -90,9 +90,9 @@ public final class LogSettings {
    *
    * @throws IllegalStateException if the directory was not set
    */
-  public SegmentedLog.Config config(String name, long maxWaitNanos, int maxBatch,
+  public SegmentedLog.Config config(RecordType.Log log, long maxWaitNanos, int maxBatch,
       int queueCapacity) {
-    return new SegmentedLog.Config(directory(), name, segmentSize, maxWaitNanos, maxBatch,
+    return new SegmentedLog.Config(directory(), log, segmentSize, maxWaitNanos, maxBatch,
         queueCapacity, fsync, io, segmentMaxAgeNanos, ticker);
   }
 

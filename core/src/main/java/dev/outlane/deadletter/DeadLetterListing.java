@@ -1,10 +1,9 @@
-package dev.outlane.deadletter.internal;
+package dev.outlane.deadletter;
 
-import dev.outlane.deadletter.DeadLetter;
-import dev.outlane.journal.EncryptionKey;
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.internal.OwnerOnly;
-import dev.outlane.journal.internal.PayloadCipher;
+import dev.outlane.storage.EncryptionKey;
+import dev.outlane.storage.StorageException;
+import dev.outlane.storage.internal.OwnerOnly;
+import dev.outlane.storage.internal.PayloadCipher;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -23,38 +22,41 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One line per dead letter, for {@code outlane dead-letters list} and replay reports: everything an
- * operator needs to pick records to replay, and no raw PII. The person appears as their {@code
- * customer_id} plus the first 8 hex digits of a <em>keyed</em> hash (HMAC-SHA256) of their
- * trimmed, lower-cased email and phone: two lines of the same person show the same digits, but
- * without the key nobody can test candidate numbers against them (an unkeyed 32-bit prefix of the
- * US number space narrows each prefix to about two numbers).
+ * The PII-free one-line form of a dead letter, for listings ({@code outlane dead-letters list}),
+ * replay reports and log lines: everything an operator needs to pick records to replay, and no raw
+ * email or phone. The person appears as their {@code customer_id} plus the first 8 hex digits of a
+ * <em>keyed</em> hash (HMAC-SHA256) of their trimmed, lower-cased email and phone: two lines of the
+ * same person show the same digits, but without the key nobody can test candidate numbers against
+ * them (an unkeyed 32-bit prefix of the US number space narrows each prefix to about two numbers).
  *
  * <p>The key: {@link #forDirectory} keeps 32 random bytes in {@value #KEY_FILE} in the dead-letter
  * directory ({@code 0600}), so lines match across runs on that directory; when the store is
  * encrypted, the key is derived from the {@link EncryptionKey} instead and nothing is written, so
  * the directory alone does not let anyone test numbers. {@link #line(DeadLetter)} (static) uses a
- * random key per process: its digits match only lines of the same process.
+ * random key per process: its digits match only lines of the same process. The key file's format
+ * is in {@code ARCHITECTURE.md}, "On-disk formats".
  *
  * <pre>
  * dl-1764403200000-00002a twilio-sms rejected code=21211 attempts=3
  *   first=2026-11-29T18:00:00Z last=2026-11-29T18:01:30Z customer=cust-1 email#=3f2a9c1b phone#=-
  *   event=evt-1 cart_abandoned key=idem-1 resolved=no detail="HTTP 400 from twilio-sms"
  * </pre>
- * (on one line).
+ * (on one line). The fields and their order are meant for people and {@code grep}; a program
+ * should read {@link DeadLetter}'s accessors instead.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. {@link #forDirectory} throws {@link StorageException} when the key
+ * file cannot be read or created; the line methods do not throw.
  */
-public final class DeadLetterLines {
+public final class DeadLetterListing {
   /** The file holding a directory's listing key. */
   public static final String KEY_FILE = "listing.key";
   private static final int KEY_BYTES = 32;
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final DeadLetterLines PER_PROCESS = new DeadLetterLines(randomKey());
+  private static final DeadLetterListing PER_PROCESS = new DeadLetterListing(randomKey());
 
   private final byte[] key;
 
-  private DeadLetterLines(byte[] key) {
+  private DeadLetterListing(byte[] key) {
     this.key = key;
   }
 
@@ -62,11 +64,11 @@ public final class DeadLetterLines {
    * Lines keyed for the dead-letter store in {@code directory}: with {@code encryptionKey}, a key
    * derived from it; without, the one in {@value #KEY_FILE}, created ({@code 0600}) if missing.
    *
-   * @throws JournalException if the key file cannot be read or created
+   * @throws StorageException if the key file cannot be read or created
    */
-  public static DeadLetterLines forDirectory(Path directory, @Nullable EncryptionKey encryptionKey) {
+  public static DeadLetterListing forDirectory(Path directory, @Nullable EncryptionKey encryptionKey) {
     if (encryptionKey != null) {
-      return new DeadLetterLines(PayloadCipher.of(encryptionKey).derive("outlane listing hash"));
+      return new DeadLetterListing(PayloadCipher.of(encryptionKey).derive("outlane listing hash"));
     }
     Path file = directory.resolve(KEY_FILE);
     try {
@@ -85,12 +87,12 @@ public final class DeadLetterLines {
       }
       byte[] stored = Files.readAllBytes(file);
       if (stored.length != KEY_BYTES) {
-        throw new JournalException("dead-letter listing key " + file + " is " + stored.length
+        throw new StorageException("dead-letter listing key " + file + " is " + stored.length
             + " bytes, expected " + KEY_BYTES + "; delete it to start a new one");
       }
-      return new DeadLetterLines(stored);
+      return new DeadLetterListing(stored);
     } catch (IOException e) {
-      throw new JournalException("cannot read or create dead-letter listing key " + file + ": "
+      throw new StorageException("cannot read or create dead-letter listing key " + file + ": "
           + e.getClass().getSimpleName(), e);
     }
   }

@@ -1,7 +1,7 @@
-package dev.outlane.journal.internal;
+package dev.outlane.storage.internal;
 
-import dev.outlane.journal.EncryptionKey;
-import dev.outlane.journal.JournalException;
+import dev.outlane.storage.EncryptionKey;
+import dev.outlane.storage.StorageException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,8 +13,8 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts and decrypts record payloads with AES-256-GCM (javax.crypto, no dependency).
@@ -33,6 +33,9 @@ import javax.crypto.spec.GCMParameterSpec;
  * well before that.
  *
  * <p>Thread-safe: each thread uses its own {@link Cipher}, initialized afresh for every record.
+ *
+ * <p>This format is indexed, with every other on-disk format and its version, in {@code
+ * ARCHITECTURE.md}, section "On-disk formats"; keep the two in step.
  */
 public final class PayloadCipher {
   static final byte VERSION = 1;
@@ -104,7 +107,7 @@ public final class PayloadCipher {
       c.updateAAD(aad(type, keyId));
       c.doFinal(ByteBuffer.wrap(plaintext), out);
     } catch (GeneralSecurityException e) {
-      throw new JournalException("cannot encrypt a record: " + e.getClass().getSimpleName(), e);
+      throw new StorageException("cannot encrypt a record: " + e.getClass().getSimpleName(), e);
     }
     return out.array();
   }

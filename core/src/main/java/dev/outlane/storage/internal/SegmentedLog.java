@@ -1,7 +1,7 @@
-package dev.outlane.journal.internal;
+package dev.outlane.storage.internal;
 
-import dev.outlane.journal.JournalException;
-import dev.outlane.journal.RecoveryReport;
+import dev.outlane.storage.RecoveryReport;
+import dev.outlane.storage.StorageException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,6 +96,15 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Callbacks ({@link Written}, {@link Retention}) run on the writer thread, one at a
  * time, except during {@link #open}, where {@link Replay} and {@link Retention} run on the opening
  * thread before the writer starts.
+ *
+ * <p>This format is indexed, with every other on-disk format and its version, in {@code
+ * ARCHITECTURE.md}, section "On-disk formats"; keep the two in step.
+ *
+ * <p>Longer than the project's ~500-line guide on purpose: the writer loop, segment rolling,
+ * retention and recovery all read and write the same segment state (current channel, closed
+ * segments, next LSN), which only the writer thread may touch after open; splitting them would
+ * hand that state across classes without making any part testable on its own that {@code
+ * SegmentedLogTest} does not already test through this one seam.
  */
 public final class SegmentedLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SegmentedLog.class);
@@ -149,7 +158,7 @@ public final class SegmentedLog implements AutoCloseable {
    * How a log is opened.
    *
    * @param directory where its files live; created if missing
-   * @param name what the log is called in messages ({@code journal}, {@code dead-letter store})
+   * @param log which store's log this is: the record types it accepts and its name in messages
    * @param segmentSize the size at which a segment is closed and a new one started
    * @param maxWaitNanos how long the writer may wait to gather more records into a group commit
    * @param maxBatch the most records written per flush
@@ -162,7 +171,7 @@ public final class SegmentedLog implements AutoCloseable {
    */
   public record Config(
       Path directory,
-      String name,
+      RecordType.Log log,
       long segmentSize,
       long maxWaitNanos,
       int maxBatch,
@@ -173,16 +182,14 @@ public final class SegmentedLog implements AutoCloseable {
       LongSupplier ticker) {
     public Config {
       Objects.requireNonNull(directory, "directory");
-      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(log, "log");
       Objects.requireNonNull(io, "io");
       Objects.requireNonNull(ticker, "ticker");
     }
 
-    /** A configuration whose segments close by size only. */
-    public Config(Path directory, String name, long segmentSize, long maxWaitNanos, int maxBatch,
-        int queueCapacity, boolean fsync, LogIo io) {
-      this(directory, name, segmentSize, maxWaitNanos, maxBatch, queueCapacity, fsync, io, 0,
-          System::nanoTime);
+    /** What the log is called in messages ({@code journal}, {@code dead-letter store}). */
+    public String name() {
+      return log.label();
     }
   }
 
@@ -222,7 +229,7 @@ public final class SegmentedLog implements AutoCloseable {
     try {
       OwnerOnly.createDirectories(directory);
     } catch (IOException e) {
-      throw new JournalException(
+      throw new StorageException(
           "cannot create " + config.name() + " directory " + directory + ": " + reason(e), e);
     }
     Path lockPath = directory.resolve(LOCK_FILE);
@@ -232,7 +239,7 @@ public final class SegmentedLog implements AutoCloseable {
           OwnerOnly.fileAttributes(lockPath));
       OwnerOnly.restrictFile(lockPath);
     } catch (IOException e) {
-      throw new JournalException(
+      throw new StorageException(
           "cannot open " + config.name() + " lock file " + lockPath + ": " + reason(e), e);
     }
     FileLock acquired;
@@ -243,7 +250,7 @@ public final class SegmentedLog implements AutoCloseable {
     }
     if (acquired == null) {
       closeQuietly(lockChannel);
-      throw new JournalException(config.name() + " directory " + directory
+      throw new StorageException(config.name() + " directory " + directory
           + " is already in use: another process (or another open " + config.name()
           + " in this one) holds " + lockPath);
     }
@@ -253,7 +260,7 @@ public final class SegmentedLog implements AutoCloseable {
       deleteWhatRetentionAllows();
     } catch (IOException e) {
       releaseLock();
-      throw new JournalException(
+      throw new StorageException(
           "cannot open " + config.name() + " in " + directory + ": " + reason(e), e);
     } catch (RuntimeException e) {
       releaseLock();
@@ -270,7 +277,7 @@ public final class SegmentedLog implements AutoCloseable {
    * Opens (creating if needed) the log in {@code config.directory()}, replaying every readable
    * record into {@code replay} before returning.
    *
-   * @throws JournalException if the directory cannot be created or locked, or a segment was written
+   * @throws StorageException if the directory cannot be created or locked, or a segment was written
    *     by a newer format version
    */
   public static SegmentedLog open(Config config, Replay replay, Retention retention) {
@@ -294,11 +301,21 @@ public final class SegmentedLog implements AutoCloseable {
    * @param durable whether the record must be flushed before its ticket completes
    * @param onWritten run on the writer thread once the record is written (and flushed, if durable),
    *     before the ticket completes; not run if writing fails
-   * @throws JournalException if the log is closed or the payload exceeds {@link #MAX_PAYLOAD}
+   * @throws IllegalArgumentException if {@code type} belongs to another store's log
+   * @throws StorageException if the log is closed or the payload exceeds {@link #MAX_PAYLOAD}
    */
-  public Ticket submit(byte type, byte[] payload, boolean durable, @Nullable Written onWritten) {
+  public Ticket submit(
+      RecordType type, byte[] payload, boolean durable, @Nullable Written onWritten) {
+    if (type.log() != config.log()) {
+      throw new IllegalArgumentException("record type " + type + " belongs in the "
+          + type.log().label() + ", not the " + config.name());
+    }
+    return enqueue(type.code(), payload, durable, onWritten);
+  }
+
+  private Ticket enqueue(byte type, byte[] payload, boolean durable, @Nullable Written onWritten) {
     if (payload.length > MAX_PAYLOAD) {
-      throw new JournalException(config.name() + " record of " + payload.length
+      throw new StorageException(config.name() + " record of " + payload.length
           + " bytes exceeds the limit of " + MAX_PAYLOAD + " bytes");
     }
     Request request = new Request(type, payload, durable, onWritten);
@@ -326,10 +343,10 @@ public final class SegmentedLog implements AutoCloseable {
    * allows). Writes nothing. For tests that drive a manual ticker; the writer also wakes by itself
    * when a segment comes of age.
    *
-   * @throws JournalException if the log is closed
+   * @throws StorageException if the log is closed
    */
   public void wake() {
-    submit(WAKE, new byte[0], false, null).await();
+    enqueue(WAKE, new byte[0], false, null).await();
   }
 
   /**
@@ -394,7 +411,7 @@ public final class SegmentedLog implements AutoCloseable {
      * the answer is always definite; an interrupt is kept and re-asserted on return.
      *
      * @return the record's LSN
-     * @throws JournalException naming the reason the record was not stored
+     * @throws StorageException naming the reason the record was not stored
      */
     public long await() {
       boolean interrupted = false;
@@ -406,7 +423,7 @@ public final class SegmentedLog implements AutoCloseable {
             interrupted = true;
           } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new JournalException(
+            throw new StorageException(
                 cause == null ? "record not stored" : String.valueOf(cause.getMessage()), cause);
           }
         }
@@ -629,7 +646,7 @@ public final class SegmentedLog implements AutoCloseable {
       }
       flushAndAck();
     } catch (IOException e) {
-      JournalException failure = new JournalException("could not write to " + config.name() + " "
+      StorageException failure = new StorageException("could not write to " + config.name() + " "
           + directory + ": " + reason(e) + "; the record was not stored", e);
       failAll(unacked, failure);
       unacked.clear();
@@ -791,7 +808,7 @@ public final class SegmentedLog implements AutoCloseable {
    * segment deleted while it is being listed is skipped.
    *
    * @return how many records were read
-   * @throws JournalException if the directory cannot be listed, or a segment was written by a newer
+   * @throws StorageException if the directory cannot be listed, or a segment was written by a newer
    *     format version
    */
   public static long readSnapshot(Path directory, String name, Replay replay) {
@@ -804,7 +821,7 @@ public final class SegmentedLog implements AutoCloseable {
         }
       });
     } catch (IOException e) {
-      throw new JournalException("cannot list " + name + " directory " + directory + ": "
+      throw new StorageException("cannot list " + name + " directory " + directory + ": "
           + reason(e), e);
     }
     long records = 0;
@@ -825,14 +842,14 @@ public final class SegmentedLog implements AutoCloseable {
         }
         short version = header.getShort();
         if (version != FORMAT_VERSION) {
-          throw new JournalException(name + " segment " + path + " has format version " + version
+          throw new StorageException(name + " segment " + path + " has format version " + version
               + ", this release reads version " + FORMAT_VERSION);
         }
         records += scanRecords(c, entry.getKey(), size, replay).records;
       } catch (java.nio.file.NoSuchFileException e) {
         // Deleted by the owner between listing and opening: its records were all final.
       } catch (IOException e) {
-        throw new JournalException("cannot read " + name + " segment " + path + ": " + reason(e), e);
+        throw new StorageException("cannot read " + name + " segment " + path + ": " + reason(e), e);
       }
     }
     return records;
@@ -906,7 +923,7 @@ public final class SegmentedLog implements AutoCloseable {
             Files.move(path, path.resolveSibling(path.getFileName() + ".corrupt"),
                 StandardCopyOption.REPLACE_EXISTING);
           } else if (version != FORMAT_VERSION) {
-            throw new JournalException(config.name() + " segment " + path + " has format version "
+            throw new StorageException(config.name() + " segment " + path + " has format version "
                 + version + ", this release reads version " + FORMAT_VERSION
                 + "; open it with the release that wrote it");
           } else {
@@ -1010,8 +1027,8 @@ public final class SegmentedLog implements AutoCloseable {
     return String.format("segment-%020d.log", id);
   }
 
-  private JournalException closedException() {
-    return new JournalException(config.name() + " " + directory + " is closed");
+  private StorageException closedException() {
+    return new StorageException(config.name() + " " + directory + " is closed");
   }
 
   private void failQueued() {

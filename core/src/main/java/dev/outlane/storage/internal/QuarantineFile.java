@@ -1,4 +1,4 @@
-package dev.outlane.journal.internal;
+package dev.outlane.storage.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * name pattern, so the log itself never reads or deletes it.
  *
  * <p>Not thread-safe: used by the log's owner while it holds the directory's lock.
+ *
+ * <p>This format is indexed, with every other on-disk format and its version, in {@code
+ * ARCHITECTURE.md}, section "On-disk formats"; keep the two in step.
  */
 public final class QuarantineFile {
   /** The file's name in the log's directory. */

@@ -1,6 +1,6 @@
-package dev.outlane.journal;
+package dev.outlane.storage;
 
-import dev.outlane.journal.internal.PayloadCipher;
+import dev.outlane.storage.internal.PayloadCipher;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,7 +13,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A 256-bit AES key that durable stores encrypt their payloads with at rest (AES-GCM, see {@link
- * FileEventJournal.Builder#encryptionKey} and {@code FileDeadLetterStore.Builder#encryptionKey}).
+ * dev.outlane.journal.FileEventJournal.Builder#encryptionKey} and {@link
+ * dev.outlane.deadletter.FileDeadLetterStore.Builder#encryptionKey}; the envelope is specified in
+ * {@code ARCHITECTURE.md}, "On-disk formats").
  * The user supplies it, e.g. from an environment variable holding 32 random bytes in base64
  * ({@code openssl rand -base64 32}); Outlane never stores it.
  *

@@ -1,4 +1,4 @@
-package dev.outlane.journal.internal;
+package dev.outlane.storage.internal;
 
 import dev.outlane.Problem;
 import dev.outlane.ValidationException;

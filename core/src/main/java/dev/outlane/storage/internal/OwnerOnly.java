@@ -1,4 +1,4 @@
-package dev.outlane.journal.internal;
+package dev.outlane.storage.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;

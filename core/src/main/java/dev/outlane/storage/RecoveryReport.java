@@ -1,4 +1,4 @@
-package dev.outlane.journal;
+package dev.outlane.storage;
 
 import java.util.List;
 

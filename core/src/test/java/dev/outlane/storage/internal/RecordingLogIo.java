@@ -1,6 +1,5 @@
-package dev.outlane.journal;
+package dev.outlane.storage.internal;
 
-import dev.outlane.journal.internal.LogIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
