@@ -226,8 +226,8 @@ public final class AudienceSync {
     try (FileLock lock = lock()) {
       if (!hasPendingSync()) {
         long size = audienceSize();
-        return new SyncReport(audience, destination, false, true, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(),
-            0, 0, null, null, size, size, size, null, elapsed(start));
+        return SyncReport.builder(audience, destination).complete(true).previousSize(size).audienceSize(size)
+            .targetSize(size).elapsed(elapsed(start)).build();
       }
       return sendPending(sink, start);
     } catch (IOException e) {
@@ -246,9 +246,10 @@ public final class AudienceSync {
       Path work = Files.createTempDirectory(dir, "dry-run-");
       try {
         Counts c = compute(in, work, true);
-        return new SyncReport(audience, destination, true, false, c.members, c.normalized, c.adds, c.removes,
-            c.unchanged, c.changed, c.suppressed, c.duplicates, c.invalid, c.reasons, 0, 0, null, null,
-            c.previousSize, c.previousSize, c.targetSize, null, elapsed(start));
+        return SyncReport.builder(audience, destination).dryRun(true).members(c.members).normalized(c.normalized)
+            .adds(c.adds).removes(c.removes).unchanged(c.unchanged).changed(c.changed).suppressed(c.suppressed)
+            .duplicates(c.duplicates).invalid(c.invalid).invalidByReason(c.reasons).previousSize(c.previousSize)
+            .audienceSize(c.previousSize).targetSize(c.targetSize).elapsed(elapsed(start)).build();
       } finally {
         deleteTree(work);
       }
@@ -1093,10 +1094,13 @@ public final class AudienceSync {
         reasons.put(name.substring("invalid.".length()), Long.parseLong(m.getProperty(name)));
       }
     }
-    return new SyncReport(audience, destination, false, complete, num(m, "members"), num(m, "normalized"),
-        num(m, "adds"), num(m, "removes"), num(m, "unchanged"), num(m, "changed"), num(m, "suppressed"),
-        num(m, "duplicates"), num(m, "invalid"), reasons, sent, skipped, counted ? received : null,
-        counted ? matched : null, previous, complete ? target : previous, target, failure, elapsed(start));
+    return SyncReport.builder(audience, destination).complete(complete).members(num(m, "members"))
+        .normalized(num(m, "normalized")).adds(num(m, "adds")).removes(num(m, "removes"))
+        .unchanged(num(m, "unchanged")).changed(num(m, "changed")).suppressed(num(m, "suppressed"))
+        .duplicates(num(m, "duplicates")).invalid(num(m, "invalid")).invalidByReason(reasons).batchesSent(sent)
+        .batchesSkipped(skipped).matchCounts(counted ? received : null, counted ? matched : null)
+        .previousSize(previous).audienceSize(complete ? target : previous).targetSize(target).failure(failure)
+        .elapsed(elapsed(start)).build();
   }
 
   private static long num(Properties p, String name) {
