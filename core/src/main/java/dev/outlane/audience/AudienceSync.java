@@ -1,36 +1,19 @@
 package dev.outlane.audience;
 
+import dev.outlane.audience.internal.BatchSender;
 import dev.outlane.audience.internal.DiffCounts;
 import dev.outlane.audience.internal.Differ;
-import dev.outlane.audience.internal.Records;
-import dev.outlane.contract.AudienceAction;
+import dev.outlane.audience.internal.Manifest;
+import dev.outlane.audience.internal.SyncState;
 import dev.outlane.guardrail.SuppressionStore;
 import dev.outlane.hashing.HashingProfile;
 import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.metrics.MetricsSink;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
-import java.util.Set;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,17 +88,7 @@ public final class AudienceSync {
    */
   public static final int DEFAULT_CHUNK_SIZE = 250_000;
 
-  private static final String SNAPSHOT = "snapshot.bin";
-  private static final String PENDING = "pending";
-  private static final String NEXT = "next.bin";
-  private static final String ADDS = "adds.bin";
-  private static final String REMOVES = "removes.bin";
-  private static final String MANIFEST = "manifest.properties";
-  private static final String JOURNAL = "journal.log";
-  /** Ends every journal line: a line without it was torn by a crash and does not count. */
-  private static final String JOURNAL_END = "ok";
-
-  private final Path dir;
+  private final SyncState state;
   private final String audience;
   private final String destination;
   private final HashingProfile profile;
@@ -125,7 +98,7 @@ public final class AudienceSync {
   private final Differ differ;
 
   private AudienceSync(Builder b) {
-    this.dir = Objects.requireNonNull(b.dir, "stateDirectory: required");
+    this.state = new SyncState(Objects.requireNonNull(b.dir, "stateDirectory: required"));
     this.audience = Objects.requireNonNull(b.audience, "audience: required");
     this.destination = b.destination == null ? audience : b.destination;
     this.profile = b.profile;
@@ -147,19 +120,18 @@ public final class AudienceSync {
     return audience;
   }
 
-  /** The size of the audience after the last completed sync (0 before the first). */
+  /**
+   * The size of the audience after the last completed sync (0 before the first).
+   *
+   * @throws AudienceSyncException if the snapshot cannot be read
+   */
   public long audienceSize() {
-    Path snapshot = dir.resolve(SNAPSHOT);
-    try {
-      return Files.exists(snapshot) ? Records.header(snapshot).count() : 0;
-    } catch (IOException e) {
-      throw new AudienceSyncException("state: cannot read " + snapshot + ": " + e.getMessage(), e);
-    }
+    return state.size();
   }
 
   /** Whether an interrupted sync waits to be finished by {@link #resume} or the next {@link #run}. */
   public boolean hasPendingSync() {
-    return Files.exists(dir.resolve(PENDING).resolve(MANIFEST));
+    return state.hasPending();
   }
 
   /**
@@ -167,32 +139,31 @@ public final class AudienceSync {
    * report without reading {@code source}), then computes and sends the new adds and removes. Closes
    * {@code source}.
    *
-   * @throws AudienceSyncException if the state or the source cannot be read or written; sink
-   *     failures are not exceptions but an incomplete report
+   * @throws AudienceSyncException if the state or the source cannot be read or written, or another
+   *     sync holds the state directory; sink failures are not exceptions but an incomplete report
    */
   @SuppressWarnings("try") // the lock is held for the block, never referenced in it
   public SyncReport run(MemberSource source, AudienceSink sink) {
     Objects.requireNonNull(sink, "sink");
     long start = System.nanoTime();
-    try (MemberSource in = source; FileLock lock = lock()) {
-      if (hasPendingSync()) {
+    try (MemberSource in = source; SyncState.Lock lock = state.lock()) {
+      if (state.hasPending()) {
         SyncReport resumed = sendPending(sink, start);
         if (!resumed.complete()) {
           return resumed;
         }
       }
-      Path pending = dir.resolve(PENDING);
-      deleteTree(pending);
-      Files.createDirectories(pending);
+      state.startPending();
       DiffCounts counts;
       try {
-        counts = differ.compute(in, dir.resolve(SNAPSHOT), pending, false, pending.resolve(NEXT),
-            pending.resolve(ADDS), pending.resolve(REMOVES));
+        counts = differ.compute(in, state.snapshot(), state.pending(), false, state.next(), state.adds(),
+            state.removes());
       } catch (IOException | RuntimeException e) {
-        deleteTree(pending);
+        state.discardPending();
         throw e;
       }
-      writeManifest(pending, counts); // from here on the diff is durable and resumable
+      // from here on the diff is durable and resumable
+      state.writeManifest(new Manifest(counts, batchSize), "outlane audience sync " + audience);
       return sendPending(sink, start);
     } catch (IOException e) {
       throw new AudienceSyncException("audience " + audience + ": sync failed: " + e.getMessage(), e);
@@ -203,13 +174,14 @@ public final class AudienceSync {
    * Finishes a pending sync, if any, sending only the batches not yet accepted.
    *
    * @return the report of the pending sync, or an empty complete report if none was pending
+   * @throws AudienceSyncException as {@link #run} does
    */
   @SuppressWarnings("try") // the lock is held for the block, never referenced in it
   public SyncReport resume(AudienceSink sink) {
     long start = System.nanoTime();
-    try (FileLock lock = lock()) {
-      if (!hasPendingSync()) {
-        long size = audienceSize();
+    try (SyncState.Lock lock = state.lock()) {
+      if (!state.hasPending()) {
+        long size = state.size();
         return SyncReport.builder(audience, destination).complete(true).previousSize(size).audienceSize(size)
             .targetSize(size).elapsed(elapsed(start)).build();
       }
@@ -226,233 +198,45 @@ public final class AudienceSync {
   @SuppressWarnings("try") // the lock is held for the block, never referenced in it
   public SyncReport dryRun(MemberSource source) {
     long start = System.nanoTime();
-    try (MemberSource in = source; FileLock lock = lock()) {
-      Path work = Files.createTempDirectory(dir, "dry-run-");
+    try (MemberSource in = source; SyncState.Lock lock = state.lock()) {
+      Path work = Files.createTempDirectory(state.directory(), "dry-run-");
       try {
-        DiffCounts c = differ.compute(in, dir.resolve(SNAPSHOT), work, true, null, null, null);
+        DiffCounts c = differ.compute(in, state.snapshot(), work, true, null, null, null);
         return SyncReport.builder(audience, destination).dryRun(true).members(c.members).normalized(c.normalized)
             .adds(c.adds).removes(c.removes).unchanged(c.unchanged).changed(c.changed).suppressed(c.suppressed)
             .duplicates(c.duplicates).invalid(c.invalid).invalidByReason(c.reasons).previousSize(c.previousSize)
             .audienceSize(c.previousSize).targetSize(c.targetSize).elapsed(elapsed(start)).build();
       } finally {
-        deleteTree(work);
+        SyncState.deleteTree(work);
       }
     } catch (IOException e) {
       throw new AudienceSyncException("audience " + audience + ": dry run failed: " + e.getMessage(), e);
     }
   }
 
-  // ---------------------------------------------------------------- send
-
-  private void writeManifest(Path pending, DiffCounts c) throws IOException {
-    Properties p = new Properties();
-    p.setProperty("members", Long.toString(c.members));
-    p.setProperty("normalized", Long.toString(c.normalized));
-    p.setProperty("adds", Long.toString(c.adds));
-    p.setProperty("removes", Long.toString(c.removes));
-    p.setProperty("unchanged", Long.toString(c.unchanged));
-    p.setProperty("changed", Long.toString(c.changed));
-    p.setProperty("suppressed", Long.toString(c.suppressed));
-    p.setProperty("duplicates", Long.toString(c.duplicates));
-    p.setProperty("invalid", Long.toString(c.invalid));
-    p.setProperty("previousSize", Long.toString(c.previousSize));
-    p.setProperty("targetSize", Long.toString(c.targetSize));
-    p.setProperty("batchSize", Integer.toString(batchSize));
-    c.reasons.forEach((reason, n) -> p.setProperty("invalid." + reason, Long.toString(n)));
-    Path tmp = pending.resolve(MANIFEST + ".tmp");
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      p.store(w, "outlane audience sync " + audience);
-    }
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    move(tmp, pending.resolve(MANIFEST));
-  }
-
+  /** Sends the pending sync's batches not yet accepted and, if all are, commits its snapshot. */
   private SyncReport sendPending(AudienceSink sink, long start) throws IOException {
-    Path pending = dir.resolve(PENDING);
-    Properties m = new Properties();
-    try (Reader r = Files.newBufferedReader(pending.resolve(MANIFEST), StandardCharsets.UTF_8)) {
-      m.load(r);
-    }
-    // A resumed sync keeps the batch boundaries it was journaled with.
-    int size = Integer.parseInt(m.getProperty("batchSize"));
-    Path journalFile = pending.resolve(JOURNAL);
-    Set<String> done = new HashSet<>();
-    long received = 0;
-    long matched = 0;
-    boolean counted = false;
-    if (Files.exists(journalFile)) {
-      try (Stream<String> lines = Files.lines(journalFile, StandardCharsets.UTF_8)) {
-        for (String line : (Iterable<String>) lines::iterator) {
-          String[] parts = line.split(" ");
-          if (parts.length < 3 || !parts[parts.length - 1].equals(JOURNAL_END)) {
-            continue; // a torn last line: that batch was not durably recorded, send it again
-          }
-          done.add(parts[0] + " " + parts[1]);
-          if (parts.length == 5) {
-            received += Long.parseLong(parts[2]);
-            matched += Long.parseLong(parts[3]);
-            counted = true;
-          }
-        }
-      }
-    }
-    long sent = 0;
-    long skipped = 0;
-    String failure = null;
-    long totalBatches = (num(m, "removes") + size - 1) / size + (num(m, "adds") + size - 1) / size;
-    progress.progress(SyncProgress.Phase.SEND, 0, totalBatches);
-    try (FileChannel journal = FileChannel.open(journalFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
-      // Removes first: a suppressed or departed person leaves the audience as early as possible.
-      for (AudienceAction.Action action : new AudienceAction.Action[] {AudienceAction.Action.REMOVE, AudienceAction.Action.ADD}) {
-        Path file = pending.resolve(action == AudienceAction.Action.ADD ? ADDS : REMOVES);
-        try (Records.Reader reader = new Records.Reader(file, false)) {
-          byte[] rec = new byte[Records.SIZE];
-          List<HashedMember> batch = new ArrayList<>(Math.min(size, 10_000));
-          long index = 0;
-          boolean more = true;
-          while (more && failure == null) {
-            batch.clear();
-            while (batch.size() < size && (more = reader.next(rec))) {
-              batch.add(member(rec));
-            }
-            if (batch.isEmpty()) {
-              break;
-            }
-            String id = action.wireName() + " " + index++;
-            if (done.contains(id)) {
-              skipped++;
-              progress.progress(SyncProgress.Phase.SEND, sent + skipped, totalBatches);
-              continue;
-            }
-            SinkResult result;
-            try {
-              result = sink.send(List.copyOf(batch), action);
-            } catch (RuntimeException e) {
-              result = SinkResult.failed("sink threw " + e.getClass().getSimpleName() + ": " + e.getMessage(), true, null);
-            }
-            if (result instanceof SinkResult.Accepted) {
-              SinkResult.Accepted a = (SinkResult.Accepted) result;
-              String line = id;
-              if (a.received() != null && a.matched() != null) {
-                received += a.received();
-                matched += a.matched();
-                counted = true;
-                line += " " + a.received() + " " + a.matched();
-              }
-              journal.write(java.nio.ByteBuffer.wrap((line + " " + JOURNAL_END + "\n").getBytes(StandardCharsets.UTF_8)));
-              journal.force(false); // durable before the next batch: a crash never resends it
-              sent++;
-              progress.progress(SyncProgress.Phase.SEND, sent + skipped, totalBatches);
-            } else {
-              SinkResult.Failed f = (SinkResult.Failed) result;
-              failure = action.wireName() + " batch " + (index - 1) + " not accepted ("
-                  + (f.retryable() ? "retryable" : "needs a fix") + "): " + f.reason();
-            }
-          }
-        }
-      }
-    }
-    long previous = Long.parseLong(m.getProperty("previousSize"));
-    long target = Long.parseLong(m.getProperty("targetSize"));
-    boolean complete = failure == null;
+    Manifest manifest = state.readManifest();
+    DiffCounts c = manifest.counts();
+    BatchSender.Result sent = new BatchSender(sink, progress).send(state, manifest);
+    boolean complete = sent.failure() == null;
     if (complete) {
-      // After a crash between this rename and the deletion below, next.bin is already the snapshot.
-      if (Files.exists(pending.resolve(NEXT))) {
-        move(pending.resolve(NEXT), dir.resolve(SNAPSHOT));
+      state.commit();
+      metrics.audienceSize(destination, audience, c.targetSize, c.previousSize);
+      if (sent.received() != null && sent.matched() != null) {
+        metrics.matchCounts(destination, sent.received(), sent.matched());
       }
-      deleteTree(pending);
-      metrics.audienceSize(destination, audience, target, previous);
-      if (counted) {
-        metrics.matchCounts(destination, received, matched);
-      }
-      LOG.info("audience {}: synced to {}: {} adds, {} removes, size {} → {}", audience, destination,
-          m.getProperty("adds"), m.getProperty("removes"), previous, target);
+      LOG.info("audience {}: synced to {}: {} adds, {} removes, size {} → {}", audience, destination, c.adds,
+          c.removes, c.previousSize, c.targetSize);
     } else {
-      LOG.warn("audience {}: sync to {} stopped: {}", audience, destination, failure);
+      LOG.warn("audience {}: sync to {} stopped: {}", audience, destination, sent.failure());
     }
-    Map<String, Long> reasons = new HashMap<>();
-    for (String name : m.stringPropertyNames()) {
-      if (name.startsWith("invalid.")) {
-        reasons.put(name.substring("invalid.".length()), Long.parseLong(m.getProperty(name)));
-      }
-    }
-    return SyncReport.builder(audience, destination).complete(complete).members(num(m, "members"))
-        .normalized(num(m, "normalized")).adds(num(m, "adds")).removes(num(m, "removes"))
-        .unchanged(num(m, "unchanged")).changed(num(m, "changed")).suppressed(num(m, "suppressed"))
-        .duplicates(num(m, "duplicates")).invalid(num(m, "invalid")).invalidByReason(reasons).batchesSent(sent)
-        .batchesSkipped(skipped).matchCounts(counted ? received : null, counted ? matched : null)
-        .previousSize(previous).audienceSize(complete ? target : previous).targetSize(target).failure(failure)
-        .elapsed(elapsed(start)).build();
-  }
-
-  private static long num(Properties p, String name) {
-    return Long.parseLong(p.getProperty(name, "0"));
-  }
-
-  private static HashedMember member(byte[] rec) {
-    byte flags = rec[Records.FLAGS];
-    return new HashedMember(
-        Records.hex(rec, Records.KEY, 16),
-        (flags & Records.HAS_EMAIL) != 0 ? Records.hex(rec, Records.EMAIL, Records.HASH_BYTES) : null,
-        (flags & Records.HAS_PHONE) != 0 ? Records.hex(rec, Records.PHONE, Records.HASH_BYTES) : null);
-  }
-
-  // ---------------------------------------------------------------- files
-
-  private FileLock lock() throws IOException {
-    Files.createDirectories(dir);
-    FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = channel.tryLock();
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
-    if (lock == null) {
-      channel.close();
-      throw new AudienceSyncException("state: " + dir + " is locked by another audience sync");
-    }
-    return new FileLock(channel, 0, Long.MAX_VALUE, false) {
-      @Override
-      public boolean isValid() {
-        return lock.isValid();
-      }
-
-      @Override
-      public void release() throws IOException {
-        lock.release();
-        channel.close();
-      }
-    };
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    return SyncReport.builder(audience, destination).complete(complete).members(c.members)
+        .normalized(c.normalized).adds(c.adds).removes(c.removes).unchanged(c.unchanged).changed(c.changed)
+        .suppressed(c.suppressed).duplicates(c.duplicates).invalid(c.invalid).invalidByReason(c.reasons)
+        .batchesSent(sent.sent()).batchesSkipped(sent.skipped()).matchCounts(sent.received(), sent.matched())
+        .previousSize(c.previousSize).audienceSize(complete ? c.targetSize : c.previousSize)
+        .targetSize(c.targetSize).failure(sent.failure()).elapsed(elapsed(start)).build();
   }
 
   private static Duration elapsed(long start) {
@@ -462,7 +246,7 @@ public final class AudienceSync {
   @Override
   public String toString() {
     return "AudienceSync{audience=" + audience + ", destination=" + destination + ", profile=" + profile.name()
-        + ", dir=" + dir + "}";
+        + ", dir=" + state.directory() + "}";
   }
 
   /** Configures an {@link AudienceSync}. Setters validate at once. Not thread-safe. */

@@ -101,7 +101,7 @@ public final class Differ {
       LOG.debug("audience {}: diff of {} members in {} runs:{}", audience, counts.members, runs.size(), times);
     }
     progress.progress(SyncProgress.Phase.DIFF, 1, 1);
-    deleteTree(runsDir);
+    SyncState.deleteTree(runsDir);
     return counts;
   }
 
@@ -140,14 +140,6 @@ public final class Differ {
         // The source failed while a run was being written: let it finish before the caller
         // deletes the directory it writes to.
         Workers.awaitQuietly(inFlight);
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
       }
     }
   }

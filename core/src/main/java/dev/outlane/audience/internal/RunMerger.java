@@ -104,7 +104,7 @@ public final class RunMerger {
           oldOff = old.next();
         } else if (reuse) {
           // found in the snapshot when the run was written; the lock keeps other writers out
-          throw new IOException("snapshot.bin changed while this sync was reading it");
+          throw new IOException(SyncState.SNAPSHOT + " changed while this sync was reading it");
         } else {
           adds.write(cur, 0);
         }
