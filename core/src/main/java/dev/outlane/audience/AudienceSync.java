@@ -95,6 +95,7 @@ public final class AudienceSync {
   private final MetricsSink metrics;
   private final int batchSize;
   private final SyncProgress progress;
+  private final @Nullable Path scratch;
   private final Differ differ;
 
   private AudienceSync(Builder b) {
@@ -105,6 +106,7 @@ public final class AudienceSync {
     this.metrics = b.metrics;
     this.batchSize = b.batchSize;
     this.progress = b.progress;
+    this.scratch = b.scratch;
     // Fingerprints are only comparable if raw values would normalize and hash the same way.
     String config = "fp1|" + profile + "|region=" + b.normalizer.defaultRegion() + "|lenient="
         + b.normalizer.lenientPhone();
@@ -192,14 +194,21 @@ public final class AudienceSync {
   }
 
   /**
-   * Computes what {@link #run} would send, without sending anything or changing the state. Closes
-   * {@code source}.
+   * Computes what {@link #run} would send, without sending anything or changing the state: it
+   * writes nothing to the state directory (not even a lock file, nor the directory itself) and
+   * puts its sorted runs in a temporary directory under {@link Builder#scratchDirectory}, deleted
+   * before it returns. It takes a shared lock if a sync has run here, so it waits for no one but
+   * fails fast while a sync runs. Closes {@code source}.
+   *
+   * @throws AudienceSyncException if the state or the source cannot be read, the scratch files
+   *     cannot be written, or a sync holds the state directory
    */
   @SuppressWarnings("try") // the lock is held for the block, never referenced in it
   public SyncReport dryRun(MemberSource source) {
     long start = System.nanoTime();
-    try (MemberSource in = source; SyncState.Lock lock = state.lock()) {
-      Path work = Files.createTempDirectory(state.directory(), "dry-run-");
+    try (MemberSource in = source; SyncState.Lock lock = state.readLock()) {
+      Path work = scratch == null ? Files.createTempDirectory("outlane-audience-dry-run-")
+          : Files.createTempDirectory(Files.createDirectories(scratch), "outlane-audience-dry-run-");
       try {
         DiffCounts c = differ.compute(in, state.snapshot(), work, true, null, null, null);
         return SyncReport.builder(audience, destination).dryRun(true).members(c.members).normalized(c.normalized)
@@ -262,6 +271,7 @@ public final class AudienceSync {
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private int threads = Runtime.getRuntime().availableProcessors();
     private SyncProgress progress = SyncProgress.none();
+    private @Nullable Path scratch;
 
     private Builder() {}
 
@@ -287,6 +297,16 @@ public final class AudienceSync {
     /** Where the snapshot and pending state live; one directory per audience and destination. */
     public Builder stateDirectory(Path dir) {
       this.dir = Objects.requireNonNull(dir, "stateDirectory");
+      return this;
+    }
+
+    /**
+     * Where a {@link AudienceSync#dryRun dry run} puts its temporary sorted runs (about 90 bytes per
+     * member, deleted before it returns); default: {@code java.io.tmpdir}. A sync puts them in the
+     * state directory.
+     */
+    public Builder scratchDirectory(Path scratch) {
+      this.scratch = Objects.requireNonNull(scratch, "scratchDirectory");
       return this;
     }
 

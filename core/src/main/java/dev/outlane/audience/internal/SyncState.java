@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * and the commit by rename.
  *
  * <pre>
- * lock                     lock file (exclusive while a sync or dry run runs)
+ * lock                     lock file (exclusive while a sync runs, shared during a dry run)
  * snapshot.bin             the last synced membership ({@link Records}, with header)
  * pending/                 only while a computed diff waits to be sent
  *   manifest.properties    the diff's counts and batch size; its presence makes the sync resumable
@@ -116,6 +116,20 @@ public final class SyncState {
   public Lock lock() throws IOException {
     Files.createDirectories(dir);
     return take(FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE), false);
+  }
+
+  /**
+   * Takes a shared lock for a reader that writes nothing here: no directory or lock file is
+   * created. If there is no lock file yet no sync has run, and there is nothing to hold.
+   *
+   * @throws AudienceSyncException if a sync holds the lock
+   */
+  public Lock readLock() throws IOException {
+    Path file = dir.resolve(LOCK);
+    if (!Files.exists(file)) {
+      return () -> {};
+    }
+    return take(FileChannel.open(file, StandardOpenOption.READ), true);
   }
 
   private Lock take(FileChannel channel, boolean shared) throws IOException {

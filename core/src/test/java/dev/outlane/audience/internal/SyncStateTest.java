@@ -35,9 +35,26 @@ class SyncStateTest {
     try (SyncState.Lock lock = state.lock()) {
       assertThatThrownBy(other::lock).isInstanceOf(AudienceSyncException.class)
           .hasMessage("state: " + dir() + " is locked by another audience sync");
+      assertThatThrownBy(other::readLock).isInstanceOf(AudienceSyncException.class)
+          .hasMessage("state: " + dir() + " is locked by another audience sync");
     }
     try (SyncState.Lock lock = other.lock()) {
       assertThat(dir().resolve("lock")).exists();
+    }
+  }
+
+  @Test
+  void aReadLockCreatesNothingAndKeepsSyncsOut() throws IOException {
+    SyncState state = new SyncState(dir());
+    try (SyncState.Lock lock = state.readLock()) {
+      assertThat(dir()).doesNotExist();
+    }
+    try (SyncState.Lock lock = state.lock()) {
+      // creates the lock file
+    }
+    try (SyncState.Lock read = state.readLock()) {
+      assertThatThrownBy(state::lock).isInstanceOf(AudienceSyncException.class)
+          .hasMessage("state: " + dir() + " is locked by another audience sync");
     }
   }
 
