@@ -35,28 +35,19 @@ import org.slf4j.LoggerFactory;
  *     DestinationAudienceSink.of(metaDestination, "23851234567890"));
  * }</pre>
  *
- * <p><b>How.</b> Members are read in chunks of {@link Builder#chunkSize}; each chunk is keyed by
- * SHA-256 of the customer id, sorted in memory, and written as a sorted run file of fixed-size
- * records (hashes only). For each member a cheap fingerprint of the raw email and phone is compared
- * with the one stored in the previous snapshot (looked up through a memory-mapped index): only
- * members whose raw values changed are normalized and hashed again. The runs are then merged with
- * the previous snapshot in one sequential pass that writes the next snapshot and the add and remove
- * files. Heap use is bounded by the chunk size, not by the audience size: 10 M members sync in a
- * 512 MB heap.
- *
- * <p><b>Speed.</b> With {@code threads > 1}, reading the source on the caller's thread overlaps
- * with keying, sorting, looking up and writing the previous chunk (two chunks are in memory then).
- * Raw values are copied into a reused char arena, so the source's strings die young; chunks are
- * radix-sorted on the key's top bits; lookups of a sorted chunk gallop forward through the mapped
- * snapshot; a dry run writes no files in its merge, it only counts. On 2 cores a re-sync with 1 %
- * churn costs about 1 µs of CPU per member beyond what the source itself costs; run with
- * {@code -Dorg.slf4j.simpleLogger…=debug} (or your logger's equivalent) to log the time per phase.
+ * <p><b>How.</b> Members are read in chunks of {@link Builder#chunkSize}, keyed by SHA-256 of
+ * the customer id, sorted and written as sorted runs of hashes; only members whose raw email or
+ * phone changed since the previous snapshot (a cheap fingerprint tells) are normalized and hashed
+ * again. The runs are merged with the previous snapshot in one sequential pass that writes the next
+ * snapshot and the add and remove files. Heap use is bounded by the chunk size, not by the audience
+ * size: 10 M members sync in a 512 MB heap. The stages live in {@code audience.internal} ({@code
+ * Differ} is the entry); at debug level it logs the time per phase.
  *
  * <p><b>State.</b> The state directory holds {@code snapshot.bin} (the last synced membership:
  * key, fingerprint and SHA-256 hashes per member; never a raw email, phone or customer id) and,
  * while a sync is in progress, {@code pending/} with the next snapshot, the add/remove files and a
  * journal of accepted batches. The snapshot is replaced by an atomic rename only once every batch
- * has been accepted.
+ * has been accepted. A dry run writes nothing there.
  *
  * <p><b>Failures and resume.</b> The sync stops at the first batch the sink does not accept and
  * returns an incomplete report; nothing was committed. The next {@link #run} or {@link #resume}
@@ -64,18 +55,17 @@ import org.slf4j.LoggerFactory;
  * nothing accepted is sent twice.
  *
  * <p><b>Suppression.</b> A member for whom {@link SuppressionStore#isSuppressed} is true on {@link
- * Channel#ADS} is treated as absent: never added, removed if present. Members whose raw values are
- * unchanged are checked by customer id, by email (trimmed, lower-cased) and by phone if it is
- * already written in E.164; a phone-only suppression of a differently written number under another
+ * dev.outlane.destination.Channel#ADS} is treated as absent: never added, removed if present.
+ * Members whose raw values are unchanged are checked by customer id, by email (under the normalizer's email rule) and by phone
+ * if it is already written in E.164; a phone-only suppression of a differently written number under another
  * customer id is caught when that member's raw values next change.
  *
  * <p><b>Threads.</b> Calls run on the caller's thread and the sink is called on it; the source is
  * read on it too. Keying, normalizing, hashing and suppression checks run on {@link
  * Builder#threads} worker threads, plus one thread that writes the sorted runs, all of which live
  * for the duration of the call (with {@code threads(1)}, everything runs on the caller's thread).
- * An instance is
- * not for concurrent use, and a lock file makes a second process using the same state directory
- * fail fast with {@link AudienceSyncException}.
+ * An instance is not for concurrent use, and a lock file makes a second sync using the same state
+ * directory (in this process or another) fail fast with {@link AudienceSyncException}.
  */
 public final class AudienceSync {
   private static final Logger LOG = LoggerFactory.getLogger(AudienceSync.class);
@@ -211,10 +201,7 @@ public final class AudienceSync {
           : Files.createTempDirectory(Files.createDirectories(scratch), "outlane-audience-dry-run-");
       try {
         DiffCounts c = differ.compute(in, state.snapshot(), work, true, null, null, null);
-        return SyncReport.builder(audience, destination).dryRun(true).members(c.members).normalized(c.normalized)
-            .adds(c.adds).removes(c.removes).unchanged(c.unchanged).changed(c.changed).suppressed(c.suppressed)
-            .duplicates(c.duplicates).invalid(c.invalid).invalidByReason(c.reasons).previousSize(c.previousSize)
-            .audienceSize(c.previousSize).targetSize(c.targetSize).elapsed(elapsed(start)).build();
+        return report(c).dryRun(true).audienceSize(c.previousSize).elapsed(elapsed(start)).build();
       } finally {
         SyncState.deleteTree(work);
       }
@@ -240,12 +227,17 @@ public final class AudienceSync {
     } else {
       LOG.warn("audience {}: sync to {} stopped: {}", audience, destination, sent.failure());
     }
-    return SyncReport.builder(audience, destination).complete(complete).members(c.members)
-        .normalized(c.normalized).adds(c.adds).removes(c.removes).unchanged(c.unchanged).changed(c.changed)
-        .suppressed(c.suppressed).duplicates(c.duplicates).invalid(c.invalid).invalidByReason(c.reasons)
-        .batchesSent(sent.sent()).batchesSkipped(sent.skipped()).matchCounts(sent.received(), sent.matched())
-        .previousSize(c.previousSize).audienceSize(complete ? c.targetSize : c.previousSize)
-        .targetSize(c.targetSize).failure(sent.failure()).elapsed(elapsed(start)).build();
+    return report(c).complete(complete).batchesSent(sent.sent()).batchesSkipped(sent.skipped())
+        .matchCounts(sent.received(), sent.matched()).audienceSize(complete ? c.targetSize : c.previousSize)
+        .failure(sent.failure()).elapsed(elapsed(start)).build();
+  }
+
+  /** A report of the diff {@code c}; the caller adds what the call did. */
+  private SyncReport.Builder report(DiffCounts c) {
+    return SyncReport.builder(audience, destination).members(c.members).normalized(c.normalized).adds(c.adds)
+        .removes(c.removes).unchanged(c.unchanged).changed(c.changed).suppressed(c.suppressed)
+        .duplicates(c.duplicates).invalid(c.invalid).invalidByReason(c.reasons).previousSize(c.previousSize)
+        .targetSize(c.targetSize);
   }
 
   private static Duration elapsed(long start) {
