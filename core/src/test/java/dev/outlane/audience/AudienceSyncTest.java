@@ -1,6 +1,7 @@
 package dev.outlane.audience;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.outlane.destination.Channel;
 import dev.outlane.guardrail.SuppressionStore;
@@ -240,6 +241,42 @@ class AudienceSyncTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("snapshot.bin", "lock");
     }
+  }
+
+  @Test
+  void aDryRunWritesNothingToTheStateDirectoryNotEvenTheDirectory() throws IOException {
+    Path state = dir.resolve("never-synced");
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    AudienceSync sync = AudienceSync.builder().stateDirectory(state).audience("cart-recovery")
+        .scratchDirectory(scratch).chunkSize(2).build();
+
+    SyncReport dry = sync.dryRun(MemberSource.of(members(1, 2, 3)));
+
+    assertThat(dry.adds()).isEqualTo(3);
+    assertThat(dry.targetSize()).isEqualTo(3);
+    assertThat(state).doesNotExist();
+    assertThat(scratch).isEmptyDirectory();
+  }
+
+  @Test
+  void aDryRunFailsFastWhileASyncHoldsTheStateDirectory() {
+    AudienceSync sync = builder().build();
+    RecordingSink sink = new RecordingSink();
+    sync.run(MemberSource.of(members(1)), sink);
+    AudienceSync other = builder().build();
+    List<Throwable> thrown = new ArrayList<>();
+    AudienceSink nested = (batch, action) -> {
+      try {
+        other.dryRun(MemberSource.of(members(1, 2)));
+      } catch (RuntimeException e) {
+        thrown.add(e);
+      }
+      return SinkResult.accepted();
+    };
+
+    assertThat(sync.run(MemberSource.of(members(1, 2)), nested).complete()).isTrue();
+    assertThat(thrown).hasSize(1);
+    assertThat(thrown.get(0)).isInstanceOf(AudienceSyncException.class).hasMessage("state: " + dir + " is locked by another audience sync");
   }
 
   @Test
