@@ -3,6 +3,7 @@ package dev.outlane.twilio.segment;
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import dev.outlane.contract.Commerce;
+import dev.outlane.contract.ContractJson;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
@@ -12,7 +13,6 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
 import dev.outlane.twilio.internal.Gzip;
 import dev.outlane.twilio.internal.IsoInstant;
-import dev.outlane.twilio.internal.JsonValues;
 import dev.outlane.retry.RetryAfter;
 import java.io.IOException;
 import java.net.URI;
@@ -35,6 +35,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.Buffer;
+import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -376,6 +377,13 @@ public final class SegmentDestination implements Destination {
     }
   }
 
+  /** A contract value, digit for digit and bounded, the way core writes it. */
+  private static void writeValue(JsonWriter w, @Nullable Object value) throws IOException {
+    try (BufferedSink sink = w.valueSink()) {
+      ContractJson.write(value, sink);
+    }
+  }
+
   private static void writeProperties(JsonWriter w, RetentionEvent event, @Nullable DeliveryItem identifiersOf)
       throws IOException {
     w.beginObject();
@@ -387,7 +395,7 @@ public final class SegmentDestination implements Destination {
     if (c != null) {
       if (c.cartValue() != null) {
         w.name("cart_value");
-        JsonValues.writeExact(w, c.cartValue());
+        writeValue(w, c.cartValue());
         cartValue = true;
       }
       if (c.currency() != null) {
@@ -421,7 +429,7 @@ public final class SegmentDestination implements Destination {
           };
       if (!taken) {
         w.name(key);
-        JsonValues.write(w, e.getValue());
+        writeValue(w, e.getValue());
       }
     }
     if (!event.properties().containsKey("source")) {
