@@ -11,7 +11,7 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
-import dev.outlane.twilio.internal.Gzip;
+import dev.outlane.http.Gzip;
 import dev.outlane.twilio.internal.IsoInstant;
 import dev.outlane.retry.RetryAfter;
 import java.io.IOException;
