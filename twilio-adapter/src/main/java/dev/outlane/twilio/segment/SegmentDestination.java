@@ -11,9 +11,11 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
+import dev.outlane.http.Exchange;
 import dev.outlane.http.Gzip;
+import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpClassifier;
 import dev.outlane.twilio.internal.IsoInstant;
-import dev.outlane.retry.RetryAfter;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,13 +29,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.zip.Deflater;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
 import okio.Buffer;
 import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
@@ -109,10 +109,11 @@ public final class SegmentDestination implements Destination {
 
   private static final MediaType JSON = MediaType.get("application/json");
   private static final int REASON_MAX_CHARS = 200;
+  private static final String RESEND_NOTE = "safe to resend: Segment dedupes by messageId";
 
   private final String name;
-  private final OkHttpClient http;
-  private final boolean ownsClient;
+  private final HttpCaller http;
+  private final HttpClassifier classifier;
   private final HttpUrl batchUrl;
   private final String authorization;
   private final Clock clock;
@@ -126,13 +127,14 @@ public final class SegmentDestination implements Destination {
 
   private SegmentDestination(Builder b) {
     this.name = b.name;
-    this.http = b.okHttpClient != null ? b.okHttpClient : new OkHttpClient();
-    this.ownsClient = b.okHttpClient == null;
+    this.http = HttpCaller.create(b.okHttpClient, null);
     this.batchUrl = Objects.requireNonNull(b.baseUrl.resolve("v1/batch"));
     String key = b.writeKey == null ? "" : b.writeKey;
     this.authorization =
         "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
     this.clock = b.clock;
+    this.classifier = HttpClassifier.builder("Segment").idempotent(true).clock(clock)
+        .resendNote(RESEND_NOTE).vendorCodes(this::segmentCodes).build();
   }
 
   /** A builder with the defaults: name {@code segment}, {@link #US_BASE_URL}, the system UTC clock. */
@@ -257,34 +259,32 @@ public final class SegmentDestination implements Destination {
             .header("User-Agent", "outlane-segment")
             .post(RequestBody.create(gz, JSON))
             .build();
-    Call call = http.newCall(request);
-    try (Response response = call.execute()) {
-      int code = response.code();
-      if (response.isSuccessful()) {
-        return Outcome.delivered(null);
-      }
-      String text = response.body().string();
-      Duration retryAfter = RetryAfter.parse(response.header("Retry-After"), clock, RetryAfter.DEFAULT_MAX);
-      if (code == 429) {
-        return new Outcome.Retryable("rate limited by Segment (HTTP 429)", "429", retryAfter);
-      }
-      if (code >= 500) {
-        return new Outcome.Retryable(
-            "Segment answered HTTP " + code + "; safe to resend: Segment dedupes by messageId",
-            Integer.toString(code),
-            retryAfter);
-      }
-      String message = segmentMessage(text);
-      boolean wholeBatch = code == 400 || code == 413;
-      return new Outcome.Rejected(
-          Integer.toString(code), "Segment refused the batch (HTTP " + code + "): " + message, wholeBatch);
-    } catch (IOException e) {
-      return new Outcome.Retryable(
-          "I/O error talking to Segment (" + e.getClass().getSimpleName()
-              + "); safe to resend: Segment dedupes by messageId",
-          "io",
-          null);
+    Exchange exchange = http.execute(request);
+    if (exchange instanceof Exchange.Answered a && a.successful()) {
+      return Outcome.delivered(null);
     }
+    if (exchange instanceof Exchange.Failed f && !f.acceptedBodyLost()) {
+      return Outcome.retryable(classifier.error(f, "I/O error talking to Segment ("
+          + f.cause().getClass().getSimpleName() + "); " + RESEND_NOTE).code("io").build(), null);
+    }
+    return classifier.classify(exchange);
+  }
+
+  /** Segment's statuses, in Segment's words; every status is decided here. */
+  private Outcome segmentCodes(Exchange.Answered a) {
+    int code = a.status();
+    HttpClassifier words = classifier;
+    if (code == 429) {
+      return Outcome.retryable(
+          words.error(a, "rate limited by Segment (HTTP 429)").code("429").build(), words.retryAfter(a));
+    }
+    if (code >= 500) {
+      return Outcome.retryable(words.error(a, "Segment answered HTTP " + code + "; " + RESEND_NOTE)
+          .code(Integer.toString(code)).build(), words.retryAfter(a));
+    }
+    boolean wholeBatch = code == 400 || code == 413;
+    return Outcome.rejected(words.error(a, "Segment refused the batch (HTTP " + code + "): " + segmentMessage(a.body()))
+        .code(Integer.toString(code)).build(), wholeBatch);
   }
 
   /** Segment's error JSON carries {@code message}; anything else is quoted, shortened. */
@@ -448,10 +448,12 @@ public final class SegmentDestination implements Destination {
   @Override
   public void close() {
     gzip.close();
-    if (ownsClient) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
-    }
+    http.close();
+  }
+
+  /** The client requests go through; for tests of {@link #close()}. */
+  OkHttpClient httpClient() {
+    return http.client();
   }
 
   @Override
