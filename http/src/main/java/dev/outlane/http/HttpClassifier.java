@@ -83,7 +83,7 @@ public final class HttpClassifier {
         throw new IllegalArgumentException("exchange: a 2xx answer is the destination's to read");
       }
       Outcome vendorOutcome = vendorCodes.classify(a);
-      return vendorOutcome != null ? vendorOutcome : answered(a);
+      return vendorOutcome != null ? withError(vendorOutcome, a) : answered(a);
     }
     return failed((Exchange.Failed) exchange);
   }
@@ -140,6 +140,29 @@ public final class HttpClassifier {
       b.mayHaveActed(f.written());
     }
     return b;
+  }
+
+  /**
+   * {@code outcome} with a {@link DeliveryError} built from {@code exchange}, for a destination that
+   * words its outcomes itself: the error's message is the outcome's reason, its code the outcome's
+   * code, its status and request id the exchange's; {@code mayHaveActed} as {@link #error} says, and
+   * always for an {@link Outcome.Unknown}. An outcome that already carries an error, and a delivered
+   * or opted-out outcome, is returned as it is.
+   */
+  public Outcome withError(Outcome outcome, Exchange exchange) {
+    if (outcome.error() != null) {
+      return outcome;
+    }
+    if (outcome instanceof Outcome.Rejected r) {
+      return new Outcome.Rejected(r.code(), r.reason(), r.wholeBatch(), error(exchange, r.reason()).code(r.code()).build());
+    }
+    if (outcome instanceof Outcome.Retryable r) {
+      return new Outcome.Retryable(r.reason(), r.code(), r.retryAfter(), error(exchange, r.reason()).code(r.code()).build());
+    }
+    if (outcome instanceof Outcome.Unknown u) {
+      return new Outcome.Unknown(u.reason(), u.code(), error(exchange, u.reason()).code(u.code()).mayHaveActed(true).build());
+    }
+    return outcome;
   }
 
   /** The answer's {@code Retry-After}, measured with this classifier's clock and capped, or null. */

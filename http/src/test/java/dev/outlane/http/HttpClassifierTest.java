@@ -131,4 +131,23 @@ class HttpClassifierTest {
     assertThat(e).isEqualTo(DeliveryError.builder("boom").httpStatus(500).requestId("RQ3").code("E1")
         .mayHaveActed(true).build());
   }
+
+  @Test
+  void aVendorsOwnOutcomeGainsAnErrorFromTheExchangeKeepingItsWords() {
+    HttpClassifier c = segment().vendorCodes(a -> new Outcome.Retryable("Segment answered HTTP 503", "503", null)).build();
+
+    Outcome outcome = c.classify(new Exchange.Answered(503, Headers.of(), "", "RQ4"));
+
+    assertThat(outcome).isEqualTo(new Outcome.Retryable("Segment answered HTTP 503", "503", null));
+    assertThat(outcome.error()).isEqualTo(DeliveryError.builder("Segment answered HTTP 503").httpStatus(503)
+        .code("503").requestId("RQ4").mayHaveActed(true).build());
+  }
+
+  @Test
+  void anUnknownOutcomesErrorAlwaysSaysTheRequestMayHaveActed() {
+    Outcome outcome = sms().build().withError(new Outcome.Unknown("HTTP 400 but odd", "400"), status(400));
+
+    assertThat(outcome.error().mayHaveActed()).isTrue();
+    assertThat(sms().build().withError(Outcome.delivered("SM1"), status(400))).isEqualTo(Outcome.delivered("SM1"));
+  }
 }
