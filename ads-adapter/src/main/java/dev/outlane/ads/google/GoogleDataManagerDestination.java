@@ -11,6 +11,9 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import java.io.IOException;
@@ -71,7 +74,8 @@ public final class GoogleDataManagerDestination implements Destination {
   private final @Nullable String loginAccountType;
   private final @Nullable String loginAccountId;
   private final HttpUrl baseUrl;
-  private final OkHttpClient client;
+  private final HttpCaller http;
+  private final HttpClassifier classifier;
   private final int maxItems;
   private final @Nullable String adUserData;
   private final @Nullable String adPersonalization;
@@ -87,13 +91,15 @@ public final class GoogleDataManagerDestination implements Destination {
     this.loginAccountType = b.loginAccountType;
     this.loginAccountId = b.loginAccountId;
     this.baseUrl = b.baseUrl;
-    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
+    this.http = HttpCaller.create(b.okHttpClient, null);
     this.maxItems = b.maxItems;
     this.adUserData = b.adUserData;
     this.adPersonalization = b.adPersonalization;
     this.termsAccepted = b.termsAccepted;
     this.rateLimitBackoff = b.rateLimitBackoff;
     this.clock = b.clock;
+    this.classifier = HttpClassifier.builder("the Data Manager API").idempotent(true).clock(clock)
+        .resendNote("audience changes are idempotent, so safe to resend").build();
   }
 
   public static Builder builder() {
@@ -167,30 +173,29 @@ public final class GoogleDataManagerDestination implements Destination {
         .header("Authorization", "Bearer " + token)
         .post(RequestBody.create(body(audienceId, action, batch, slice), JSON))
         .build();
-    try {
-      Http.Result result = Http.execute(client, request);
+    Exchange exchange = http.execute(request);
+    if (exchange instanceof Exchange.Answered result) {
       if (result.successful()) {
         outcome = Outcome.delivered(Json.string(Json.object(Json.parse(result.body())), "requestId"));
       } else {
-        outcome = classify(result, token);
+        outcome = classifier.withError(classify(result, token), result);
       }
-    } catch (IOException e) {
-      outcome = new Outcome.Retryable("I/O error talking to the Data Manager API (" + Http.describe(e)
-          + "); audience changes are idempotent, so safe to resend", null, null);
+    } else {
+      outcome = classifier.classify(exchange);
     }
     for (int i : slice) {
       outcomes[i] = outcome;
     }
   }
 
-  private Outcome classify(Http.Result result, String token) {
+  private Outcome classify(Exchange.Answered result, String token) {
     Map<String, Object> error = Json.object(Json.object(Json.parse(result.body())), "error");
     String status = Json.string(error, "status");
     String message = Http.redact(Objects.requireNonNullElse(Json.string(error, "message"), ""), token);
     int http = result.status();
     String code = status != null ? status : Integer.toString(http);
     if (http == 429 || "RESOURCE_EXHAUSTED".equals(status)) {
-      Duration after = result.retryAfter(clock);
+      Duration after = classifier.retryAfter(result);
       return new Outcome.Retryable("Data Manager API quota exhausted (HTTP " + http + " " + code + "): " + message,
           code, after != null ? after : rateLimitBackoff);
     }
@@ -200,7 +205,7 @@ public final class GoogleDataManagerDestination implements Destination {
     }
     if (http >= 500) {
       return new Outcome.Retryable("Data Manager API HTTP " + http + " " + code + ": " + message
-          + "; audience changes are idempotent, so safe to resend", code, result.retryAfter(clock));
+          + "; audience changes are idempotent, so safe to resend", code, classifier.retryAfter(result));
     }
     return new Outcome.Rejected(code, "Data Manager API HTTP " + http + " " + code + ": " + message, true);
   }
@@ -252,6 +257,20 @@ public final class GoogleDataManagerDestination implements Destination {
       throw new IllegalStateException("writing to a Buffer cannot fail", e);
     }
     return buffer.readUtf8();
+  }
+
+  /**
+   * Releases the OkHttp threads and connections if this destination created its own client; a
+   * client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** The client requests go through; for tests of {@link #close()}. */
+  OkHttpClient httpClient() {
+    return http.client();
   }
 
   @Override

@@ -12,6 +12,9 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import dev.outlane.hashing.Sha256;
@@ -68,7 +71,8 @@ public final class MetaConversionsDestination implements Destination {
   private final @Nullable String pixelId;
   private final String graphVersion;
   private final HttpUrl baseUrl;
-  private final OkHttpClient client;
+  private final HttpCaller http;
+  private final HttpClassifier classifier;
   private final Clock clock;
   private final String defaultActionSource;
   private final @Nullable String testEventCode;
@@ -80,8 +84,10 @@ public final class MetaConversionsDestination implements Destination {
     this.pixelId = b.pixelId;
     this.graphVersion = b.graphVersion;
     this.baseUrl = b.baseUrl;
-    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
+    this.http = HttpCaller.create(b.okHttpClient, null);
     this.clock = b.clock;
+    this.classifier = HttpClassifier.builder("Meta").idempotent(true).clock(clock)
+        .resendNote("event_id dedupe makes resending safe").build();
     this.defaultActionSource = b.defaultActionSource;
     this.testEventCode = b.testEventCode;
     this.rateLimitBackoff = b.rateLimitBackoff;
@@ -166,17 +172,17 @@ public final class MetaConversionsDestination implements Destination {
         .post(form.build())
         .build();
     Outcome outcome;
-    try {
-      Http.Result result = Http.execute(client, request);
+    Exchange exchange = http.execute(request);
+    if (exchange instanceof Exchange.Answered result) {
       if (result.successful()) {
         Map<String, Object> json = Json.object(Json.parse(result.body()));
         outcome = new Outcome.Delivered(Json.string(json, "fbtrace_id"), 1L, null);
       } else {
-        outcome = MetaErrors.classify(result, result.retryAfter(clock), rateLimitBackoff, accessToken);
+        outcome = classifier.withError(
+            MetaErrors.classify(result, classifier.retryAfter(result), rateLimitBackoff, accessToken), result);
       }
-    } catch (IOException e) {
-      outcome = new Outcome.Retryable("I/O error talking to Meta (" + Http.describe(e)
-          + "); event_id dedupe makes resending safe", null, null);
+    } else {
+      outcome = classifier.classify(exchange);
     }
     for (int i : slice) {
       outcomes[i] = outcome;
@@ -225,6 +231,20 @@ public final class MetaConversionsDestination implements Destination {
       throw new IllegalStateException("writing to a Buffer cannot fail", e);
     }
     return buffer.readUtf8();
+  }
+
+  /**
+   * Releases the OkHttp threads and connections if this destination created its own client; a
+   * client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** The client requests go through; for tests of {@link #close()}. */
+  OkHttpClient httpClient() {
+    return http.client();
   }
 
   /** Never prints the token. */

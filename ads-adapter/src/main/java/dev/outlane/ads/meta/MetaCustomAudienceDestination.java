@@ -12,6 +12,9 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import java.io.IOException;
@@ -73,7 +76,8 @@ public final class MetaCustomAudienceDestination implements Destination {
   private final String accessToken;
   private final String graphVersion;
   private final HttpUrl baseUrl;
-  private final OkHttpClient client;
+  private final HttpCaller http;
+  private final HttpClassifier classifier;
   private final int maxRows;
   private final Duration rateLimitBackoff;
   private final boolean sendExternId;
@@ -85,12 +89,14 @@ public final class MetaCustomAudienceDestination implements Destination {
     this.accessToken = Objects.requireNonNull(b.accessToken);
     this.graphVersion = b.graphVersion;
     this.baseUrl = b.baseUrl;
-    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
+    this.http = HttpCaller.create(b.okHttpClient, null);
     this.maxRows = b.maxRows;
     this.rateLimitBackoff = b.rateLimitBackoff;
     this.sendExternId = b.sendExternId;
     this.sessionIds = b.sessionIds;
     this.clock = b.clock;
+    this.classifier = HttpClassifier.builder("Meta").idempotent(true).clock(clock)
+        .resendNote("audience changes are idempotent, so safe to resend").build();
   }
 
   public static Builder builder() {
@@ -173,8 +179,8 @@ public final class MetaCustomAudienceDestination implements Destination {
         .method(action == AudienceAction.Action.ADD ? "POST" : "DELETE", body)
         .build();
     Outcome failure;
-    try {
-      Http.Result result = Http.execute(client, request);
+    Exchange exchange = http.execute(request);
+    if (exchange instanceof Exchange.Answered result) {
       if (result.successful()) {
         Map<String, Object> json = Json.object(Json.parse(result.body()));
         Long received = Json.longValue(json, "num_received");
@@ -187,10 +193,10 @@ public final class MetaCustomAudienceDestination implements Destination {
         }
         return;
       }
-      failure = MetaErrors.classify(result, result.retryAfter(clock), rateLimitBackoff, accessToken);
-    } catch (IOException e) {
-      failure = new Outcome.Retryable("I/O error talking to Meta (" + Http.describe(e)
-          + "); audience changes are idempotent, so safe to resend", null, null);
+      failure = classifier.withError(
+          MetaErrors.classify(result, classifier.retryAfter(result), rateLimitBackoff, accessToken), result);
+    } else {
+      failure = classifier.classify(exchange);
     }
     for (int i : slice) {
       outcomes[i] = failure;
@@ -273,10 +279,10 @@ public final class MetaCustomAudienceDestination implements Destination {
           .add("access_token", accessToken)
           .build();
       Request request = new Request.Builder().url(url(audienceId, "usersreplace")).post(body).build();
-      try {
-        Http.Result result = Http.execute(client, request);
+      Exchange exchange = http.execute(request);
+      if (exchange instanceof Exchange.Answered result) {
         if (!result.successful()) {
-          Outcome o = MetaErrors.classify(result, result.retryAfter(clock), rateLimitBackoff, accessToken);
+          Outcome o = MetaErrors.classify(result, classifier.retryAfter(result), rateLimitBackoff, accessToken);
           if (o instanceof Outcome.Retryable) {
             Outcome.Retryable r = (Outcome.Retryable) o;
             throw new MetaApiException("usersreplace batch " + seq + " failed: " + r.reason(), r.code(), true);
@@ -289,8 +295,9 @@ public final class MetaCustomAudienceDestination implements Destination {
         Long bad = Json.longValue(json, "num_invalid_entries");
         received += n == null ? current.size() : n;
         invalid += bad == null ? 0 : bad;
-      } catch (IOException e) {
-        throw new MetaApiException("usersreplace batch " + seq + " failed: I/O error (" + Http.describe(e) + ")", null, true);
+      } else {
+        throw new MetaApiException("usersreplace batch " + seq + " failed: I/O error ("
+            + ((Exchange.Failed) exchange).describe() + ")", null, true);
       }
       current = next;
     }
@@ -306,6 +313,20 @@ public final class MetaCustomAudienceDestination implements Destination {
       }
     }
     return rows;
+  }
+
+  /**
+   * Releases the OkHttp threads and connections if this destination created its own client; a
+   * client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** The client requests go through; for tests of {@link #close()}. */
+  OkHttpClient httpClient() {
+    return http.client();
   }
 
   /** Never prints the token. */

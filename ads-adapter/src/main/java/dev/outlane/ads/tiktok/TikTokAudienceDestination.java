@@ -11,6 +11,9 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import java.io.IOException;
@@ -75,7 +78,8 @@ public final class TikTokAudienceDestination implements Destination {
   private final String accessToken;
   private final List<String> advertiserIds;
   private final HttpUrl baseUrl;
-  private final OkHttpClient client;
+  private final HttpCaller http;
+  private final HttpClassifier classifier;
   private final int maxItems;
   private final Set<Long> rateLimitCodes;
   private final Set<Long> serverCodes;
@@ -89,7 +93,7 @@ public final class TikTokAudienceDestination implements Destination {
     this.accessToken = Objects.requireNonNull(b.accessToken);
     this.advertiserIds = List.copyOf(b.advertiserIds);
     this.baseUrl = b.baseUrl;
-    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
+    this.http = HttpCaller.create(b.okHttpClient, null);
     this.maxItems = b.maxItems;
     this.rateLimitCodes = b.rateLimitCodes;
     this.serverCodes = b.serverCodes;
@@ -97,6 +101,8 @@ public final class TikTokAudienceDestination implements Destination {
     this.rateLimitBackoff = b.rateLimitBackoff;
     this.profile = b.profile;
     this.clock = b.clock;
+    this.classifier = HttpClassifier.builder("TikTok").idempotent(true).clock(clock)
+        .resendNote("audience changes are idempotent, so safe to resend").build();
   }
 
   public static Builder builder() {
@@ -160,8 +166,8 @@ public final class TikTokAudienceDestination implements Destination {
         .post(RequestBody.create(body(audienceId, action, batch, slice), JSON))
         .build();
     Outcome outcome;
-    try {
-      Http.Result result = Http.execute(client, request);
+    Exchange exchange = http.execute(request);
+    if (exchange instanceof Exchange.Answered result) {
       Map<String, Object> json = Json.object(Json.parse(result.body()));
       Long code = Json.longValue(json, "code");
       String message = Http.redact(Objects.requireNonNullElse(Json.string(json, "message"), ""), accessToken);
@@ -172,12 +178,12 @@ public final class TikTokAudienceDestination implements Destination {
       } else if (result.status() >= 500 || result.status() == 429) {
         outcome = new Outcome.Retryable("TikTok HTTP " + result.status() + (code == null ? "" : " code " + code)
             + trace + "; audience changes are idempotent, so safe to resend", Integer.toString(result.status()),
-            result.retryAfter(clock));
+            classifier.retryAfter(result));
       } else if (code == null) {
         outcome = new Outcome.Rejected(Integer.toString(result.status()),
             "TikTok HTTP " + result.status() + " without a Business API body", true);
       } else if (rateLimitCodes.contains(code)) {
-        Duration after = result.retryAfter(clock);
+        Duration after = classifier.retryAfter(result);
         outcome = new Outcome.Retryable("TikTok rate limit (code " + code + "): " + message + trace, code.toString(),
             after != null ? after : rateLimitBackoff);
       } else if (serverCodes.contains(code)) {
@@ -188,9 +194,9 @@ public final class TikTokAudienceDestination implements Destination {
       } else {
         outcome = new Outcome.Rejected(code.toString(), "TikTok error " + code + ": " + message + trace, true);
       }
-    } catch (IOException e) {
-      outcome = new Outcome.Retryable("I/O error talking to TikTok (" + Http.describe(e)
-          + "); audience changes are idempotent, so safe to resend", null, null);
+      outcome = classifier.withError(outcome, result);
+    } else {
+      outcome = classifier.classify(exchange);
     }
     for (int i : slice) {
       outcomes[i] = outcome;
@@ -235,6 +241,20 @@ public final class TikTokAudienceDestination implements Destination {
       w.name("audience_ids").beginArray().value(audienceId).endArray();
     }
     w.endObject();
+  }
+
+  /**
+   * Releases the OkHttp threads and connections if this destination created its own client; a
+   * client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** The client requests go through; for tests of {@link #close()}. */
+  OkHttpClient httpClient() {
+    return http.client();
   }
 
   /** Never prints the token. */
