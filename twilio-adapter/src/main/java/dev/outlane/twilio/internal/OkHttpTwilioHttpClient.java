@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * idempotency key, so a 5xx from a request Twilio already acted on becomes a second SMS. This client
  * overrides both {@code reliableRequest} overloads to make exactly one attempt, and its OkHttp client
  * has {@code retryOnConnectionFailure(false)}, so OkHttp does not silently replay either. Retries are
- * the engine's decision, made from the {@link TwilioCallException.Stage}.
+ * the engine's decision, made from the {@link dev.outlane.http.Exchange} (was the request written?).
  *
  * <p>Error statuses are not returned to twilio-java: they are thrown as {@link TwilioCallException}
  * with their headers, which twilio-java's {@code ApiException} would drop ({@code Retry-After}).
@@ -118,23 +118,10 @@ public final class OkHttpTwilioHttpClient extends HttpClient {
     }
 
     Exchange exchange = caller.execute(builder.build());
-    if (exchange instanceof Exchange.Answered a) {
-      if (!a.successful()) {
-        throw new TwilioCallException(
-            TwilioCallException.Stage.HTTP_ERROR, a.status(), a.body(), a.header("Retry-After"), a.requestId(), null);
-      }
+    if (exchange instanceof Exchange.Answered a && a.successful()) {
       return new Response(a.body(), a.status(), toApache(a.headers()));
     }
-    Exchange.Failed f = (Exchange.Failed) exchange;
-    TwilioCallException.Stage stage;
-    if (f.acceptedBodyLost()) {
-      stage = TwilioCallException.Stage.ACCEPTED_BODY_LOST;
-    } else if (f.written()) {
-      stage = TwilioCallException.Stage.SENT_NO_RESPONSE;
-    } else {
-      stage = TwilioCallException.Stage.NOT_SENT;
-    }
-    throw new TwilioCallException(stage, f.status(), null, null, f.requestId(), f.cause());
+    throw new TwilioCallException(exchange);
   }
 
   private HttpUrl rewrite(HttpUrl url) {

@@ -11,8 +11,10 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpClassifier;
+import dev.outlane.http.HttpClients;
 import dev.outlane.twilio.internal.OkHttpTwilioHttpClient;
-import dev.outlane.retry.RetryAfter;
 import dev.outlane.twilio.internal.TwilioCallException;
 import dev.outlane.twilio.internal.TwilioErrorBody;
 import java.net.URI;
@@ -113,6 +115,7 @@ public final class TwilioSmsDestination implements Destination {
   private final ConcurrentMap<String, Object> routeTemplates = new ConcurrentHashMap<>();
   /** The OkHttp client this destination created itself, closed with it; null if the caller's is shared. */
   private final @Nullable OkHttpClient ownedClient;
+  private final HttpClassifier classifier;
 
   private TwilioSmsDestination(Builder b, TwilioRestClient client, @Nullable OkHttpClient ownedClient) {
     this.name = b.name;
@@ -125,6 +128,8 @@ public final class TwilioSmsDestination implements Destination {
     this.validityPeriodSeconds = b.validityPeriodSeconds;
     this.clock = b.clock;
     this.ownedClient = ownedClient;
+    this.classifier = HttpClassifier.builder("Twilio").idempotent(false).clock(clock)
+        .unknownNote("the SMS may have been sent").vendorCodes(this::twilioCodes).build();
   }
 
   /** A builder with the defaults: name {@code twilio-sms}, Twilio's own host, the system UTC clock. */
@@ -196,7 +201,7 @@ public final class TwilioSmsDestination implements Destination {
       Message message = creator.create(client);
       return Outcome.delivered(message.getSid());
     } catch (TwilioCallException e) {
-      Outcome outcome = classify(e);
+      Outcome outcome = classifier.classify(e.exchange());
       log.debug("{}: {} for item {}: {}", name, outcome.getClass().getSimpleName(), item.idempotencyKey(), e.getMessage());
       return outcome;
     }
@@ -228,36 +233,26 @@ public final class TwilioSmsDestination implements Destination {
     return (SmsTemplate) cached;
   }
 
-  private Outcome classify(TwilioCallException e) {
-    String requestId = e.requestId() == null ? "" : ", request " + e.requestId();
-    switch (e.stage()) {
-      case NOT_SENT:
-        return Outcome.retryable("not sent: " + describe(e.getCause()) + " before the request was written", null);
-      case SENT_NO_RESPONSE:
-        return new Outcome.Unknown(
-            "outcome unknown: " + describe(e.getCause()) + " after the request was written; the SMS may have been sent",
-            null);
-      case ACCEPTED_BODY_LOST:
-        return Outcome.delivered(null);
-      case HTTP_ERROR:
-      default:
-        break;
-    }
-    int status = e.status();
-    TwilioErrorBody error = TwilioErrorBody.parse(e.body());
+  /**
+   * Twilio's statuses and codes, in Twilio's words; every answer is decided here. Failures without
+   * an answer get {@link HttpClassifier}'s defaults: not written → retryable, written → unknown.
+   */
+  private Outcome twilioCodes(Exchange.Answered a) {
+    int status = a.status();
+    String requestId = a.requestId() == null ? "" : ", request " + a.requestId();
+    TwilioErrorBody error = TwilioErrorBody.parse(a.body());
     Integer code = error.code();
     String codeText = code == null ? null : code.toString();
     String more = error.moreInfo() == null ? "" : " (" + error.moreInfo() + ")";
     if (status == 429 || (code != null && code == CODE_TOO_MANY_REQUESTS)) {
-      return new Outcome.Retryable(
-          "rate limited: HTTP " + status + ", Twilio did not process the request" + requestId,
-          codeText == null ? "429" : codeText,
-          RetryAfter.parse(e.retryAfter(), clock, RetryAfter.DEFAULT_MAX));
+      return Outcome.retryable(classifier.error(a,
+              "rate limited: HTTP " + status + ", Twilio did not process the request" + requestId)
+          .code(codeText == null ? "429" : codeText).mayHaveActed(false).build(), classifier.retryAfter(a));
     }
     if (status >= 500) {
-      return new Outcome.Unknown(
-          "outcome unknown: HTTP " + status + " after the request was written; the SMS may have been sent" + requestId,
-          codeText == null ? Integer.toString(status) : codeText);
+      return Outcome.unknown(classifier.error(a,
+              "outcome unknown: HTTP " + status + " after the request was written; the SMS may have been sent" + requestId)
+          .code(codeText == null ? Integer.toString(status) : codeText).build());
     }
     if (code != null && code == CODE_OPTED_OUT) {
       return Outcome.optedOut(codeText, "recipient opted out: replied STOP; Twilio blocks messages until START" + more);
@@ -274,14 +269,7 @@ public final class TwilioSmsDestination implements Destination {
     } else {
       reason = "Twilio refused the message: error " + code + ", HTTP " + status + requestId + more;
     }
-    return Outcome.rejected(codeText == null ? "http_" + status : codeText, reason);
-  }
-
-  private static String describe(@Nullable Throwable t) {
-    if (t == null) {
-      return "failure";
-    }
-    return t.getClass().getSimpleName();
+    return Outcome.rejected(classifier.error(a, reason).code(codeText == null ? "http_" + status : codeText).build(), false);
   }
 
   /**
@@ -291,9 +279,13 @@ public final class TwilioSmsDestination implements Destination {
   @Override
   public void close() {
     if (ownedClient != null) {
-      ownedClient.dispatcher().executorService().shutdown();
-      ownedClient.connectionPool().evictAll();
+      HttpClients.release(ownedClient);
     }
+  }
+
+  /** The OkHttp client this destination created, or null if it was given one; for tests of {@link #close()}. */
+  @Nullable OkHttpClient ownedClient() {
+    return ownedClient;
   }
 
   @Override
@@ -530,7 +522,7 @@ public final class TwilioSmsDestination implements Destination {
       if ((region == null) != (edge == null) && region != null) {
         throw new IllegalStateException("edge: required with region (Twilio routes by edge + region)");
       }
-      OkHttpClient derived = OkHttpTwilioHttpClient.deriveFrom(okHttpClient != null ? okHttpClient : new OkHttpClient());
+      OkHttpClient derived = OkHttpTwilioHttpClient.deriveFrom(okHttpClient != null ? okHttpClient : HttpClients.newDefault());
       OkHttpTwilioHttpClient http = new OkHttpTwilioHttpClient(derived, baseUrl, UserAgent.VALUE);
       TwilioRestClient.Builder rest =
           authToken != null
