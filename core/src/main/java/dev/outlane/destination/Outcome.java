@@ -181,8 +181,9 @@ public sealed interface Outcome
    *
    * @param reason why, without PII
    * @param code the destination's error code or HTTP status, or null
-   * @param error the failure in fields, or null; not part of {@code equals}
-   * @throws IllegalArgumentException {@code error: an Unknown outcome's error must say mayHaveActed}
+   * @param error the failure in fields, or null; not part of {@code equals}; if given, it must say
+   *     {@link DeliveryError#mayHaveActed() mayHaveActed} ({@code IllegalArgumentException}: {@code
+   *     error: an Unknown outcome's error must say mayHaveActed})
    */
   record Unknown(String reason, @Nullable String code, @Nullable DeliveryError error) implements Outcome {
     public Unknown {

@@ -46,7 +46,7 @@ public interface EventSerializer {
    * with the identity rules of {@code codec}, so a record re-reads identically whatever region the
    * reading process is configured with.
    *
-   * <h2>Payload format</h2>
+   * <h4>Payload format</h4>
    *
    * <pre>
    * version 2 (written): 0x02 (1) | region length R (1) | region, ASCII (R) | flags (1)
