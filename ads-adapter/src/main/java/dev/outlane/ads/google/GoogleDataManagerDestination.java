@@ -13,6 +13,8 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
 import dev.outlane.http.Exchange;
 import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpDestinationBuilder;
+import dev.outlane.http.HttpSettings;
 import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
@@ -83,21 +85,21 @@ public final class GoogleDataManagerDestination implements Destination {
   private final Duration rateLimitBackoff;
   private final Clock clock;
 
-  private GoogleDataManagerDestination(Builder b) {
-    this.name = b.name;
+  private GoogleDataManagerDestination(Builder b, HttpSettings s) {
+    this.name = s.name();
     this.tokens = Objects.requireNonNull(b.tokens);
     this.accountType = Objects.requireNonNull(b.accountType);
     this.accountId = Objects.requireNonNull(b.accountId);
     this.loginAccountType = b.loginAccountType;
     this.loginAccountId = b.loginAccountId;
-    this.baseUrl = b.baseUrl;
-    this.http = HttpCaller.create(b.okHttpClient, null);
+    this.baseUrl = s.baseUrl();
+    this.http = s.caller(null);
     this.maxItems = b.maxItems;
     this.adUserData = b.adUserData;
     this.adPersonalization = b.adPersonalization;
     this.termsAccepted = b.termsAccepted;
     this.rateLimitBackoff = b.rateLimitBackoff;
-    this.clock = b.clock;
+    this.clock = s.clock();
     this.classifier = HttpClassifier.builder("the Data Manager API").idempotent(true).clock(clock)
         .resendNote("audience changes are idempotent, so safe to resend").build();
   }
@@ -284,33 +286,25 @@ public final class GoogleDataManagerDestination implements Destination {
    * reason ({@code accessTokenProvider: required, was null}); {@link #build()} throws {@link
    * IllegalStateException} for a required setting never set. Messages never repeat a value. Not
    * thread-safe.
+   *
+   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * google-data-manager}; {@code baseUrl} to {@link #DEFAULT_BASE_URL}, and {@code /v1/audienceMembers:…} follows it.
    */
-  public static final class Builder {
-    private String name = "google-data-manager";
+  public static final class Builder extends HttpDestinationBuilder<Builder> {
     private @Nullable AccessTokenProvider tokens;
     private @Nullable String accountType;
     private @Nullable String accountId;
     private @Nullable String loginAccountType;
     private @Nullable String loginAccountId;
-    private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient okHttpClient;
     private int maxItems = MAX_MEMBERS_PER_REQUEST;
     private @Nullable String adUserData;
     private @Nullable String adPersonalization;
     private boolean termsAccepted;
     private Duration rateLimitBackoff = Duration.ofSeconds(30);
-    private Clock clock = Clock.systemUTC();
 
-    private Builder() {}
-
-    /**
-     * The destination's name in keys and metrics (default {@code google-data-manager}).
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("google-data-manager", new BaseUrlRule(DEFAULT_BASE_URL, "https://datamanager.googleapis.com", API_VERSION_SEGMENT,
+          "/v1/audienceMembers:ingest"));
     }
 
     /**
@@ -359,40 +353,6 @@ public final class GoogleDataManagerDestination implements Destination {
 
     private static String accountId(String setting, @Nullable String id) {
       return Settings.requireMatch(setting, id, ACCOUNT_ID, "digits (dashes allowed)").replace("-", "");
-    }
-
-    /**
-     * Where the Data Manager API lives (default {@link #DEFAULT_BASE_URL}); for tests and proxies. A
-     * path is kept as a prefix; {@code v1/audienceMembers:…} follows it.
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding the
-     *     API path ({@code baseUrl: expected a base URL like https://datamanager.googleapis.com,
-     *     without /v1/audienceMembers:ingest})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      this.baseUrl = Http.baseUrl("baseUrl", baseUrl, "https://datamanager.googleapis.com", API_VERSION_SEGMENT,
-          "/v1/audienceMembers:ingest");
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeGoogleDataManagerServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
-     * default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
-      return this;
     }
 
     /**
@@ -449,16 +409,6 @@ public final class GoogleDataManagerDestination implements Destination {
     }
 
     /**
-     * The clock for {@code Retry-After} dates.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
-      return this;
-    }
-
-    /**
      * Builds the destination.
      *
      * @throws IllegalStateException {@code accessTokenProvider: required, was not set} or {@code
@@ -467,7 +417,7 @@ public final class GoogleDataManagerDestination implements Destination {
     public GoogleDataManagerDestination build() {
       Settings.requireSet("accessTokenProvider", tokens);
       Settings.requireSet("operatingAccount", accountId);
-      return new GoogleDataManagerDestination(this);
+      return new GoogleDataManagerDestination(this, httpSettings());
     }
   }
 }

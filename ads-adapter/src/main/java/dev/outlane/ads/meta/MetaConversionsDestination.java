@@ -3,7 +3,6 @@ package dev.outlane.ads.meta;
 import com.squareup.moshi.JsonWriter;
 import dev.outlane.ads.internal.Batches;
 import dev.outlane.ads.internal.Form;
-import dev.outlane.ads.internal.Http;
 import dev.outlane.ads.internal.Json;
 import dev.outlane.contract.Commerce;
 import dev.outlane.destination.Channel;
@@ -14,6 +13,8 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
 import dev.outlane.http.Exchange;
 import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpDestinationBuilder;
+import dev.outlane.http.HttpSettings;
 import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
@@ -78,14 +79,14 @@ public final class MetaConversionsDestination implements Destination {
   private final @Nullable String testEventCode;
   private final Duration rateLimitBackoff;
 
-  private MetaConversionsDestination(Builder b) {
-    this.name = b.name;
+  private MetaConversionsDestination(Builder b, HttpSettings s) {
+    this.name = s.name();
     this.accessToken = Objects.requireNonNull(b.accessToken);
     this.pixelId = b.pixelId;
     this.graphVersion = b.graphVersion;
-    this.baseUrl = b.baseUrl;
-    this.http = HttpCaller.create(b.okHttpClient, null);
-    this.clock = b.clock;
+    this.baseUrl = s.baseUrl();
+    this.http = s.caller(null);
+    this.clock = s.clock();
     this.classifier = HttpClassifier.builder("Meta").idempotent(true).clock(clock)
         .resendNote("event_id dedupe makes resending safe").build();
     this.defaultActionSource = b.defaultActionSource;
@@ -258,29 +259,20 @@ public final class MetaConversionsDestination implements Destination {
    * values at once and throw {@link IllegalArgumentException} naming the setting and the reason
    * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
    * for a required setting never set. Messages never repeat a value. Not thread-safe.
+   *
+   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * meta-conversions}; {@code baseUrl} to {@link MetaCustomAudienceDestination#DEFAULT_BASE_URL}, and the version and pixel follow it; the {@code clock} also measures the 7-day rule.
    */
-  public static final class Builder {
-    private String name = "meta-conversions";
+  public static final class Builder extends HttpDestinationBuilder<Builder> {
     private @Nullable String accessToken;
     private @Nullable String pixelId;
     private String graphVersion = MetaCustomAudienceDestination.DEFAULT_GRAPH_VERSION;
-    private HttpUrl baseUrl = HttpUrl.get(MetaCustomAudienceDestination.DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient okHttpClient;
-    private Clock clock = Clock.systemUTC();
     private String defaultActionSource = "system_generated";
     private @Nullable String testEventCode;
     private Duration rateLimitBackoff = Duration.ofMinutes(1);
 
-    private Builder() {}
-
-    /**
-     * The destination's name in keys and metrics (default {@code meta-conversions}).
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("meta-conversions", MetaCustomAudienceDestination.BASE_URL_RULE);
     }
 
     /**
@@ -311,49 +303,6 @@ public final class MetaConversionsDestination implements Destination {
     public Builder graphVersion(@Nullable String graphVersion) {
       this.graphVersion = Settings.requireMatch(
           "graphVersion", graphVersion, MetaCustomAudienceDestination.GRAPH_VERSION, "a version like v24.0");
-      return this;
-    }
-
-    /**
-     * Where the Graph API lives (default {@link MetaCustomAudienceDestination#DEFAULT_BASE_URL}); for
-     * tests and proxies. A path is kept as a prefix; the version and pixel follow it.
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding a
-     *     version path ({@code baseUrl: expected a base URL like https://graph.facebook.com, without
-     *     /v24.0/…})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      this.baseUrl = MetaCustomAudienceDestination.checkBaseUrl(baseUrl);
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeMetaServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
-     * default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
-      return this;
-    }
-
-    /**
-     * The clock the 7-day rule and {@code Retry-After} dates are measured with.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
       return this;
     }
 
@@ -400,7 +349,7 @@ public final class MetaConversionsDestination implements Destination {
      */
     public MetaConversionsDestination build() {
       Settings.requireSet("accessToken", accessToken);
-      return new MetaConversionsDestination(this);
+      return new MetaConversionsDestination(this, httpSettings());
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.outlane.ads.meta;
 import com.squareup.moshi.JsonWriter;
 import dev.outlane.ads.internal.Batches;
 import dev.outlane.ads.internal.Form;
-import dev.outlane.ads.internal.Http;
 import dev.outlane.ads.internal.Json;
 import dev.outlane.contract.AudienceAction;
 import dev.outlane.destination.Channel;
@@ -14,6 +13,8 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
 import dev.outlane.http.Exchange;
 import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpDestinationBuilder;
+import dev.outlane.http.HttpSettings;
 import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
@@ -84,17 +85,17 @@ public final class MetaCustomAudienceDestination implements Destination {
   private final LongSupplier sessionIds;
   private final Clock clock;
 
-  private MetaCustomAudienceDestination(Builder b) {
-    this.name = b.name;
+  private MetaCustomAudienceDestination(Builder b, HttpSettings s) {
+    this.name = s.name();
     this.accessToken = Objects.requireNonNull(b.accessToken);
     this.graphVersion = b.graphVersion;
-    this.baseUrl = b.baseUrl;
-    this.http = HttpCaller.create(b.okHttpClient, null);
+    this.baseUrl = s.baseUrl();
+    this.http = s.caller(null);
     this.maxRows = b.maxRows;
     this.rateLimitBackoff = b.rateLimitBackoff;
     this.sendExternId = b.sendExternId;
     this.sessionIds = b.sessionIds;
-    this.clock = b.clock;
+    this.clock = s.clock();
     this.classifier = HttpClassifier.builder("Meta").idempotent(true).clock(clock)
         .resendNote("audience changes are idempotent, so safe to resend").build();
   }
@@ -336,38 +337,29 @@ public final class MetaCustomAudienceDestination implements Destination {
   }
 
   /** The base URL check both Meta destinations share: the version and object follow its path. */
-  static HttpUrl checkBaseUrl(@Nullable String baseUrl) {
-    return Http.baseUrl("baseUrl", baseUrl, "https://graph.facebook.com", VERSION_SEGMENT, "/v24.0/…");
-  }
+  /** Meta's base URL form, shared by both Meta destinations. */
+  static final HttpDestinationBuilder.BaseUrlRule BASE_URL_RULE = new HttpDestinationBuilder.BaseUrlRule(
+      DEFAULT_BASE_URL, "https://graph.facebook.com", VERSION_SEGMENT, "/v24.0/…");
 
   /**
    * Configures a {@link MetaCustomAudienceDestination}, following {@link Settings}' rule: setters
    * check values at once and throw {@link IllegalArgumentException} naming the setting and the reason
    * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
    * for a required setting never set. Messages never repeat a value. Not thread-safe.
+   *
+   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * meta-custom-audience}; {@code baseUrl} to {@link #DEFAULT_BASE_URL}, and the version, audience and edge follow it.
    */
-  public static final class Builder {
-    private String name = "meta-custom-audience";
+  public static final class Builder extends HttpDestinationBuilder<Builder> {
     private @Nullable String accessToken;
     private String graphVersion = DEFAULT_GRAPH_VERSION;
-    private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient okHttpClient;
     private int maxRows = MAX_ROWS_PER_REQUEST;
     private Duration rateLimitBackoff = Duration.ofMinutes(1);
     private boolean sendExternId = true;
     private LongSupplier sessionIds = () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    private Clock clock = Clock.systemUTC();
 
-    private Builder() {}
-
-    /**
-     * The destination's name in keys and metrics (default {@code meta-custom-audience}).
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("meta-custom-audience", BASE_URL_RULE);
     }
 
     /**
@@ -387,39 +379,6 @@ public final class MetaCustomAudienceDestination implements Destination {
      */
     public Builder graphVersion(@Nullable String graphVersion) {
       this.graphVersion = Settings.requireMatch("graphVersion", graphVersion, GRAPH_VERSION, "a version like v24.0");
-      return this;
-    }
-
-    /**
-     * Where the Graph API lives (default {@link #DEFAULT_BASE_URL}); for tests and proxies. A path is
-     * kept as a prefix; the version, audience and edge follow it.
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding a
-     *     version path ({@code baseUrl: expected a base URL like https://graph.facebook.com, without
-     *     /v24.0/…})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      this.baseUrl = checkBaseUrl(baseUrl);
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeMetaServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
-     * default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
       return this;
     }
 
@@ -468,23 +427,13 @@ public final class MetaCustomAudienceDestination implements Destination {
     }
 
     /**
-     * The clock for {@code Retry-After} dates.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
-      return this;
-    }
-
-    /**
      * Builds the destination.
      *
      * @throws IllegalStateException {@code accessToken: required, was not set}
      */
     public MetaCustomAudienceDestination build() {
       Settings.requireSet("accessToken", accessToken);
-      return new MetaCustomAudienceDestination(this);
+      return new MetaCustomAudienceDestination(this, httpSettings());
     }
   }
 }

@@ -13,6 +13,8 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
 import dev.outlane.http.Exchange;
 import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpDestinationBuilder;
+import dev.outlane.http.HttpSettings;
 import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
@@ -88,19 +90,19 @@ public final class TikTokAudienceDestination implements Destination {
   private final HashingProfile profile;
   private final Clock clock;
 
-  private TikTokAudienceDestination(Builder b) {
-    this.name = b.name;
+  private TikTokAudienceDestination(Builder b, HttpSettings s) {
+    this.name = s.name();
     this.accessToken = Objects.requireNonNull(b.accessToken);
     this.advertiserIds = List.copyOf(b.advertiserIds);
-    this.baseUrl = b.baseUrl;
-    this.http = HttpCaller.create(b.okHttpClient, null);
+    this.baseUrl = s.baseUrl();
+    this.http = s.caller(null);
     this.maxItems = b.maxItems;
     this.rateLimitCodes = b.rateLimitCodes;
     this.serverCodes = b.serverCodes;
     this.authCodes = b.authCodes;
     this.rateLimitBackoff = b.rateLimitBackoff;
     this.profile = b.profile;
-    this.clock = b.clock;
+    this.clock = s.clock();
     this.classifier = HttpClassifier.builder("TikTok").idempotent(true).clock(clock)
         .resendNote("audience changes are idempotent, so safe to resend").build();
   }
@@ -268,31 +270,22 @@ public final class TikTokAudienceDestination implements Destination {
    * values at once and throw {@link IllegalArgumentException} naming the setting and the reason
    * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
    * for a required setting never set. Messages never repeat a value. Not thread-safe.
+   *
+   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * tiktok-audience}; {@code baseUrl} to {@link #DEFAULT_BASE_URL}, and {@code /open_api/v1.3/…} follows it.
    */
-  public static final class Builder {
-    private String name = "tiktok-audience";
+  public static final class Builder extends HttpDestinationBuilder<Builder> {
     private @Nullable String accessToken;
     private List<String> advertiserIds = List.of();
-    private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient okHttpClient;
     private int maxItems = DEFAULT_MAX_ITEMS_PER_REQUEST;
     private Set<Long> rateLimitCodes = DEFAULT_RATE_LIMIT_CODES;
     private Set<Long> serverCodes = DEFAULT_SERVER_CODES;
     private Set<Long> authCodes = DEFAULT_AUTH_CODES;
     private Duration rateLimitBackoff = Duration.ofSeconds(30);
     private HashingProfile profile = HashingProfile.TIKTOK;
-    private Clock clock = Clock.systemUTC();
 
-    private Builder() {}
-
-    /**
-     * The destination's name in keys and metrics (default {@code tiktok-audience}).
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("tiktok-audience", new BaseUrlRule(DEFAULT_BASE_URL, "https://business-api.tiktok.com", API_SEGMENT, "/open_api/v1.3/…"));
     }
 
     /**
@@ -330,39 +323,6 @@ public final class TikTokAudienceDestination implements Destination {
      */
     public Builder advertiserIds(@Nullable String... advertiserIds) {
       return advertiserIds(advertiserIds == null ? null : Arrays.asList(advertiserIds));
-    }
-
-    /**
-     * Where the Business API lives (default {@link #DEFAULT_BASE_URL}); for tests and proxies. A path
-     * is kept as a prefix; {@code open_api/v1.3/…} follows it.
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding the
-     *     API path ({@code baseUrl: expected a base URL like https://business-api.tiktok.com, without
-     *     /open_api/v1.3/…})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      this.baseUrl = Http.baseUrl("baseUrl", baseUrl, "https://business-api.tiktok.com", API_SEGMENT, "/open_api/v1.3/…");
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeTikTokServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
-     * default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
-      return this;
     }
 
     /**
@@ -437,16 +397,6 @@ public final class TikTokAudienceDestination implements Destination {
     }
 
     /**
-     * The clock for {@code Retry-After} dates.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
-      return this;
-    }
-
-    /**
      * Builds the destination.
      *
      * @throws IllegalStateException {@code accessToken: required, was not set}, or {@code
@@ -455,7 +405,7 @@ public final class TikTokAudienceDestination implements Destination {
     public TikTokAudienceDestination build() {
       Settings.requireSet("accessToken", accessToken);
       Settings.requireSet("advertiserIds", advertiserIds.isEmpty() ? null : advertiserIds);
-      return new TikTokAudienceDestination(this);
+      return new TikTokAudienceDestination(this, httpSettings());
     }
   }
 }

@@ -14,13 +14,13 @@ import dev.outlane.destination.Settings;
 import dev.outlane.http.Exchange;
 import dev.outlane.http.Gzip;
 import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpDestinationBuilder;
+import dev.outlane.http.HttpSettings;
 import dev.outlane.http.HttpClassifier;
 import dev.outlane.twilio.internal.IsoInstant;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -125,14 +125,14 @@ public final class SegmentDestination implements Destination {
           MAX_BATCH_BYTES - ENVELOPE_BYTES - (MAX_EVENTS_PER_BATCH - 1),
           MAX_EVENT_BYTES);
 
-  private SegmentDestination(Builder b) {
-    this.name = b.name;
-    this.http = HttpCaller.create(b.okHttpClient, null);
-    this.batchUrl = Objects.requireNonNull(b.baseUrl.resolve("v1/batch"));
+  private SegmentDestination(Builder b, HttpSettings s) {
+    this.name = s.name();
+    this.http = s.caller(null);
+    this.batchUrl = Objects.requireNonNull(s.baseUrl().resolve("v1/batch"));
     String key = b.writeKey == null ? "" : b.writeKey;
     this.authorization =
         "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
-    this.clock = b.clock;
+    this.clock = s.clock();
     this.classifier = HttpClassifier.builder("Segment").idempotent(true).clock(clock)
         .resendNote(RESEND_NOTE).vendorCodes(this::segmentCodes).build();
   }
@@ -475,24 +475,17 @@ public final class SegmentDestination implements Destination {
    * they are set and throw {@link IllegalArgumentException} naming the setting and the reason
    * ({@code writeKey: required, was null}); {@link #build()} throws {@link IllegalStateException} for
    * a required setting never set. Messages never contain the write key. Not thread-safe.
+   *
+   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * segment}; {@code baseUrl} is {@link #US_BASE_URL} (default), {@link #EU_BASE_URL}, or a local
+   * collector, proxy or fake, and requests go to {@code {baseUrl}/v1/batch}; the {@code clock} also
+   * stamps {@code sentAt}.
    */
-  public static final class Builder {
-    private String name = "segment";
+  public static final class Builder extends HttpDestinationBuilder<Builder> {
     private @Nullable String writeKey;
-    private HttpUrl baseUrl = HttpUrl.get(US_BASE_URL + "/");
-    private @Nullable OkHttpClient okHttpClient;
-    private Clock clock = Clock.systemUTC();
 
-    private Builder() {}
-
-    /**
-     * The destination's name, {@code segment} by default.
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("segment", BaseUrlRule.of(US_BASE_URL, API_VERSION_SEGMENT, "/v1/batch"));
     }
 
     /**
@@ -510,58 +503,13 @@ public final class SegmentDestination implements Destination {
     }
 
     /**
-     * The API's base URL: {@link #US_BASE_URL} (default), {@link #EU_BASE_URL}, or a local collector,
-     * proxy or fake ({@code http://127.0.0.1:PORT}). Requests go to {@code {baseUrl}/v1/batch}; a
-     * path in the base URL is kept as a prefix ({@code https://proxy.example/segment} sends to {@code
-     * https://proxy.example/segment/v1/batch}).
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or already
-     *     holding the API path ({@code baseUrl: expected a base URL like https://api.segment.io,
-     *     without /v1/batch})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      URI uri = Settings.requireBaseUrl("baseUrl", baseUrl, US_BASE_URL, API_VERSION_SEGMENT, "/v1/batch");
-      this.baseUrl = HttpUrl.get(uri.toString());
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeSegmentServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to send with (shared connection pool, timeouts); a new one by default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
-      return this;
-    }
-
-    /**
-     * The clock for {@code sentAt} and {@code Retry-After} dates.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
-      return this;
-    }
-
-    /**
      * Builds the destination.
      *
      * @throws IllegalStateException {@code writeKey: required, was not set}
      */
     public SegmentDestination build() {
       Settings.requireSet("writeKey", writeKey);
-      return new SegmentDestination(this);
+      return new SegmentDestination(this, httpSettings());
     }
   }
 }

@@ -12,6 +12,8 @@ import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
 import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpDestinationBuilder;
+import dev.outlane.http.HttpSettings;
 import dev.outlane.http.HttpClassifier;
 import dev.outlane.http.HttpClients;
 import dev.outlane.twilio.internal.OkHttpTwilioHttpClient;
@@ -26,7 +28,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -117,8 +118,9 @@ public final class TwilioSmsDestination implements Destination {
   private final @Nullable OkHttpClient ownedClient;
   private final HttpClassifier classifier;
 
-  private TwilioSmsDestination(Builder b, TwilioRestClient client, @Nullable OkHttpClient ownedClient) {
-    this.name = b.name;
+  private TwilioSmsDestination(
+      Builder b, HttpSettings s, TwilioRestClient client, @Nullable OkHttpClient ownedClient) {
+    this.name = s.name();
     this.client = client;
     this.accountSid = Objects.requireNonNull(b.accountSid);
     this.from = b.from;
@@ -126,7 +128,7 @@ public final class TwilioSmsDestination implements Destination {
     this.defaultTemplate = b.defaultTemplate;
     this.statusCallback = b.statusCallback;
     this.validityPeriodSeconds = b.validityPeriodSeconds;
-    this.clock = b.clock;
+    this.clock = s.clock();
     this.ownedClient = ownedClient;
     this.classifier = HttpClassifier.builder("Twilio").idempotent(false).clock(clock)
         .unknownNote("the SMS may have been sent").vendorCodes(this::twilioCodes).build();
@@ -300,9 +302,16 @@ public final class TwilioSmsDestination implements Destination {
    * throws {@link IllegalStateException} for a required setting never set ({@code accountSid:
    * required, was not set}) or a contradictory combination. Messages never contain a credential.
    * Not thread-safe.
+   *
+   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * twilio-sms}. Without a {@code baseUrl} requests go to Twilio's own host (or the {@code region}
+   * and {@code edge} one); with one, Twilio's paths follow it ({@code https://proxy.example/twilio}
+   * sends to {@code https://proxy.example/twilio/2010-04-01/Accounts/…/Messages.json}). A given
+   * {@code okHttpClient} is shared (pool, dispatcher, timeouts, interceptors): the destination
+   * derives its own with {@code newBuilder()}, turning off {@code retryOnConnectionFailure} and
+   * redirects, and leaves the given one unchanged and open.
    */
-  public static final class Builder {
-    private String name = "twilio-sms";
+  public static final class Builder extends HttpDestinationBuilder<Builder> {
     private @Nullable String accountSid;
     private @Nullable String authToken;
     private @Nullable String apiKeySid;
@@ -314,20 +323,9 @@ public final class TwilioSmsDestination implements Destination {
     private @Nullable Integer validityPeriodSeconds;
     private @Nullable String region;
     private @Nullable String edge;
-    private @Nullable HttpUrl baseUrl;
-    private @Nullable OkHttpClient okHttpClient;
-    private Clock clock = Clock.systemUTC();
 
-    private Builder() {}
-
-    /**
-     * The destination's name, {@code twilio-sms} by default.
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("twilio-sms", new BaseUrlRule(null, "https://api.twilio.com", API_VERSION_SEGMENT, "/2010-04-01/Accounts/…"));
     }
 
     /**
@@ -453,54 +451,6 @@ public final class TwilioSmsDestination implements Destination {
     }
 
     /**
-     * Sends to {@code baseUrl} instead of Twilio's host, keeping Twilio's paths after it: for tests
-     * against {@code FakeTwilioServer} ({@code http://127.0.0.1:PORT}) or a proxy. A path is kept as
-     * a prefix: {@code https://proxy.example/twilio} sends to {@code
-     * https://proxy.example/twilio/2010-04-01/Accounts/…/Messages.json}.
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or already
-     *     holding Twilio's API path ({@code baseUrl: expected a base URL like https://api.twilio.com,
-     *     without /2010-04-01/Accounts/…})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      URI uri = Settings.requireBaseUrl("baseUrl", baseUrl, "https://api.twilio.com", API_VERSION_SEGMENT,
-          "/2010-04-01/Accounts/…");
-      this.baseUrl = HttpUrl.get(uri.toString());
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeTwilioServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to share (connection pool, dispatcher, timeouts, interceptors). The destination
-     * derives its own with {@code newBuilder()}, turning off {@code retryOnConnectionFailure} and
-     * redirects; the given client is not changed.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
-      return this;
-    }
-
-    /**
-     * The clock for {@code Retry-After} dates; the system UTC clock by default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
-      return this;
-    }
-
-    /**
      * Builds the destination and its own {@link TwilioRestClient}.
      *
      * @throws IllegalStateException naming what is missing ({@code accountSid: required, was not
@@ -522,8 +472,10 @@ public final class TwilioSmsDestination implements Destination {
       if ((region == null) != (edge == null) && region != null) {
         throw new IllegalStateException("edge: required with region (Twilio routes by edge + region)");
       }
-      OkHttpClient derived = OkHttpTwilioHttpClient.deriveFrom(okHttpClient != null ? okHttpClient : HttpClients.newDefault());
-      OkHttpTwilioHttpClient http = new OkHttpTwilioHttpClient(derived, baseUrl, UserAgent.VALUE);
+      HttpSettings settings = httpSettings();
+      OkHttpClient given = settings.okHttpClient();
+      OkHttpClient derived = OkHttpTwilioHttpClient.deriveFrom(given != null ? given : HttpClients.newDefault());
+      OkHttpTwilioHttpClient http = new OkHttpTwilioHttpClient(derived, settings.baseUrlOrNull(), UserAgent.VALUE);
       TwilioRestClient.Builder rest =
           authToken != null
               ? new TwilioRestClient.Builder(account, authToken)
@@ -535,7 +487,7 @@ public final class TwilioSmsDestination implements Destination {
       if (edge != null) {
         rest.edge(edge);
       }
-      return new TwilioSmsDestination(this, rest.httpClient(http).build(), okHttpClient == null ? derived : null);
+      return new TwilioSmsDestination(this, settings, rest.httpClient(http).build(), given == null ? derived : null);
     }
   }
 }
