@@ -3,6 +3,7 @@ package dev.outlane.http;
 import dev.outlane.destination.Settings;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -35,6 +36,8 @@ public abstract class HttpDestinationBuilder<B extends HttpDestinationBuilder<B>
   private @Nullable HttpUrl baseUrl;
   private @Nullable OkHttpClient okHttpClient;
   private Clock clock = Clock.systemUTC();
+  /** Set only through {@link RateLimitedDestinationBuilder}; null for destinations without one. */
+  @Nullable Duration rateLimitBackoff;
 
   /**
    * @param defaultName the destination's default name, e.g. {@code segment}
@@ -62,8 +65,9 @@ public abstract class HttpDestinationBuilder<B extends HttpDestinationBuilder<B>
     }
   }
 
+  /** {@code this}, as the destination's builder type. */
   @SuppressWarnings("unchecked")
-  private B self() {
+  protected final B self() {
     return (B) this;
   }
 
@@ -132,6 +136,6 @@ public abstract class HttpDestinationBuilder<B extends HttpDestinationBuilder<B>
 
   /** The shared settings as set so far, for the destination's constructor. */
   protected final HttpSettings httpSettings() {
-    return new HttpSettings(name, baseUrl, okHttpClient, clock);
+    return new HttpSettings(name, baseUrl, okHttpClient, clock, rateLimitBackoff);
   }
 }

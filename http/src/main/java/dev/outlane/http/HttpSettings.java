@@ -1,6 +1,7 @@
 package dev.outlane.http;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -15,12 +16,15 @@ public final class HttpSettings {
   private final @Nullable HttpUrl baseUrl;
   private final @Nullable OkHttpClient okHttpClient;
   private final Clock clock;
+  private final @Nullable Duration rateLimitBackoff;
 
-  HttpSettings(String name, @Nullable HttpUrl baseUrl, @Nullable OkHttpClient okHttpClient, Clock clock) {
+  HttpSettings(String name, @Nullable HttpUrl baseUrl, @Nullable OkHttpClient okHttpClient, Clock clock,
+      @Nullable Duration rateLimitBackoff) {
     this.name = name;
     this.baseUrl = baseUrl;
     this.okHttpClient = okHttpClient;
     this.clock = clock;
+    this.rateLimitBackoff = rateLimitBackoff;
   }
 
   /** The destination's name in keys and metrics. */
@@ -56,6 +60,24 @@ public final class HttpSettings {
     return clock;
   }
 
+  /**
+   * How long to wait after a rate-limit answer without {@code Retry-After}, for a destination
+   * built with a {@link RateLimitedDestinationBuilder}; null otherwise.
+   */
+  public @Nullable Duration rateLimitBackoff() {
+    return rateLimitBackoff;
+  }
+
+  /**
+   * A classifier builder for {@code vendor} with this destination's clock and rate-limit backoff
+   * already set; the destination adds whether it is idempotent, its notes and its vendor codes.
+   *
+   * @throws IllegalArgumentException if {@code vendor} is null or blank
+   */
+  public HttpClassifier.Builder classifier(@Nullable String vendor) {
+    return HttpClassifier.builder(vendor).clock(clock).rateLimitBackoff(rateLimitBackoff);
+  }
+
   /** A caller on the given client, or on a new one it owns; see {@link HttpCaller#create}. */
   public HttpCaller caller(@Nullable String requestIdHeader) {
     return HttpCaller.create(okHttpClient, requestIdHeader);
@@ -70,7 +92,8 @@ public final class HttpSettings {
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof HttpSettings s && name.equals(s.name) && Objects.equals(baseUrl, s.baseUrl)
-        && okHttpClient == s.okHttpClient && clock.equals(s.clock);
+        && okHttpClient == s.okHttpClient && clock.equals(s.clock)
+        && Objects.equals(rateLimitBackoff, s.rateLimitBackoff);
   }
 
   @Override

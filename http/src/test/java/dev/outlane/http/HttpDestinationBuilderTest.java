@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
@@ -80,5 +81,31 @@ class HttpDestinationBuilderTest {
 
     assertThat(new ExampleBuilder().build().caller(null).ownsClient()).isTrue();
     assertThat(new ExampleBuilder().okHttpClient(client).build().caller(null).client()).isSameAs(client);
+  }
+
+  static final class RateLimitedBuilder extends RateLimitedDestinationBuilder<RateLimitedBuilder> {
+    RateLimitedBuilder() {
+      super("ads", BaseUrlRule.of("https://ads.example.com", Pattern.compile("v1"), "/v1/"), Duration.ofMinutes(1));
+    }
+
+    HttpSettings build() {
+      return httpSettings();
+    }
+  }
+
+  @Test
+  void aRateLimitedDestinationsBackoffHasItsDefaultIsCheckedAndReachesItsClassifier() {
+    assertThat(new RateLimitedBuilder().build().rateLimitBackoff()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(new ExampleBuilder("https://api.example.com").build().rateLimitBackoff()).isNull();
+    assertThatThrownBy(() -> new RateLimitedBuilder().rateLimitBackoff(Duration.ofSeconds(-1)))
+        .hasMessage("rateLimitBackoff: must not be negative, was PT-1S");
+    assertThatThrownBy(() -> new RateLimitedBuilder().rateLimitBackoff(null))
+        .hasMessage("rateLimitBackoff: required, was null");
+
+    HttpSettings s = new RateLimitedBuilder().rateLimitBackoff(Duration.ofSeconds(5)).build();
+    dev.outlane.destination.Outcome outcome = s.classifier("Ads").build()
+        .classify(new Exchange.Answered(429, okhttp3.Headers.of(), "", null));
+
+    assertThat(((dev.outlane.destination.Outcome.Retryable) outcome).retryAfter()).isEqualTo(Duration.ofSeconds(5));
   }
 }

@@ -13,8 +13,8 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
 import dev.outlane.http.Exchange;
 import dev.outlane.http.HttpCaller;
-import dev.outlane.http.HttpDestinationBuilder;
 import dev.outlane.http.HttpSettings;
+import dev.outlane.http.RateLimitedDestinationBuilder;
 import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
@@ -98,9 +98,9 @@ public final class GoogleDataManagerDestination implements Destination {
     this.adUserData = b.adUserData;
     this.adPersonalization = b.adPersonalization;
     this.termsAccepted = b.termsAccepted;
-    this.rateLimitBackoff = b.rateLimitBackoff;
+    this.rateLimitBackoff = Objects.requireNonNull(s.rateLimitBackoff());
     this.clock = s.clock();
-    this.classifier = HttpClassifier.builder("the Data Manager API").idempotent(true).clock(clock)
+    this.classifier = s.classifier("the Data Manager API").idempotent(true)
         .resendNote("audience changes are idempotent, so safe to resend").build();
   }
 
@@ -287,10 +287,11 @@ public final class GoogleDataManagerDestination implements Destination {
    * IllegalStateException} for a required setting never set. Messages never repeat a value. Not
    * thread-safe.
    *
-   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * <p>The shared settings ({@link RateLimitedDestinationBuilder}): {@code rateLimitBackoff}
+   * defaults to 30 seconds; {@code name} defaults to {@code
    * google-data-manager}; {@code baseUrl} to {@link #DEFAULT_BASE_URL}, and {@code /v1/audienceMembers:…} follows it.
    */
-  public static final class Builder extends HttpDestinationBuilder<Builder> {
+  public static final class Builder extends RateLimitedDestinationBuilder<Builder> {
     private @Nullable AccessTokenProvider tokens;
     private @Nullable String accountType;
     private @Nullable String accountId;
@@ -300,11 +301,10 @@ public final class GoogleDataManagerDestination implements Destination {
     private @Nullable String adUserData;
     private @Nullable String adPersonalization;
     private boolean termsAccepted;
-    private Duration rateLimitBackoff = Duration.ofSeconds(30);
 
     private Builder() {
       super("google-data-manager", new BaseUrlRule(DEFAULT_BASE_URL, "https://datamanager.googleapis.com", API_VERSION_SEGMENT,
-          "/v1/audienceMembers:ingest"));
+          "/v1/audienceMembers:ingest"), Duration.ofSeconds(30));
     }
 
     /**
@@ -391,20 +391,6 @@ public final class GoogleDataManagerDestination implements Destination {
     /** Declares the Customer Match terms of service accepted on every ingest (required by Google). */
     public Builder customerMatchTermsAccepted(boolean accepted) {
       this.termsAccepted = accepted;
-      return this;
-    }
-
-    /**
-     * How long to wait after a quota error without {@code Retry-After} (default 30 s).
-     *
-     * @throws IllegalArgumentException if null or negative
-     */
-    public Builder rateLimitBackoff(@Nullable Duration backoff) {
-      Settings.require("rateLimitBackoff", backoff);
-      if (backoff.isNegative()) {
-        throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
-      }
-      this.rateLimitBackoff = backoff;
       return this;
     }
 

@@ -13,8 +13,8 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
 import dev.outlane.http.Exchange;
 import dev.outlane.http.HttpCaller;
-import dev.outlane.http.HttpDestinationBuilder;
 import dev.outlane.http.HttpSettings;
+import dev.outlane.http.RateLimitedDestinationBuilder;
 import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
@@ -87,11 +87,11 @@ public final class MetaConversionsDestination implements Destination {
     this.baseUrl = s.baseUrl();
     this.http = s.caller(null);
     this.clock = s.clock();
-    this.classifier = HttpClassifier.builder("Meta").idempotent(true).clock(clock)
+    this.classifier = s.classifier("Meta").idempotent(true)
         .resendNote("event_id dedupe makes resending safe").build();
     this.defaultActionSource = b.defaultActionSource;
     this.testEventCode = b.testEventCode;
-    this.rateLimitBackoff = b.rateLimitBackoff;
+    this.rateLimitBackoff = Objects.requireNonNull(s.rateLimitBackoff());
   }
 
   public static Builder builder() {
@@ -260,19 +260,19 @@ public final class MetaConversionsDestination implements Destination {
    * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
    * for a required setting never set. Messages never repeat a value. Not thread-safe.
    *
-   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * <p>The shared settings ({@link RateLimitedDestinationBuilder}): {@code rateLimitBackoff}
+   * defaults to 1 minute; {@code name} defaults to {@code
    * meta-conversions}; {@code baseUrl} to {@link MetaCustomAudienceDestination#DEFAULT_BASE_URL}, and the version and pixel follow it; the {@code clock} also measures the 7-day rule.
    */
-  public static final class Builder extends HttpDestinationBuilder<Builder> {
+  public static final class Builder extends RateLimitedDestinationBuilder<Builder> {
     private @Nullable String accessToken;
     private @Nullable String pixelId;
     private String graphVersion = MetaCustomAudienceDestination.DEFAULT_GRAPH_VERSION;
     private String defaultActionSource = "system_generated";
     private @Nullable String testEventCode;
-    private Duration rateLimitBackoff = Duration.ofMinutes(1);
 
     private Builder() {
-      super("meta-conversions", MetaCustomAudienceDestination.BASE_URL_RULE);
+      super("meta-conversions", MetaCustomAudienceDestination.BASE_URL_RULE, Duration.ofMinutes(1));
     }
 
     /**
@@ -324,21 +324,6 @@ public final class MetaConversionsDestination implements Destination {
     /** Sends every event as test traffic under this code (Events Manager → Test events); null for none. */
     public Builder testEventCode(@Nullable String testEventCode) {
       this.testEventCode = testEventCode;
-      return this;
-    }
-
-    /**
-     * How long to wait after a rate-limit error when Meta gives no {@code Retry-After} (default 1
-     * minute).
-     *
-     * @throws IllegalArgumentException if null or negative
-     */
-    public Builder rateLimitBackoff(@Nullable Duration backoff) {
-      Settings.require("rateLimitBackoff", backoff);
-      if (backoff.isNegative()) {
-        throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
-      }
-      this.rateLimitBackoff = backoff;
       return this;
     }
 

@@ -15,6 +15,7 @@ import dev.outlane.http.Exchange;
 import dev.outlane.http.HttpCaller;
 import dev.outlane.http.HttpDestinationBuilder;
 import dev.outlane.http.HttpSettings;
+import dev.outlane.http.RateLimitedDestinationBuilder;
 import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
@@ -92,11 +93,11 @@ public final class MetaCustomAudienceDestination implements Destination {
     this.baseUrl = s.baseUrl();
     this.http = s.caller(null);
     this.maxRows = b.maxRows;
-    this.rateLimitBackoff = b.rateLimitBackoff;
+    this.rateLimitBackoff = Objects.requireNonNull(s.rateLimitBackoff());
     this.sendExternId = b.sendExternId;
     this.sessionIds = b.sessionIds;
     this.clock = s.clock();
-    this.classifier = HttpClassifier.builder("Meta").idempotent(true).clock(clock)
+    this.classifier = s.classifier("Meta").idempotent(true)
         .resendNote("audience changes are idempotent, so safe to resend").build();
   }
 
@@ -347,19 +348,19 @@ public final class MetaCustomAudienceDestination implements Destination {
    * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
    * for a required setting never set. Messages never repeat a value. Not thread-safe.
    *
-   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * <p>The shared settings ({@link RateLimitedDestinationBuilder}): {@code rateLimitBackoff}
+   * defaults to 1 minute; {@code name} defaults to {@code
    * meta-custom-audience}; {@code baseUrl} to {@link #DEFAULT_BASE_URL}, and the version, audience and edge follow it.
    */
-  public static final class Builder extends HttpDestinationBuilder<Builder> {
+  public static final class Builder extends RateLimitedDestinationBuilder<Builder> {
     private @Nullable String accessToken;
     private String graphVersion = DEFAULT_GRAPH_VERSION;
     private int maxRows = MAX_ROWS_PER_REQUEST;
-    private Duration rateLimitBackoff = Duration.ofMinutes(1);
     private boolean sendExternId = true;
     private LongSupplier sessionIds = () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
 
     private Builder() {
-      super("meta-custom-audience", BASE_URL_RULE);
+      super("meta-custom-audience", BASE_URL_RULE, Duration.ofMinutes(1));
     }
 
     /**
@@ -392,21 +393,6 @@ public final class MetaCustomAudienceDestination implements Destination {
         throw new IllegalArgumentException("maxRowsPerRequest: must be 1–10000, was " + maxRows);
       }
       this.maxRows = maxRows;
-      return this;
-    }
-
-    /**
-     * How long to wait after a rate-limit error when Meta gives no {@code Retry-After} (default 1
-     * minute; Meta's limits are per rolling hour, so short waits mostly fail again).
-     *
-     * @throws IllegalArgumentException if null or negative
-     */
-    public Builder rateLimitBackoff(@Nullable Duration backoff) {
-      Settings.require("rateLimitBackoff", backoff);
-      if (backoff.isNegative()) {
-        throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
-      }
-      this.rateLimitBackoff = backoff;
       return this;
     }
 

@@ -13,8 +13,8 @@ import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
 import dev.outlane.http.Exchange;
 import dev.outlane.http.HttpCaller;
-import dev.outlane.http.HttpDestinationBuilder;
 import dev.outlane.http.HttpSettings;
+import dev.outlane.http.RateLimitedDestinationBuilder;
 import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
@@ -100,10 +100,10 @@ public final class TikTokAudienceDestination implements Destination {
     this.rateLimitCodes = b.rateLimitCodes;
     this.serverCodes = b.serverCodes;
     this.authCodes = b.authCodes;
-    this.rateLimitBackoff = b.rateLimitBackoff;
+    this.rateLimitBackoff = Objects.requireNonNull(s.rateLimitBackoff());
     this.profile = b.profile;
     this.clock = s.clock();
-    this.classifier = HttpClassifier.builder("TikTok").idempotent(true).clock(clock)
+    this.classifier = s.classifier("TikTok").idempotent(true)
         .resendNote("audience changes are idempotent, so safe to resend").build();
   }
 
@@ -271,21 +271,22 @@ public final class TikTokAudienceDestination implements Destination {
    * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
    * for a required setting never set. Messages never repeat a value. Not thread-safe.
    *
-   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * <p>The shared settings ({@link RateLimitedDestinationBuilder}): {@code rateLimitBackoff}
+   * defaults to 30 seconds; {@code name} defaults to {@code
    * tiktok-audience}; {@code baseUrl} to {@link #DEFAULT_BASE_URL}, and {@code /open_api/v1.3/…} follows it.
    */
-  public static final class Builder extends HttpDestinationBuilder<Builder> {
+  public static final class Builder extends RateLimitedDestinationBuilder<Builder> {
     private @Nullable String accessToken;
     private List<String> advertiserIds = List.of();
     private int maxItems = DEFAULT_MAX_ITEMS_PER_REQUEST;
     private Set<Long> rateLimitCodes = DEFAULT_RATE_LIMIT_CODES;
     private Set<Long> serverCodes = DEFAULT_SERVER_CODES;
     private Set<Long> authCodes = DEFAULT_AUTH_CODES;
-    private Duration rateLimitBackoff = Duration.ofSeconds(30);
     private HashingProfile profile = HashingProfile.TIKTOK;
 
     private Builder() {
-      super("tiktok-audience", new BaseUrlRule(DEFAULT_BASE_URL, "https://business-api.tiktok.com", API_SEGMENT, "/open_api/v1.3/…"));
+      super("tiktok-audience", new BaseUrlRule(DEFAULT_BASE_URL, "https://business-api.tiktok.com", API_SEGMENT,
+          "/open_api/v1.3/…"), Duration.ofSeconds(30));
     }
 
     /**
@@ -365,20 +366,6 @@ public final class TikTokAudienceDestination implements Destination {
      */
     public Builder authErrorCodes(@Nullable Set<Long> codes) {
       this.authCodes = Set.copyOf(Settings.require("authErrorCodes", codes));
-      return this;
-    }
-
-    /**
-     * How long to wait after a rate-limit code (default 30 s).
-     *
-     * @throws IllegalArgumentException if null or negative
-     */
-    public Builder rateLimitBackoff(@Nullable Duration backoff) {
-      Settings.require("rateLimitBackoff", backoff);
-      if (backoff.isNegative()) {
-        throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
-      }
-      this.rateLimitBackoff = backoff;
       return this;
     }
 

@@ -133,7 +133,7 @@ public final class SegmentDestination implements Destination {
     this.authorization =
         "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
     this.clock = s.clock();
-    this.classifier = HttpClassifier.builder("Segment").idempotent(true).clock(clock)
+    this.classifier = s.classifier("Segment").idempotent(true)
         .resendNote(RESEND_NOTE).vendorCodes(this::segmentCodes).build();
   }
 

@@ -130,7 +130,7 @@ public final class TwilioSmsDestination implements Destination {
     this.validityPeriodSeconds = b.validityPeriodSeconds;
     this.clock = s.clock();
     this.ownedClient = ownedClient;
-    this.classifier = HttpClassifier.builder("Twilio").idempotent(false).clock(clock)
+    this.classifier = s.classifier("Twilio").idempotent(false)
         .unknownNote("the SMS may have been sent").vendorCodes(this::twilioCodes).build();
   }
 
