@@ -5,6 +5,7 @@ import dev.outlane.ads.internal.Batches;
 import dev.outlane.ads.internal.Form;
 import dev.outlane.ads.internal.Json;
 import dev.outlane.contract.Commerce;
+import dev.outlane.contract.ContractJson;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
@@ -32,6 +33,7 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okio.Buffer;
+import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -215,7 +217,11 @@ public final class MetaConversionsDestination implements Destination {
         if (commerce != null && (commerce.cartValue() != null || commerce.orderId() != null)) {
           w.name("custom_data").beginObject();
           if (commerce.cartValue() != null) {
-            w.name("value").value(commerce.cartValue());
+            // Exact digits, bounded: core's one way of writing a contract decimal.
+            w.name("value");
+            try (BufferedSink sink = w.valueSink()) {
+              ContractJson.write(commerce.cartValue(), sink);
+            }
           }
           if (commerce.currency() != null) {
             w.name("currency").value(commerce.currency());
