@@ -11,6 +11,11 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpSettings;
+import dev.outlane.http.RateLimitedDestinationBuilder;
+import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import java.io.IOException;
@@ -71,7 +76,8 @@ public final class GoogleDataManagerDestination implements Destination {
   private final @Nullable String loginAccountType;
   private final @Nullable String loginAccountId;
   private final HttpUrl baseUrl;
-  private final OkHttpClient client;
+  private final HttpCaller http;
+  private final HttpClassifier classifier;
   private final int maxItems;
   private final @Nullable String adUserData;
   private final @Nullable String adPersonalization;
@@ -79,21 +85,23 @@ public final class GoogleDataManagerDestination implements Destination {
   private final Duration rateLimitBackoff;
   private final Clock clock;
 
-  private GoogleDataManagerDestination(Builder b) {
-    this.name = b.name;
+  private GoogleDataManagerDestination(Builder b, HttpSettings s) {
+    this.name = s.name();
     this.tokens = Objects.requireNonNull(b.tokens);
     this.accountType = Objects.requireNonNull(b.accountType);
     this.accountId = Objects.requireNonNull(b.accountId);
     this.loginAccountType = b.loginAccountType;
     this.loginAccountId = b.loginAccountId;
-    this.baseUrl = b.baseUrl;
-    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
+    this.baseUrl = s.baseUrl();
+    this.http = s.caller(null);
     this.maxItems = b.maxItems;
     this.adUserData = b.adUserData;
     this.adPersonalization = b.adPersonalization;
     this.termsAccepted = b.termsAccepted;
-    this.rateLimitBackoff = b.rateLimitBackoff;
-    this.clock = b.clock;
+    this.rateLimitBackoff = Objects.requireNonNull(s.rateLimitBackoff());
+    this.clock = s.clock();
+    this.classifier = s.classifier("the Data Manager API").idempotent(true)
+        .resendNote("audience changes are idempotent, so safe to resend").build();
   }
 
   public static Builder builder() {
@@ -167,30 +175,29 @@ public final class GoogleDataManagerDestination implements Destination {
         .header("Authorization", "Bearer " + token)
         .post(RequestBody.create(body(audienceId, action, batch, slice), JSON))
         .build();
-    try {
-      Http.Result result = Http.execute(client, request);
+    Exchange exchange = http.execute(request);
+    if (exchange instanceof Exchange.Answered result) {
       if (result.successful()) {
         outcome = Outcome.delivered(Json.string(Json.object(Json.parse(result.body())), "requestId"));
       } else {
-        outcome = classify(result, token);
+        outcome = classifier.withError(classify(result, token), result);
       }
-    } catch (IOException e) {
-      outcome = new Outcome.Retryable("I/O error talking to the Data Manager API (" + Http.describe(e)
-          + "); audience changes are idempotent, so safe to resend", null, null);
+    } else {
+      outcome = classifier.classify(exchange);
     }
     for (int i : slice) {
       outcomes[i] = outcome;
     }
   }
 
-  private Outcome classify(Http.Result result, String token) {
+  private Outcome classify(Exchange.Answered result, String token) {
     Map<String, Object> error = Json.object(Json.object(Json.parse(result.body())), "error");
     String status = Json.string(error, "status");
     String message = Http.redact(Objects.requireNonNullElse(Json.string(error, "message"), ""), token);
     int http = result.status();
     String code = status != null ? status : Integer.toString(http);
     if (http == 429 || "RESOURCE_EXHAUSTED".equals(status)) {
-      Duration after = result.retryAfter(clock);
+      Duration after = classifier.retryAfter(result);
       return new Outcome.Retryable("Data Manager API quota exhausted (HTTP " + http + " " + code + "): " + message,
           code, after != null ? after : rateLimitBackoff);
     }
@@ -200,7 +207,7 @@ public final class GoogleDataManagerDestination implements Destination {
     }
     if (http >= 500) {
       return new Outcome.Retryable("Data Manager API HTTP " + http + " " + code + ": " + message
-          + "; audience changes are idempotent, so safe to resend", code, result.retryAfter(clock));
+          + "; audience changes are idempotent, so safe to resend", code, classifier.retryAfter(result));
     }
     return new Outcome.Rejected(code, "Data Manager API HTTP " + http + " " + code + ": " + message, true);
   }
@@ -254,6 +261,20 @@ public final class GoogleDataManagerDestination implements Destination {
     return buffer.readUtf8();
   }
 
+  /**
+   * Releases the OkHttp threads and connections if this destination created its own client; a
+   * client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** The client requests go through; for tests of {@link #close()}. */
+  OkHttpClient httpClient() {
+    return http.client();
+  }
+
   @Override
   public String toString() {
     return "GoogleDataManagerDestination{name=" + name + ", operatingAccount=" + accountType + "/" + accountId + "}";
@@ -265,33 +286,25 @@ public final class GoogleDataManagerDestination implements Destination {
    * reason ({@code accessTokenProvider: required, was null}); {@link #build()} throws {@link
    * IllegalStateException} for a required setting never set. Messages never repeat a value. Not
    * thread-safe.
+   *
+   * <p>The shared settings ({@link RateLimitedDestinationBuilder}): {@code rateLimitBackoff}
+   * defaults to 30 seconds; {@code name} defaults to {@code
+   * google-data-manager}; {@code baseUrl} to {@link #DEFAULT_BASE_URL}, and {@code /v1/audienceMembers:…} follows it.
    */
-  public static final class Builder {
-    private String name = "google-data-manager";
+  public static final class Builder extends RateLimitedDestinationBuilder<Builder> {
     private @Nullable AccessTokenProvider tokens;
     private @Nullable String accountType;
     private @Nullable String accountId;
     private @Nullable String loginAccountType;
     private @Nullable String loginAccountId;
-    private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient okHttpClient;
     private int maxItems = MAX_MEMBERS_PER_REQUEST;
     private @Nullable String adUserData;
     private @Nullable String adPersonalization;
     private boolean termsAccepted;
-    private Duration rateLimitBackoff = Duration.ofSeconds(30);
-    private Clock clock = Clock.systemUTC();
 
-    private Builder() {}
-
-    /**
-     * The destination's name in keys and metrics (default {@code google-data-manager}).
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("google-data-manager", new BaseUrlRule(DEFAULT_BASE_URL, "https://datamanager.googleapis.com", API_VERSION_SEGMENT,
+          "/v1/audienceMembers:ingest"), Duration.ofSeconds(30));
     }
 
     /**
@@ -343,40 +356,6 @@ public final class GoogleDataManagerDestination implements Destination {
     }
 
     /**
-     * Where the Data Manager API lives (default {@link #DEFAULT_BASE_URL}); for tests and proxies. A
-     * path is kept as a prefix; {@code v1/audienceMembers:…} follows it.
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding the
-     *     API path ({@code baseUrl: expected a base URL like https://datamanager.googleapis.com,
-     *     without /v1/audienceMembers:ingest})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      this.baseUrl = Http.baseUrl("baseUrl", baseUrl, "https://datamanager.googleapis.com", API_VERSION_SEGMENT,
-          "/v1/audienceMembers:ingest");
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeGoogleDataManagerServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
-     * default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
-      return this;
-    }
-
-    /**
      * Members per request, 1–10,000 (default 10,000).
      *
      * @throws IllegalArgumentException if out of range
@@ -416,30 +395,6 @@ public final class GoogleDataManagerDestination implements Destination {
     }
 
     /**
-     * How long to wait after a quota error without {@code Retry-After} (default 30 s).
-     *
-     * @throws IllegalArgumentException if null or negative
-     */
-    public Builder rateLimitBackoff(@Nullable Duration backoff) {
-      Settings.require("rateLimitBackoff", backoff);
-      if (backoff.isNegative()) {
-        throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
-      }
-      this.rateLimitBackoff = backoff;
-      return this;
-    }
-
-    /**
-     * The clock for {@code Retry-After} dates.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
-      return this;
-    }
-
-    /**
      * Builds the destination.
      *
      * @throws IllegalStateException {@code accessTokenProvider: required, was not set} or {@code
@@ -448,7 +403,7 @@ public final class GoogleDataManagerDestination implements Destination {
     public GoogleDataManagerDestination build() {
       Settings.requireSet("accessTokenProvider", tokens);
       Settings.requireSet("operatingAccount", accountId);
-      return new GoogleDataManagerDestination(this);
+      return new GoogleDataManagerDestination(this, httpSettings());
     }
   }
 }

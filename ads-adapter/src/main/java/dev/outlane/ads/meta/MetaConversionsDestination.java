@@ -3,15 +3,20 @@ package dev.outlane.ads.meta;
 import com.squareup.moshi.JsonWriter;
 import dev.outlane.ads.internal.Batches;
 import dev.outlane.ads.internal.Form;
-import dev.outlane.ads.internal.Http;
 import dev.outlane.ads.internal.Json;
 import dev.outlane.contract.Commerce;
+import dev.outlane.contract.ContractJson;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpSettings;
+import dev.outlane.http.RateLimitedDestinationBuilder;
+import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import dev.outlane.hashing.Sha256;
@@ -28,6 +33,7 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okio.Buffer;
+import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,23 +74,26 @@ public final class MetaConversionsDestination implements Destination {
   private final @Nullable String pixelId;
   private final String graphVersion;
   private final HttpUrl baseUrl;
-  private final OkHttpClient client;
+  private final HttpCaller http;
+  private final HttpClassifier classifier;
   private final Clock clock;
   private final String defaultActionSource;
   private final @Nullable String testEventCode;
   private final Duration rateLimitBackoff;
 
-  private MetaConversionsDestination(Builder b) {
-    this.name = b.name;
+  private MetaConversionsDestination(Builder b, HttpSettings s) {
+    this.name = s.name();
     this.accessToken = Objects.requireNonNull(b.accessToken);
     this.pixelId = b.pixelId;
     this.graphVersion = b.graphVersion;
-    this.baseUrl = b.baseUrl;
-    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
-    this.clock = b.clock;
+    this.baseUrl = s.baseUrl();
+    this.http = s.caller(null);
+    this.clock = s.clock();
+    this.classifier = s.classifier("Meta").idempotent(true)
+        .resendNote("event_id dedupe makes resending safe").build();
     this.defaultActionSource = b.defaultActionSource;
     this.testEventCode = b.testEventCode;
-    this.rateLimitBackoff = b.rateLimitBackoff;
+    this.rateLimitBackoff = Objects.requireNonNull(s.rateLimitBackoff());
   }
 
   public static Builder builder() {
@@ -166,17 +175,17 @@ public final class MetaConversionsDestination implements Destination {
         .post(form.build())
         .build();
     Outcome outcome;
-    try {
-      Http.Result result = Http.execute(client, request);
+    Exchange exchange = http.execute(request);
+    if (exchange instanceof Exchange.Answered result) {
       if (result.successful()) {
         Map<String, Object> json = Json.object(Json.parse(result.body()));
         outcome = new Outcome.Delivered(Json.string(json, "fbtrace_id"), 1L, null);
       } else {
-        outcome = MetaErrors.classify(result, result.retryAfter(clock), rateLimitBackoff, accessToken);
+        outcome = classifier.withError(
+            MetaErrors.classify(result, classifier.retryAfter(result), rateLimitBackoff, accessToken), result);
       }
-    } catch (IOException e) {
-      outcome = new Outcome.Retryable("I/O error talking to Meta (" + Http.describe(e)
-          + "); event_id dedupe makes resending safe", null, null);
+    } else {
+      outcome = classifier.classify(exchange);
     }
     for (int i : slice) {
       outcomes[i] = outcome;
@@ -208,7 +217,11 @@ public final class MetaConversionsDestination implements Destination {
         if (commerce != null && (commerce.cartValue() != null || commerce.orderId() != null)) {
           w.name("custom_data").beginObject();
           if (commerce.cartValue() != null) {
-            w.name("value").value(commerce.cartValue());
+            // Exact digits, bounded: core's one way of writing a contract decimal.
+            w.name("value");
+            try (BufferedSink sink = w.valueSink()) {
+              ContractJson.write(commerce.cartValue(), sink);
+            }
           }
           if (commerce.currency() != null) {
             w.name("currency").value(commerce.currency());
@@ -227,6 +240,20 @@ public final class MetaConversionsDestination implements Destination {
     return buffer.readUtf8();
   }
 
+  /**
+   * Releases the OkHttp threads and connections if this destination created its own client; a
+   * client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** The client requests go through; for tests of {@link #close()}. */
+  OkHttpClient httpClient() {
+    return http.client();
+  }
+
   /** Never prints the token. */
   @Override
   public String toString() {
@@ -238,29 +265,20 @@ public final class MetaConversionsDestination implements Destination {
    * values at once and throw {@link IllegalArgumentException} naming the setting and the reason
    * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
    * for a required setting never set. Messages never repeat a value. Not thread-safe.
+   *
+   * <p>The shared settings ({@link RateLimitedDestinationBuilder}): {@code rateLimitBackoff}
+   * defaults to 1 minute; {@code name} defaults to {@code
+   * meta-conversions}; {@code baseUrl} to {@link MetaCustomAudienceDestination#DEFAULT_BASE_URL}, and the version and pixel follow it; the {@code clock} also measures the 7-day rule.
    */
-  public static final class Builder {
-    private String name = "meta-conversions";
+  public static final class Builder extends RateLimitedDestinationBuilder<Builder> {
     private @Nullable String accessToken;
     private @Nullable String pixelId;
     private String graphVersion = MetaCustomAudienceDestination.DEFAULT_GRAPH_VERSION;
-    private HttpUrl baseUrl = HttpUrl.get(MetaCustomAudienceDestination.DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient okHttpClient;
-    private Clock clock = Clock.systemUTC();
     private String defaultActionSource = "system_generated";
     private @Nullable String testEventCode;
-    private Duration rateLimitBackoff = Duration.ofMinutes(1);
 
-    private Builder() {}
-
-    /**
-     * The destination's name in keys and metrics (default {@code meta-conversions}).
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("meta-conversions", MetaCustomAudienceDestination.BASE_URL_RULE, Duration.ofMinutes(1));
     }
 
     /**
@@ -295,49 +313,6 @@ public final class MetaConversionsDestination implements Destination {
     }
 
     /**
-     * Where the Graph API lives (default {@link MetaCustomAudienceDestination#DEFAULT_BASE_URL}); for
-     * tests and proxies. A path is kept as a prefix; the version and pixel follow it.
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding a
-     *     version path ({@code baseUrl: expected a base URL like https://graph.facebook.com, without
-     *     /v24.0/…})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      this.baseUrl = MetaCustomAudienceDestination.checkBaseUrl(baseUrl);
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeMetaServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
-     * default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
-      return this;
-    }
-
-    /**
-     * The clock the 7-day rule and {@code Retry-After} dates are measured with.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
-      return this;
-    }
-
-    /**
      * The {@code action_source} for routes that set none (default {@code system_generated}: the
      * conversion was reported by a back-end system rather than observed on a website).
      *
@@ -359,28 +334,13 @@ public final class MetaConversionsDestination implements Destination {
     }
 
     /**
-     * How long to wait after a rate-limit error when Meta gives no {@code Retry-After} (default 1
-     * minute).
-     *
-     * @throws IllegalArgumentException if null or negative
-     */
-    public Builder rateLimitBackoff(@Nullable Duration backoff) {
-      Settings.require("rateLimitBackoff", backoff);
-      if (backoff.isNegative()) {
-        throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
-      }
-      this.rateLimitBackoff = backoff;
-      return this;
-    }
-
-    /**
      * Builds the destination.
      *
      * @throws IllegalStateException {@code accessToken: required, was not set}
      */
     public MetaConversionsDestination build() {
       Settings.requireSet("accessToken", accessToken);
-      return new MetaConversionsDestination(this);
+      return new MetaConversionsDestination(this, httpSettings());
     }
   }
 }

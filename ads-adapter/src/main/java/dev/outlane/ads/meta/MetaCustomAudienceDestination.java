@@ -3,7 +3,6 @@ package dev.outlane.ads.meta;
 import com.squareup.moshi.JsonWriter;
 import dev.outlane.ads.internal.Batches;
 import dev.outlane.ads.internal.Form;
-import dev.outlane.ads.internal.Http;
 import dev.outlane.ads.internal.Json;
 import dev.outlane.contract.AudienceAction;
 import dev.outlane.destination.Channel;
@@ -12,6 +11,12 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpDestinationBuilder;
+import dev.outlane.http.HttpSettings;
+import dev.outlane.http.RateLimitedDestinationBuilder;
+import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import java.io.IOException;
@@ -73,24 +78,27 @@ public final class MetaCustomAudienceDestination implements Destination {
   private final String accessToken;
   private final String graphVersion;
   private final HttpUrl baseUrl;
-  private final OkHttpClient client;
+  private final HttpCaller http;
+  private final HttpClassifier classifier;
   private final int maxRows;
   private final Duration rateLimitBackoff;
   private final boolean sendExternId;
   private final LongSupplier sessionIds;
   private final Clock clock;
 
-  private MetaCustomAudienceDestination(Builder b) {
-    this.name = b.name;
+  private MetaCustomAudienceDestination(Builder b, HttpSettings s) {
+    this.name = s.name();
     this.accessToken = Objects.requireNonNull(b.accessToken);
     this.graphVersion = b.graphVersion;
-    this.baseUrl = b.baseUrl;
-    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
+    this.baseUrl = s.baseUrl();
+    this.http = s.caller(null);
     this.maxRows = b.maxRows;
-    this.rateLimitBackoff = b.rateLimitBackoff;
+    this.rateLimitBackoff = Objects.requireNonNull(s.rateLimitBackoff());
     this.sendExternId = b.sendExternId;
     this.sessionIds = b.sessionIds;
-    this.clock = b.clock;
+    this.clock = s.clock();
+    this.classifier = s.classifier("Meta").idempotent(true)
+        .resendNote("audience changes are idempotent, so safe to resend").build();
   }
 
   public static Builder builder() {
@@ -173,8 +181,8 @@ public final class MetaCustomAudienceDestination implements Destination {
         .method(action == AudienceAction.Action.ADD ? "POST" : "DELETE", body)
         .build();
     Outcome failure;
-    try {
-      Http.Result result = Http.execute(client, request);
+    Exchange exchange = http.execute(request);
+    if (exchange instanceof Exchange.Answered result) {
       if (result.successful()) {
         Map<String, Object> json = Json.object(Json.parse(result.body()));
         Long received = Json.longValue(json, "num_received");
@@ -187,10 +195,10 @@ public final class MetaCustomAudienceDestination implements Destination {
         }
         return;
       }
-      failure = MetaErrors.classify(result, result.retryAfter(clock), rateLimitBackoff, accessToken);
-    } catch (IOException e) {
-      failure = new Outcome.Retryable("I/O error talking to Meta (" + Http.describe(e)
-          + "); audience changes are idempotent, so safe to resend", null, null);
+      failure = classifier.withError(
+          MetaErrors.classify(result, classifier.retryAfter(result), rateLimitBackoff, accessToken), result);
+    } else {
+      failure = classifier.classify(exchange);
     }
     for (int i : slice) {
       outcomes[i] = failure;
@@ -273,10 +281,10 @@ public final class MetaCustomAudienceDestination implements Destination {
           .add("access_token", accessToken)
           .build();
       Request request = new Request.Builder().url(url(audienceId, "usersreplace")).post(body).build();
-      try {
-        Http.Result result = Http.execute(client, request);
+      Exchange exchange = http.execute(request);
+      if (exchange instanceof Exchange.Answered result) {
         if (!result.successful()) {
-          Outcome o = MetaErrors.classify(result, result.retryAfter(clock), rateLimitBackoff, accessToken);
+          Outcome o = MetaErrors.classify(result, classifier.retryAfter(result), rateLimitBackoff, accessToken);
           if (o instanceof Outcome.Retryable) {
             Outcome.Retryable r = (Outcome.Retryable) o;
             throw new MetaApiException("usersreplace batch " + seq + " failed: " + r.reason(), r.code(), true);
@@ -289,8 +297,9 @@ public final class MetaCustomAudienceDestination implements Destination {
         Long bad = Json.longValue(json, "num_invalid_entries");
         received += n == null ? current.size() : n;
         invalid += bad == null ? 0 : bad;
-      } catch (IOException e) {
-        throw new MetaApiException("usersreplace batch " + seq + " failed: I/O error (" + Http.describe(e) + ")", null, true);
+      } else {
+        throw new MetaApiException("usersreplace batch " + seq + " failed: I/O error ("
+            + ((Exchange.Failed) exchange).describe() + ")", null, true);
       }
       current = next;
     }
@@ -308,6 +317,20 @@ public final class MetaCustomAudienceDestination implements Destination {
     return rows;
   }
 
+  /**
+   * Releases the OkHttp threads and connections if this destination created its own client; a
+   * client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** The client requests go through; for tests of {@link #close()}. */
+  OkHttpClient httpClient() {
+    return http.client();
+  }
+
   /** Never prints the token. */
   @Override
   public String toString() {
@@ -315,38 +338,29 @@ public final class MetaCustomAudienceDestination implements Destination {
   }
 
   /** The base URL check both Meta destinations share: the version and object follow its path. */
-  static HttpUrl checkBaseUrl(@Nullable String baseUrl) {
-    return Http.baseUrl("baseUrl", baseUrl, "https://graph.facebook.com", VERSION_SEGMENT, "/v24.0/…");
-  }
+  /** Meta's base URL form, shared by both Meta destinations. */
+  static final HttpDestinationBuilder.BaseUrlRule BASE_URL_RULE = new HttpDestinationBuilder.BaseUrlRule(
+      DEFAULT_BASE_URL, "https://graph.facebook.com", VERSION_SEGMENT, "/v24.0/…");
 
   /**
    * Configures a {@link MetaCustomAudienceDestination}, following {@link Settings}' rule: setters
    * check values at once and throw {@link IllegalArgumentException} naming the setting and the reason
    * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
    * for a required setting never set. Messages never repeat a value. Not thread-safe.
+   *
+   * <p>The shared settings ({@link RateLimitedDestinationBuilder}): {@code rateLimitBackoff}
+   * defaults to 1 minute; {@code name} defaults to {@code
+   * meta-custom-audience}; {@code baseUrl} to {@link #DEFAULT_BASE_URL}, and the version, audience and edge follow it.
    */
-  public static final class Builder {
-    private String name = "meta-custom-audience";
+  public static final class Builder extends RateLimitedDestinationBuilder<Builder> {
     private @Nullable String accessToken;
     private String graphVersion = DEFAULT_GRAPH_VERSION;
-    private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient okHttpClient;
     private int maxRows = MAX_ROWS_PER_REQUEST;
-    private Duration rateLimitBackoff = Duration.ofMinutes(1);
     private boolean sendExternId = true;
     private LongSupplier sessionIds = () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    private Clock clock = Clock.systemUTC();
 
-    private Builder() {}
-
-    /**
-     * The destination's name in keys and metrics (default {@code meta-custom-audience}).
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("meta-custom-audience", BASE_URL_RULE, Duration.ofMinutes(1));
     }
 
     /**
@@ -370,39 +384,6 @@ public final class MetaCustomAudienceDestination implements Destination {
     }
 
     /**
-     * Where the Graph API lives (default {@link #DEFAULT_BASE_URL}); for tests and proxies. A path is
-     * kept as a prefix; the version, audience and edge follow it.
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding a
-     *     version path ({@code baseUrl: expected a base URL like https://graph.facebook.com, without
-     *     /v24.0/…})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      this.baseUrl = checkBaseUrl(baseUrl);
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeMetaServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
-     * default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
-      return this;
-    }
-
-    /**
      * Rows per request, 1–10,000 (default 10,000).
      *
      * @throws IllegalArgumentException if out of range
@@ -412,21 +393,6 @@ public final class MetaCustomAudienceDestination implements Destination {
         throw new IllegalArgumentException("maxRowsPerRequest: must be 1–10000, was " + maxRows);
       }
       this.maxRows = maxRows;
-      return this;
-    }
-
-    /**
-     * How long to wait after a rate-limit error when Meta gives no {@code Retry-After} (default 1
-     * minute; Meta's limits are per rolling hour, so short waits mostly fail again).
-     *
-     * @throws IllegalArgumentException if null or negative
-     */
-    public Builder rateLimitBackoff(@Nullable Duration backoff) {
-      Settings.require("rateLimitBackoff", backoff);
-      if (backoff.isNegative()) {
-        throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
-      }
-      this.rateLimitBackoff = backoff;
       return this;
     }
 
@@ -447,23 +413,13 @@ public final class MetaCustomAudienceDestination implements Destination {
     }
 
     /**
-     * The clock for {@code Retry-After} dates.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
-      return this;
-    }
-
-    /**
      * Builds the destination.
      *
      * @throws IllegalStateException {@code accessToken: required, was not set}
      */
     public MetaCustomAudienceDestination build() {
       Settings.requireSet("accessToken", accessToken);
-      return new MetaCustomAudienceDestination(this);
+      return new MetaCustomAudienceDestination(this, httpSettings());
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.outlane.ads.meta;
 import dev.outlane.ads.internal.Http;
 import dev.outlane.ads.internal.Json;
 import dev.outlane.destination.Outcome;
+import dev.outlane.http.Exchange;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +48,7 @@ final class MetaErrors {
         Boolean.TRUE.equals(error.get("is_transient")));
   }
 
-  static Outcome classify(Http.Result result, @Nullable Duration retryAfter, Duration backoff, String token) {
+  static Outcome classify(Exchange.Answered result, @Nullable Duration retryAfter, Duration backoff, String token) {
     GraphError e = parse(result.body());
     int status = result.status();
     if (e == null) {

@@ -11,6 +11,11 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpSettings;
+import dev.outlane.http.RateLimitedDestinationBuilder;
+import dev.outlane.http.HttpClassifier;
 import dev.outlane.hashing.HashedIdentity;
 import dev.outlane.hashing.HashingProfile;
 import java.io.IOException;
@@ -75,7 +80,8 @@ public final class TikTokAudienceDestination implements Destination {
   private final String accessToken;
   private final List<String> advertiserIds;
   private final HttpUrl baseUrl;
-  private final OkHttpClient client;
+  private final HttpCaller http;
+  private final HttpClassifier classifier;
   private final int maxItems;
   private final Set<Long> rateLimitCodes;
   private final Set<Long> serverCodes;
@@ -84,19 +90,21 @@ public final class TikTokAudienceDestination implements Destination {
   private final HashingProfile profile;
   private final Clock clock;
 
-  private TikTokAudienceDestination(Builder b) {
-    this.name = b.name;
+  private TikTokAudienceDestination(Builder b, HttpSettings s) {
+    this.name = s.name();
     this.accessToken = Objects.requireNonNull(b.accessToken);
     this.advertiserIds = List.copyOf(b.advertiserIds);
-    this.baseUrl = b.baseUrl;
-    this.client = b.okHttpClient == null ? new OkHttpClient() : b.okHttpClient;
+    this.baseUrl = s.baseUrl();
+    this.http = s.caller(null);
     this.maxItems = b.maxItems;
     this.rateLimitCodes = b.rateLimitCodes;
     this.serverCodes = b.serverCodes;
     this.authCodes = b.authCodes;
-    this.rateLimitBackoff = b.rateLimitBackoff;
+    this.rateLimitBackoff = Objects.requireNonNull(s.rateLimitBackoff());
     this.profile = b.profile;
-    this.clock = b.clock;
+    this.clock = s.clock();
+    this.classifier = s.classifier("TikTok").idempotent(true)
+        .resendNote("audience changes are idempotent, so safe to resend").build();
   }
 
   public static Builder builder() {
@@ -160,8 +168,8 @@ public final class TikTokAudienceDestination implements Destination {
         .post(RequestBody.create(body(audienceId, action, batch, slice), JSON))
         .build();
     Outcome outcome;
-    try {
-      Http.Result result = Http.execute(client, request);
+    Exchange exchange = http.execute(request);
+    if (exchange instanceof Exchange.Answered result) {
       Map<String, Object> json = Json.object(Json.parse(result.body()));
       Long code = Json.longValue(json, "code");
       String message = Http.redact(Objects.requireNonNullElse(Json.string(json, "message"), ""), accessToken);
@@ -172,12 +180,12 @@ public final class TikTokAudienceDestination implements Destination {
       } else if (result.status() >= 500 || result.status() == 429) {
         outcome = new Outcome.Retryable("TikTok HTTP " + result.status() + (code == null ? "" : " code " + code)
             + trace + "; audience changes are idempotent, so safe to resend", Integer.toString(result.status()),
-            result.retryAfter(clock));
+            classifier.retryAfter(result));
       } else if (code == null) {
         outcome = new Outcome.Rejected(Integer.toString(result.status()),
             "TikTok HTTP " + result.status() + " without a Business API body", true);
       } else if (rateLimitCodes.contains(code)) {
-        Duration after = result.retryAfter(clock);
+        Duration after = classifier.retryAfter(result);
         outcome = new Outcome.Retryable("TikTok rate limit (code " + code + "): " + message + trace, code.toString(),
             after != null ? after : rateLimitBackoff);
       } else if (serverCodes.contains(code)) {
@@ -188,9 +196,9 @@ public final class TikTokAudienceDestination implements Destination {
       } else {
         outcome = new Outcome.Rejected(code.toString(), "TikTok error " + code + ": " + message + trace, true);
       }
-    } catch (IOException e) {
-      outcome = new Outcome.Retryable("I/O error talking to TikTok (" + Http.describe(e)
-          + "); audience changes are idempotent, so safe to resend", null, null);
+      outcome = classifier.withError(outcome, result);
+    } else {
+      outcome = classifier.classify(exchange);
     }
     for (int i : slice) {
       outcomes[i] = outcome;
@@ -237,6 +245,20 @@ public final class TikTokAudienceDestination implements Destination {
     w.endObject();
   }
 
+  /**
+   * Releases the OkHttp threads and connections if this destination created its own client; a
+   * client passed to {@link Builder#okHttpClient} is left to its owner.
+   */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** The client requests go through; for tests of {@link #close()}. */
+  OkHttpClient httpClient() {
+    return http.client();
+  }
+
   /** Never prints the token. */
   @Override
   public String toString() {
@@ -248,31 +270,23 @@ public final class TikTokAudienceDestination implements Destination {
    * values at once and throw {@link IllegalArgumentException} naming the setting and the reason
    * ({@code accessToken: required, was null}); {@link #build()} throws {@link IllegalStateException}
    * for a required setting never set. Messages never repeat a value. Not thread-safe.
+   *
+   * <p>The shared settings ({@link RateLimitedDestinationBuilder}): {@code rateLimitBackoff}
+   * defaults to 30 seconds; {@code name} defaults to {@code
+   * tiktok-audience}; {@code baseUrl} to {@link #DEFAULT_BASE_URL}, and {@code /open_api/v1.3/…} follows it.
    */
-  public static final class Builder {
-    private String name = "tiktok-audience";
+  public static final class Builder extends RateLimitedDestinationBuilder<Builder> {
     private @Nullable String accessToken;
     private List<String> advertiserIds = List.of();
-    private HttpUrl baseUrl = HttpUrl.get(DEFAULT_BASE_URL);
-    private @Nullable OkHttpClient okHttpClient;
     private int maxItems = DEFAULT_MAX_ITEMS_PER_REQUEST;
     private Set<Long> rateLimitCodes = DEFAULT_RATE_LIMIT_CODES;
     private Set<Long> serverCodes = DEFAULT_SERVER_CODES;
     private Set<Long> authCodes = DEFAULT_AUTH_CODES;
-    private Duration rateLimitBackoff = Duration.ofSeconds(30);
     private HashingProfile profile = HashingProfile.TIKTOK;
-    private Clock clock = Clock.systemUTC();
 
-    private Builder() {}
-
-    /**
-     * The destination's name in keys and metrics (default {@code tiktok-audience}).
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("tiktok-audience", new BaseUrlRule(DEFAULT_BASE_URL, "https://business-api.tiktok.com", API_SEGMENT,
+          "/open_api/v1.3/…"), Duration.ofSeconds(30));
     }
 
     /**
@@ -310,39 +324,6 @@ public final class TikTokAudienceDestination implements Destination {
      */
     public Builder advertiserIds(@Nullable String... advertiserIds) {
       return advertiserIds(advertiserIds == null ? null : Arrays.asList(advertiserIds));
-    }
-
-    /**
-     * Where the Business API lives (default {@link #DEFAULT_BASE_URL}); for tests and proxies. A path
-     * is kept as a prefix; {@code open_api/v1.3/…} follows it.
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or holding the
-     *     API path ({@code baseUrl: expected a base URL like https://business-api.tiktok.com, without
-     *     /open_api/v1.3/…})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      this.baseUrl = Http.baseUrl("baseUrl", baseUrl, "https://business-api.tiktok.com", API_SEGMENT, "/open_api/v1.3/…");
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeTikTokServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to send with; share yours (derive with {@code newBuilder()}). A new one by
-     * default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
-      return this;
     }
 
     /**
@@ -389,20 +370,6 @@ public final class TikTokAudienceDestination implements Destination {
     }
 
     /**
-     * How long to wait after a rate-limit code (default 30 s).
-     *
-     * @throws IllegalArgumentException if null or negative
-     */
-    public Builder rateLimitBackoff(@Nullable Duration backoff) {
-      Settings.require("rateLimitBackoff", backoff);
-      if (backoff.isNegative()) {
-        throw new IllegalArgumentException("rateLimitBackoff: must not be negative, was " + backoff);
-      }
-      this.rateLimitBackoff = backoff;
-      return this;
-    }
-
-    /**
      * The hashing profile (default {@link HashingProfile#TIKTOK}); must be a TikTok profile.
      *
      * @throws IllegalArgumentException if null or not a TikTok profile
@@ -417,16 +384,6 @@ public final class TikTokAudienceDestination implements Destination {
     }
 
     /**
-     * The clock for {@code Retry-After} dates.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
-      return this;
-    }
-
-    /**
      * Builds the destination.
      *
      * @throws IllegalStateException {@code accessToken: required, was not set}, or {@code
@@ -435,7 +392,7 @@ public final class TikTokAudienceDestination implements Destination {
     public TikTokAudienceDestination build() {
       Settings.requireSet("accessToken", accessToken);
       Settings.requireSet("advertiserIds", advertiserIds.isEmpty() ? null : advertiserIds);
-      return new TikTokAudienceDestination(this);
+      return new TikTokAudienceDestination(this, httpSettings());
     }
   }
 }

@@ -148,4 +148,23 @@ class GoogleDataManagerDestinationTest {
     assertThatThrownBy(() -> GoogleDataManagerDestination.builder().consent("YES", null))
         .hasMessage("consent.adUserData: must be CONSENT_GRANTED or CONSENT_DENIED");
   }
+
+  @Test
+  void aDestinationBuiltWithoutAClientShutsTheOneItCreatedDownWhenClosed() {
+    GoogleDataManagerDestination own = builder(() -> TOKEN).build();
+
+    own.close();
+
+    assertThat(own.httpClient().dispatcher().executorService().isShutdown()).isTrue();
+  }
+
+  @Test
+  void aDestinationGivenAClientLeavesItToItsOwnerWhenClosed() {
+    okhttp3.OkHttpClient mine = new okhttp3.OkHttpClient();
+    GoogleDataManagerDestination borrowed = builder(() -> TOKEN).okHttpClient(mine).build();
+
+    borrowed.close();
+
+    assertThat(mine.dispatcher().executorService().isShutdown()).isFalse();
+  }
 }

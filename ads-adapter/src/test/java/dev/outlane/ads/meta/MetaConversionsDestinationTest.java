@@ -168,4 +168,23 @@ class MetaConversionsDestinationTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("defaultActionSource: must be one of [app,");
   }
+
+  @Test
+  void aDestinationBuiltWithoutAClientShutsTheOneItCreatedDownWhenClosed() {
+    MetaConversionsDestination own = MetaConversionsDestination.builder().accessToken(TOKEN).pixelId("998877").build();
+
+    own.close();
+
+    assertThat(own.httpClient().dispatcher().executorService().isShutdown()).isTrue();
+  }
+
+  @Test
+  void aDestinationGivenAClientLeavesItToItsOwnerWhenClosed() {
+    okhttp3.OkHttpClient mine = new okhttp3.OkHttpClient();
+    MetaConversionsDestination borrowed = MetaConversionsDestination.builder().accessToken(TOKEN).pixelId("998877").okHttpClient(mine).build();
+
+    borrowed.close();
+
+    assertThat(mine.dispatcher().executorService().isShutdown()).isFalse();
+  }
 }

@@ -275,4 +275,44 @@ class MetaCustomAudienceDestinationTest {
   void toStringNeverShowsTheToken() {
     assertThat(destination.toString()).doesNotContain(TOKEN);
   }
+
+  @Test
+  void aDestinationBuiltWithoutAClientShutsTheOneItCreatedDownWhenClosed() {
+    MetaCustomAudienceDestination own = MetaCustomAudienceDestination.builder().accessToken(TOKEN).baseUrl(meta.url()).build();
+
+    own.close();
+
+    assertThat(own.httpClient().dispatcher().executorService().isShutdown()).isTrue();
+  }
+
+  @Test
+  void aDestinationGivenAClientLeavesItToItsOwnerWhenClosed() {
+    okhttp3.OkHttpClient mine = new okhttp3.OkHttpClient();
+    MetaCustomAudienceDestination borrowed = MetaCustomAudienceDestination.builder().accessToken(TOKEN).baseUrl(meta.url()).okHttpClient(mine).build();
+
+    borrowed.close();
+
+    assertThat(mine.dispatcher().executorService().isShutdown()).isFalse();
+  }
+
+  @Test
+  void aServerErrorCarriesItsStatusAndSaysTheRequestMayHaveActed() {
+    meta.failNextWithServerError(503);
+
+    Outcome outcome = destination.deliver(List.of(item(HashingProfile.META, "c1", "a@example.com", null, "2385", ADD))).get(0);
+
+    assertThat(outcome.error().httpStatus()).hasValue(503);
+    assertThat(outcome.error().mayHaveActed()).isTrue();
+    assertThat(outcome.error().message()).isEqualTo("Meta HTTP 503; audience changes are idempotent, so safe to resend");
+  }
+
+  @Test
+  void anIoErrorBeforeAnyAnswerSaysWhetherTheRequestWasWritten() {
+    meta.failNextWithDisconnect();
+
+    Outcome outcome = destination.deliver(List.of(item(HashingProfile.META, "c1", "a@example.com", null, "2385", ADD))).get(0);
+
+    assertThat(outcome.error().httpStatus()).isEmpty();
+    assertThat(outcome.error().mayHaveActed()).isTrue();
+  }
 }

@@ -156,4 +156,23 @@ class TikTokAudienceDestinationTest {
     assertThat(outcome).isEqualTo(Outcome.rejected(null, "no identifier: TikTok audiences need a hashed email or phone"));
     assertThat(server.getRequestCount()).isZero();
   }
+
+  @Test
+  void aDestinationBuiltWithoutAClientShutsTheOneItCreatedDownWhenClosed() {
+    TikTokAudienceDestination own = TikTokAudienceDestination.builder().accessToken(TOKEN).advertiserIds("7001").build();
+
+    own.close();
+
+    assertThat(own.httpClient().dispatcher().executorService().isShutdown()).isTrue();
+  }
+
+  @Test
+  void aDestinationGivenAClientLeavesItToItsOwnerWhenClosed() {
+    okhttp3.OkHttpClient mine = new okhttp3.OkHttpClient();
+    TikTokAudienceDestination borrowed = TikTokAudienceDestination.builder().accessToken(TOKEN).advertiserIds("7001").okHttpClient(mine).build();
+
+    borrowed.close();
+
+    assertThat(mine.dispatcher().executorService().isShutdown()).isFalse();
+  }
 }

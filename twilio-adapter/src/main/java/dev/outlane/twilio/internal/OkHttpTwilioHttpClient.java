@@ -5,16 +5,15 @@ import com.twilio.http.HttpClient;
 import com.twilio.http.HttpMethod;
 import com.twilio.http.Request;
 import com.twilio.http.Response;
-import java.io.IOException;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpCaller;
 import java.util.List;
 import java.util.Map;
-import okhttp3.Call;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.RequestBody;
-import okhttp3.ResponseBody;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * idempotency key, so a 5xx from a request Twilio already acted on becomes a second SMS. This client
  * overrides both {@code reliableRequest} overloads to make exactly one attempt, and its OkHttp client
  * has {@code retryOnConnectionFailure(false)}, so OkHttp does not silently replay either. Retries are
- * the engine's decision, made from the {@link TwilioCallException.Stage}.
+ * the engine's decision, made from the {@link dev.outlane.http.Exchange} (was the request written?).
  *
  * <p>Error statuses are not returned to twilio-java: they are thrown as {@link TwilioCallException}
  * with their headers, which twilio-java's {@code ApiException} would drop ({@code Retry-After}).
@@ -43,7 +42,7 @@ public final class OkHttpTwilioHttpClient extends HttpClient {
   private static final MediaType FORM = MediaType.get("application/x-www-form-urlencoded");
   private static final MediaType JSON = MediaType.get("application/json");
 
-  private final OkHttpClient okHttp;
+  private final HttpCaller caller;
   private final @Nullable HttpUrl baseUrl;
   private final String userAgent;
 
@@ -59,7 +58,7 @@ public final class OkHttpTwilioHttpClient extends HttpClient {
       throw new IllegalArgumentException(
           "okHttp: must not retry on connection failure (use OkHttpTwilioHttpClient.deriveFrom)");
     }
-    this.okHttp = okHttp;
+    this.caller = HttpCaller.create(okHttp, "Twilio-Request-Id");
     this.baseUrl = baseUrl;
     this.userAgent = userAgent;
   }
@@ -118,45 +117,11 @@ public final class OkHttpTwilioHttpClient extends HttpClient {
       }
     }
 
-    WriteProbe probe = new WriteProbe(body != null);
-    Call call = okHttp.newCall(builder.build());
-    call.addEventListener(probe);
-    try (okhttp3.Response response = call.execute()) {
-      int code = response.code();
-      String requestId = response.header("Twilio-Request-Id");
-      String content;
-      try {
-        ResponseBody rb = response.body();
-        content = rb.string();
-      } catch (IOException e) {
-        if (response.isSuccessful()) {
-          throw new TwilioCallException(
-              TwilioCallException.Stage.ACCEPTED_BODY_LOST, code, null, null, requestId, e);
-        }
-        content = "";
-      }
-      if (!response.isSuccessful()) {
-        throw new TwilioCallException(
-            TwilioCallException.Stage.HTTP_ERROR,
-            code,
-            content,
-            response.header("Retry-After"),
-            requestId,
-            null);
-      }
-      return new Response(content, code, toApache(response.headers()));
-    } catch (IOException e) {
-      int code = probe.responseCode();
-      TwilioCallException.Stage stage;
-      if (code >= 200 && code < 300) {
-        stage = TwilioCallException.Stage.ACCEPTED_BODY_LOST;
-      } else if (probe.fullyWritten()) {
-        stage = TwilioCallException.Stage.SENT_NO_RESPONSE;
-      } else {
-        stage = TwilioCallException.Stage.NOT_SENT;
-      }
-      throw new TwilioCallException(stage, code, null, null, null, e);
+    Exchange exchange = caller.execute(builder.build());
+    if (exchange instanceof Exchange.Answered a && a.successful()) {
+      return new Response(a.body(), a.status(), toApache(a.headers()));
     }
+    throw new TwilioCallException(exchange);
   }
 
   private HttpUrl rewrite(HttpUrl url) {

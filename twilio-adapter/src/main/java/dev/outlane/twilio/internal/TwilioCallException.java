@@ -1,85 +1,46 @@
 package dev.outlane.twilio.internal;
 
 import dev.outlane.OutlaneException;
-import org.jspecify.annotations.Nullable;
+import dev.outlane.http.Exchange;
 
 /**
  * Carries a failed Twilio call out of twilio-java unchanged, from {@link OkHttpTwilioHttpClient} to the
  * destination that classifies it. twilio-java would turn an error response into an {@code
- * ApiException} and drop its headers; this keeps {@code Retry-After} and the request id, and says how
- * far the request got.
+ * ApiException} and drop its headers; this keeps the whole {@link Exchange}: status, {@code
+ * Retry-After}, request id, and whether the request was written.
  *
- * <p>Never contains PII: the message names the stage and the HTTP status only, and {@link #body()} is
- * read for the error code, never logged.
+ * <p>Never contains PII: the message names the stage and the HTTP status only, and the exchange's
+ * body is read for the error code, never logged.
  */
 public final class TwilioCallException extends OutlaneException {
   private static final long serialVersionUID = 1L;
 
-  /** How far the request got. */
-  public enum Stage {
-    /** The request was not completely written: Twilio cannot have acted on it. */
-    NOT_SENT,
-    /** The request was written, then the exchange failed with no response: outcome unknown. */
-    SENT_NO_RESPONSE,
-    /** Twilio answered 2xx, then the response body was lost: the message was created. */
-    ACCEPTED_BODY_LOST,
-    /** Twilio answered with an error status; see {@link #status()} and {@link #body()}. */
-    HTTP_ERROR
+  private final transient Exchange exchange;
+
+  /** @param exchange a non-2xx answer or a failure */
+  public TwilioCallException(Exchange exchange) {
+    super(message(exchange), exchange instanceof Exchange.Failed f ? f.cause() : null);
+    this.exchange = exchange;
   }
 
-  private final Stage stage;
-  private final int status;
-  private final transient @Nullable String body;
-  private final @Nullable String retryAfter;
-  private final @Nullable String requestId;
-
-  public TwilioCallException(
-      Stage stage,
-      int status,
-      @Nullable String body,
-      @Nullable String retryAfter,
-      @Nullable String requestId,
-      @Nullable Throwable cause) {
-    super(message(stage, status, cause), cause);
-    this.stage = stage;
-    this.status = status;
-    this.body = body;
-    this.retryAfter = retryAfter;
-    this.requestId = requestId;
+  private static String message(Exchange exchange) {
+    if (exchange instanceof Exchange.Answered a) {
+      return "Twilio answered HTTP " + a.status();
+    }
+    Exchange.Failed f = (Exchange.Failed) exchange;
+    String base;
+    if (f.acceptedBodyLost()) {
+      base = "Twilio accepted the request (HTTP " + f.status() + "), response body lost";
+    } else if (f.written()) {
+      base = "Twilio request sent, no response";
+    } else {
+      base = "Twilio request not sent";
+    }
+    return base + ": " + f.cause().getClass().getSimpleName();
   }
 
-  private static String message(Stage stage, int status, @Nullable Throwable cause) {
-    String base =
-        switch (stage) {
-          case NOT_SENT -> "Twilio request not sent";
-          case SENT_NO_RESPONSE -> "Twilio request sent, no response";
-          case ACCEPTED_BODY_LOST -> "Twilio accepted the request (HTTP " + status + "), response body lost";
-          case HTTP_ERROR -> "Twilio answered HTTP " + status;
-        };
-    return cause == null ? base : base + ": " + cause.getClass().getSimpleName();
-  }
-
-  public Stage stage() {
-    return stage;
-  }
-
-  /** The HTTP status, or -1 if no response arrived. */
-  public int status() {
-    return status;
-  }
-
-  /** The response body of an error status, or null. */
-  public @Nullable String body() {
-    return body;
-  }
-
-  /** The raw {@code Retry-After} header, or null. */
-  public @Nullable String retryAfter() {
-    return retryAfter;
-  }
-
-  /** Twilio's {@code Twilio-Request-Id} header, or null. */
-  public @Nullable String requestId() {
-    return requestId;
+  /** How the call ended; null only after deserialization. */
+  public Exchange exchange() {
+    return exchange;
   }
 }

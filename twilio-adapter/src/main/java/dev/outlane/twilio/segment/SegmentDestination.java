@@ -3,6 +3,7 @@ package dev.outlane.twilio.segment;
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import dev.outlane.contract.Commerce;
+import dev.outlane.contract.ContractJson;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
@@ -10,15 +11,16 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
-import dev.outlane.twilio.internal.Gzip;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.Gzip;
+import dev.outlane.http.HttpCaller;
+import dev.outlane.http.HttpDestinationBuilder;
+import dev.outlane.http.HttpSettings;
+import dev.outlane.http.HttpClassifier;
 import dev.outlane.twilio.internal.IsoInstant;
-import dev.outlane.twilio.internal.JsonValues;
-import dev.outlane.retry.RetryAfter;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -27,14 +29,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.zip.Deflater;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
 import okio.Buffer;
+import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -108,10 +109,11 @@ public final class SegmentDestination implements Destination {
 
   private static final MediaType JSON = MediaType.get("application/json");
   private static final int REASON_MAX_CHARS = 200;
+  private static final String RESEND_NOTE = "safe to resend: Segment dedupes by messageId";
 
   private final String name;
-  private final OkHttpClient http;
-  private final boolean ownsClient;
+  private final HttpCaller http;
+  private final HttpClassifier classifier;
   private final HttpUrl batchUrl;
   private final String authorization;
   private final Clock clock;
@@ -123,15 +125,16 @@ public final class SegmentDestination implements Destination {
           MAX_BATCH_BYTES - ENVELOPE_BYTES - (MAX_EVENTS_PER_BATCH - 1),
           MAX_EVENT_BYTES);
 
-  private SegmentDestination(Builder b) {
-    this.name = b.name;
-    this.http = b.okHttpClient != null ? b.okHttpClient : new OkHttpClient();
-    this.ownsClient = b.okHttpClient == null;
-    this.batchUrl = Objects.requireNonNull(b.baseUrl.resolve("v1/batch"));
+  private SegmentDestination(Builder b, HttpSettings s) {
+    this.name = s.name();
+    this.http = s.caller(null);
+    this.batchUrl = Objects.requireNonNull(s.baseUrl().resolve("v1/batch"));
     String key = b.writeKey == null ? "" : b.writeKey;
     this.authorization =
         "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
-    this.clock = b.clock;
+    this.clock = s.clock();
+    this.classifier = s.classifier("Segment").idempotent(true)
+        .resendNote(RESEND_NOTE).vendorCodes(this::segmentCodes).build();
   }
 
   /** A builder with the defaults: name {@code segment}, {@link #US_BASE_URL}, the system UTC clock. */
@@ -256,34 +259,32 @@ public final class SegmentDestination implements Destination {
             .header("User-Agent", "outlane-segment")
             .post(RequestBody.create(gz, JSON))
             .build();
-    Call call = http.newCall(request);
-    try (Response response = call.execute()) {
-      int code = response.code();
-      if (response.isSuccessful()) {
-        return Outcome.delivered(null);
-      }
-      String text = response.body().string();
-      Duration retryAfter = RetryAfter.parse(response.header("Retry-After"), clock, RetryAfter.DEFAULT_MAX);
-      if (code == 429) {
-        return new Outcome.Retryable("rate limited by Segment (HTTP 429)", "429", retryAfter);
-      }
-      if (code >= 500) {
-        return new Outcome.Retryable(
-            "Segment answered HTTP " + code + "; safe to resend: Segment dedupes by messageId",
-            Integer.toString(code),
-            retryAfter);
-      }
-      String message = segmentMessage(text);
-      boolean wholeBatch = code == 400 || code == 413;
-      return new Outcome.Rejected(
-          Integer.toString(code), "Segment refused the batch (HTTP " + code + "): " + message, wholeBatch);
-    } catch (IOException e) {
-      return new Outcome.Retryable(
-          "I/O error talking to Segment (" + e.getClass().getSimpleName()
-              + "); safe to resend: Segment dedupes by messageId",
-          "io",
-          null);
+    Exchange exchange = http.execute(request);
+    if (exchange instanceof Exchange.Answered a && a.successful()) {
+      return Outcome.delivered(null);
     }
+    if (exchange instanceof Exchange.Failed f && !f.acceptedBodyLost()) {
+      return Outcome.retryable(classifier.error(f, "I/O error talking to Segment ("
+          + f.cause().getClass().getSimpleName() + "); " + RESEND_NOTE).code("io").build(), null);
+    }
+    return classifier.classify(exchange);
+  }
+
+  /** Segment's statuses, in Segment's words; every status is decided here. */
+  private Outcome segmentCodes(Exchange.Answered a) {
+    int code = a.status();
+    HttpClassifier words = classifier;
+    if (code == 429) {
+      return Outcome.retryable(
+          words.error(a, "rate limited by Segment (HTTP 429)").code("429").build(), words.retryAfter(a));
+    }
+    if (code >= 500) {
+      return Outcome.retryable(words.error(a, "Segment answered HTTP " + code + "; " + RESEND_NOTE)
+          .code(Integer.toString(code)).build(), words.retryAfter(a));
+    }
+    boolean wholeBatch = code == 400 || code == 413;
+    return Outcome.rejected(words.error(a, "Segment refused the batch (HTTP " + code + "): " + segmentMessage(a.body()))
+        .code(Integer.toString(code)).build(), wholeBatch);
   }
 
   /** Segment's error JSON carries {@code message}; anything else is quoted, shortened. */
@@ -376,6 +377,13 @@ public final class SegmentDestination implements Destination {
     }
   }
 
+  /** A contract value, digit for digit and bounded, the way core writes it. */
+  private static void writeValue(JsonWriter w, @Nullable Object value) throws IOException {
+    try (BufferedSink sink = w.valueSink()) {
+      ContractJson.write(value, sink);
+    }
+  }
+
   private static void writeProperties(JsonWriter w, RetentionEvent event, @Nullable DeliveryItem identifiersOf)
       throws IOException {
     w.beginObject();
@@ -387,7 +395,7 @@ public final class SegmentDestination implements Destination {
     if (c != null) {
       if (c.cartValue() != null) {
         w.name("cart_value");
-        JsonValues.writeExact(w, c.cartValue());
+        writeValue(w, c.cartValue());
         cartValue = true;
       }
       if (c.currency() != null) {
@@ -421,7 +429,7 @@ public final class SegmentDestination implements Destination {
           };
       if (!taken) {
         w.name(key);
-        JsonValues.write(w, e.getValue());
+        writeValue(w, e.getValue());
       }
     }
     if (!event.properties().containsKey("source")) {
@@ -440,10 +448,12 @@ public final class SegmentDestination implements Destination {
   @Override
   public void close() {
     gzip.close();
-    if (ownsClient) {
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
-    }
+    http.close();
+  }
+
+  /** The client requests go through; for tests of {@link #close()}. */
+  OkHttpClient httpClient() {
+    return http.client();
   }
 
   @Override
@@ -465,24 +475,17 @@ public final class SegmentDestination implements Destination {
    * they are set and throw {@link IllegalArgumentException} naming the setting and the reason
    * ({@code writeKey: required, was null}); {@link #build()} throws {@link IllegalStateException} for
    * a required setting never set. Messages never contain the write key. Not thread-safe.
+   *
+   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * segment}; {@code baseUrl} is {@link #US_BASE_URL} (default), {@link #EU_BASE_URL}, or a local
+   * collector, proxy or fake, and requests go to {@code {baseUrl}/v1/batch}; the {@code clock} also
+   * stamps {@code sentAt}.
    */
-  public static final class Builder {
-    private String name = "segment";
+  public static final class Builder extends HttpDestinationBuilder<Builder> {
     private @Nullable String writeKey;
-    private HttpUrl baseUrl = HttpUrl.get(US_BASE_URL + "/");
-    private @Nullable OkHttpClient okHttpClient;
-    private Clock clock = Clock.systemUTC();
 
-    private Builder() {}
-
-    /**
-     * The destination's name, {@code segment} by default.
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("segment", BaseUrlRule.of(US_BASE_URL, API_VERSION_SEGMENT, "/v1/batch"));
     }
 
     /**
@@ -500,58 +503,13 @@ public final class SegmentDestination implements Destination {
     }
 
     /**
-     * The API's base URL: {@link #US_BASE_URL} (default), {@link #EU_BASE_URL}, or a local collector,
-     * proxy or fake ({@code http://127.0.0.1:PORT}). Requests go to {@code {baseUrl}/v1/batch}; a
-     * path in the base URL is kept as a prefix ({@code https://proxy.example/segment} sends to {@code
-     * https://proxy.example/segment/v1/batch}).
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or already
-     *     holding the API path ({@code baseUrl: expected a base URL like https://api.segment.io,
-     *     without /v1/batch})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      URI uri = Settings.requireBaseUrl("baseUrl", baseUrl, US_BASE_URL, API_VERSION_SEGMENT, "/v1/batch");
-      this.baseUrl = HttpUrl.get(uri.toString());
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeSegmentServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to send with (shared connection pool, timeouts); a new one by default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
-      return this;
-    }
-
-    /**
-     * The clock for {@code sentAt} and {@code Retry-After} dates.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
-      return this;
-    }
-
-    /**
      * Builds the destination.
      *
      * @throws IllegalStateException {@code writeKey: required, was not set}
      */
     public SegmentDestination build() {
       Settings.requireSet("writeKey", writeKey);
-      return new SegmentDestination(this);
+      return new SegmentDestination(this, httpSettings());
     }
   }
 }

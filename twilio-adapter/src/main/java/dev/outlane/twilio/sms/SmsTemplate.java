@@ -3,8 +3,8 @@ package dev.outlane.twilio.sms;
 import dev.outlane.Problem;
 import dev.outlane.ValidationException;
 import dev.outlane.contract.Commerce;
+import dev.outlane.contract.ContractJson;
 import dev.outlane.contract.RetentionEvent;
-import dev.outlane.twilio.internal.JsonValues;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -204,7 +204,7 @@ public final class SmsTemplate {
             yield null;
           }
           yield switch (field) {
-            case "cart_value" -> c.cartValue() == null ? null : JsonValues.exact(c.cartValue());
+            case "cart_value" -> c.cartValue() == null ? null : ContractJson.decimal(c.cartValue());
             case "currency" -> c.currency();
             default -> c.orderId();
           };
@@ -219,7 +219,7 @@ public final class SmsTemplate {
         return s;
       }
       if (v instanceof BigDecimal d) {
-        return JsonValues.exact(d);
+        return ContractJson.decimal(d);
       }
       if (v instanceof Number || v instanceof Boolean) {
         return v.toString();

@@ -11,8 +11,12 @@ import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.destination.Settings;
+import dev.outlane.http.Exchange;
+import dev.outlane.http.HttpDestinationBuilder;
+import dev.outlane.http.HttpSettings;
+import dev.outlane.http.HttpClassifier;
+import dev.outlane.http.HttpClients;
 import dev.outlane.twilio.internal.OkHttpTwilioHttpClient;
-import dev.outlane.retry.RetryAfter;
 import dev.outlane.twilio.internal.TwilioCallException;
 import dev.outlane.twilio.internal.TwilioErrorBody;
 import java.net.URI;
@@ -24,7 +28,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -113,9 +116,11 @@ public final class TwilioSmsDestination implements Destination {
   private final ConcurrentMap<String, Object> routeTemplates = new ConcurrentHashMap<>();
   /** The OkHttp client this destination created itself, closed with it; null if the caller's is shared. */
   private final @Nullable OkHttpClient ownedClient;
+  private final HttpClassifier classifier;
 
-  private TwilioSmsDestination(Builder b, TwilioRestClient client, @Nullable OkHttpClient ownedClient) {
-    this.name = b.name;
+  private TwilioSmsDestination(
+      Builder b, HttpSettings s, TwilioRestClient client, @Nullable OkHttpClient ownedClient) {
+    this.name = s.name();
     this.client = client;
     this.accountSid = Objects.requireNonNull(b.accountSid);
     this.from = b.from;
@@ -123,8 +128,10 @@ public final class TwilioSmsDestination implements Destination {
     this.defaultTemplate = b.defaultTemplate;
     this.statusCallback = b.statusCallback;
     this.validityPeriodSeconds = b.validityPeriodSeconds;
-    this.clock = b.clock;
+    this.clock = s.clock();
     this.ownedClient = ownedClient;
+    this.classifier = s.classifier("Twilio").idempotent(false)
+        .unknownNote("the SMS may have been sent").vendorCodes(this::twilioCodes).build();
   }
 
   /** A builder with the defaults: name {@code twilio-sms}, Twilio's own host, the system UTC clock. */
@@ -196,7 +203,7 @@ public final class TwilioSmsDestination implements Destination {
       Message message = creator.create(client);
       return Outcome.delivered(message.getSid());
     } catch (TwilioCallException e) {
-      Outcome outcome = classify(e);
+      Outcome outcome = classifier.classify(e.exchange());
       log.debug("{}: {} for item {}: {}", name, outcome.getClass().getSimpleName(), item.idempotencyKey(), e.getMessage());
       return outcome;
     }
@@ -228,36 +235,26 @@ public final class TwilioSmsDestination implements Destination {
     return (SmsTemplate) cached;
   }
 
-  private Outcome classify(TwilioCallException e) {
-    String requestId = e.requestId() == null ? "" : ", request " + e.requestId();
-    switch (e.stage()) {
-      case NOT_SENT:
-        return Outcome.retryable("not sent: " + describe(e.getCause()) + " before the request was written", null);
-      case SENT_NO_RESPONSE:
-        return new Outcome.Unknown(
-            "outcome unknown: " + describe(e.getCause()) + " after the request was written; the SMS may have been sent",
-            null);
-      case ACCEPTED_BODY_LOST:
-        return Outcome.delivered(null);
-      case HTTP_ERROR:
-      default:
-        break;
-    }
-    int status = e.status();
-    TwilioErrorBody error = TwilioErrorBody.parse(e.body());
+  /**
+   * Twilio's statuses and codes, in Twilio's words; every answer is decided here. Failures without
+   * an answer get {@link HttpClassifier}'s defaults: not written → retryable, written → unknown.
+   */
+  private Outcome twilioCodes(Exchange.Answered a) {
+    int status = a.status();
+    String requestId = a.requestId() == null ? "" : ", request " + a.requestId();
+    TwilioErrorBody error = TwilioErrorBody.parse(a.body());
     Integer code = error.code();
     String codeText = code == null ? null : code.toString();
     String more = error.moreInfo() == null ? "" : " (" + error.moreInfo() + ")";
     if (status == 429 || (code != null && code == CODE_TOO_MANY_REQUESTS)) {
-      return new Outcome.Retryable(
-          "rate limited: HTTP " + status + ", Twilio did not process the request" + requestId,
-          codeText == null ? "429" : codeText,
-          RetryAfter.parse(e.retryAfter(), clock, RetryAfter.DEFAULT_MAX));
+      return Outcome.retryable(classifier.error(a,
+              "rate limited: HTTP " + status + ", Twilio did not process the request" + requestId)
+          .code(codeText == null ? "429" : codeText).mayHaveActed(false).build(), classifier.retryAfter(a));
     }
     if (status >= 500) {
-      return new Outcome.Unknown(
-          "outcome unknown: HTTP " + status + " after the request was written; the SMS may have been sent" + requestId,
-          codeText == null ? Integer.toString(status) : codeText);
+      return Outcome.unknown(classifier.error(a,
+              "outcome unknown: HTTP " + status + " after the request was written; the SMS may have been sent" + requestId)
+          .code(codeText == null ? Integer.toString(status) : codeText).build());
     }
     if (code != null && code == CODE_OPTED_OUT) {
       return Outcome.optedOut(codeText, "recipient opted out: replied STOP; Twilio blocks messages until START" + more);
@@ -274,14 +271,7 @@ public final class TwilioSmsDestination implements Destination {
     } else {
       reason = "Twilio refused the message: error " + code + ", HTTP " + status + requestId + more;
     }
-    return Outcome.rejected(codeText == null ? "http_" + status : codeText, reason);
-  }
-
-  private static String describe(@Nullable Throwable t) {
-    if (t == null) {
-      return "failure";
-    }
-    return t.getClass().getSimpleName();
+    return Outcome.rejected(classifier.error(a, reason).code(codeText == null ? "http_" + status : codeText).build(), false);
   }
 
   /**
@@ -291,9 +281,13 @@ public final class TwilioSmsDestination implements Destination {
   @Override
   public void close() {
     if (ownedClient != null) {
-      ownedClient.dispatcher().executorService().shutdown();
-      ownedClient.connectionPool().evictAll();
+      HttpClients.release(ownedClient);
     }
+  }
+
+  /** The OkHttp client this destination created, or null if it was given one; for tests of {@link #close()}. */
+  @Nullable OkHttpClient ownedClient() {
+    return ownedClient;
   }
 
   @Override
@@ -308,9 +302,16 @@ public final class TwilioSmsDestination implements Destination {
    * throws {@link IllegalStateException} for a required setting never set ({@code accountSid:
    * required, was not set}) or a contradictory combination. Messages never contain a credential.
    * Not thread-safe.
+   *
+   * <p>The shared settings ({@link HttpDestinationBuilder}): {@code name} defaults to {@code
+   * twilio-sms}. Without a {@code baseUrl} requests go to Twilio's own host (or the {@code region}
+   * and {@code edge} one); with one, Twilio's paths follow it ({@code https://proxy.example/twilio}
+   * sends to {@code https://proxy.example/twilio/2010-04-01/Accounts/…/Messages.json}). A given
+   * {@code okHttpClient} is shared (pool, dispatcher, timeouts, interceptors): the destination
+   * derives its own with {@code newBuilder()}, turning off {@code retryOnConnectionFailure} and
+   * redirects, and leaves the given one unchanged and open.
    */
-  public static final class Builder {
-    private String name = "twilio-sms";
+  public static final class Builder extends HttpDestinationBuilder<Builder> {
     private @Nullable String accountSid;
     private @Nullable String authToken;
     private @Nullable String apiKeySid;
@@ -322,20 +323,9 @@ public final class TwilioSmsDestination implements Destination {
     private @Nullable Integer validityPeriodSeconds;
     private @Nullable String region;
     private @Nullable String edge;
-    private @Nullable HttpUrl baseUrl;
-    private @Nullable OkHttpClient okHttpClient;
-    private Clock clock = Clock.systemUTC();
 
-    private Builder() {}
-
-    /**
-     * The destination's name, {@code twilio-sms} by default.
-     *
-     * @throws IllegalArgumentException if null or blank
-     */
-    public Builder name(@Nullable String name) {
-      this.name = Settings.requireText("name", name);
-      return this;
+    private Builder() {
+      super("twilio-sms", new BaseUrlRule(null, "https://api.twilio.com", API_VERSION_SEGMENT, "/2010-04-01/Accounts/…"));
     }
 
     /**
@@ -461,54 +451,6 @@ public final class TwilioSmsDestination implements Destination {
     }
 
     /**
-     * Sends to {@code baseUrl} instead of Twilio's host, keeping Twilio's paths after it: for tests
-     * against {@code FakeTwilioServer} ({@code http://127.0.0.1:PORT}) or a proxy. A path is kept as
-     * a prefix: {@code https://proxy.example/twilio} sends to {@code
-     * https://proxy.example/twilio/2010-04-01/Accounts/…/Messages.json}.
-     *
-     * @throws IllegalArgumentException if null, not an http or https URL, with a query, or already
-     *     holding Twilio's API path ({@code baseUrl: expected a base URL like https://api.twilio.com,
-     *     without /2010-04-01/Accounts/…})
-     */
-    public Builder baseUrl(@Nullable String baseUrl) {
-      URI uri = Settings.requireBaseUrl("baseUrl", baseUrl, "https://api.twilio.com", API_VERSION_SEGMENT,
-          "/2010-04-01/Accounts/…");
-      this.baseUrl = HttpUrl.get(uri.toString());
-      return this;
-    }
-
-    /**
-     * As {@link #baseUrl(String)}, e.g. with {@code FakeTwilioServer.url()}.
-     *
-     * @throws IllegalArgumentException as {@link #baseUrl(String)}
-     */
-    public Builder baseUrl(@Nullable HttpUrl baseUrl) {
-      return baseUrl(baseUrl == null ? null : baseUrl.toString());
-    }
-
-    /**
-     * The OkHttp client to share (connection pool, dispatcher, timeouts, interceptors). The destination
-     * derives its own with {@code newBuilder()}, turning off {@code retryOnConnectionFailure} and
-     * redirects; the given client is not changed.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder okHttpClient(@Nullable OkHttpClient okHttpClient) {
-      this.okHttpClient = Settings.require("okHttpClient", okHttpClient);
-      return this;
-    }
-
-    /**
-     * The clock for {@code Retry-After} dates; the system UTC clock by default.
-     *
-     * @throws IllegalArgumentException if null
-     */
-    public Builder clock(@Nullable Clock clock) {
-      this.clock = Settings.require("clock", clock);
-      return this;
-    }
-
-    /**
      * Builds the destination and its own {@link TwilioRestClient}.
      *
      * @throws IllegalStateException naming what is missing ({@code accountSid: required, was not
@@ -530,8 +472,10 @@ public final class TwilioSmsDestination implements Destination {
       if ((region == null) != (edge == null) && region != null) {
         throw new IllegalStateException("edge: required with region (Twilio routes by edge + region)");
       }
-      OkHttpClient derived = OkHttpTwilioHttpClient.deriveFrom(okHttpClient != null ? okHttpClient : new OkHttpClient());
-      OkHttpTwilioHttpClient http = new OkHttpTwilioHttpClient(derived, baseUrl, UserAgent.VALUE);
+      HttpSettings settings = httpSettings();
+      OkHttpClient given = settings.okHttpClient();
+      OkHttpClient derived = OkHttpTwilioHttpClient.deriveFrom(given != null ? given : HttpClients.newDefault());
+      OkHttpTwilioHttpClient http = new OkHttpTwilioHttpClient(derived, settings.baseUrlOrNull(), UserAgent.VALUE);
       TwilioRestClient.Builder rest =
           authToken != null
               ? new TwilioRestClient.Builder(account, authToken)
@@ -543,7 +487,7 @@ public final class TwilioSmsDestination implements Destination {
       if (edge != null) {
         rest.edge(edge);
       }
-      return new TwilioSmsDestination(this, rest.httpClient(http).build(), okHttpClient == null ? derived : null);
+      return new TwilioSmsDestination(this, settings, rest.httpClient(http).build(), given == null ? derived : null);
     }
   }
 }

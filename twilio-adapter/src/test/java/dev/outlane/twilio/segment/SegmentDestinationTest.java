@@ -237,6 +237,36 @@ class SegmentDestinationTest {
   }
 
   @Test
+  void aServerErrorCarriesItsStatusAndSaysTheRequestMayHaveActed() {
+    segment.enqueueFault(Fault.status(503));
+
+    Outcome outcome = destination.deliver(small(1)).get(0);
+
+    assertThat(outcome.error().httpStatus()).hasValue(503);
+    assertThat(outcome.error().mayHaveActed()).isTrue();
+  }
+
+  @Test
+  void aDestinationBuiltWithoutAClientShutsTheOneItCreatedDownWhenClosed() {
+    SegmentDestination own = SegmentDestination.builder().writeKey(WRITE_KEY).baseUrl(segment.url()).build();
+    assertThat(own.deliver(small(1))).containsOnly(Outcome.delivered(null));
+
+    own.close();
+
+    assertThat(own.httpClient().dispatcher().executorService().isShutdown()).isTrue();
+  }
+
+  @Test
+  void aDestinationGivenAClientLeavesItToItsOwnerWhenClosed() {
+    okhttp3.OkHttpClient mine = new okhttp3.OkHttpClient();
+    SegmentDestination borrowed = SegmentDestination.builder().writeKey(WRITE_KEY).okHttpClient(mine).build();
+
+    borrowed.close();
+
+    assertThat(mine.dispatcher().executorService().isShutdown()).isFalse();
+  }
+
+  @Test
   void aDroppedConnectionIsRetryableAndTheResendIsDedupedByMessageId() {
     segment.enqueueFault(Fault.dropAfterRequest());
     List<DeliveryItem> items = small(3);

@@ -266,6 +266,53 @@ class TwilioSmsDestinationTest {
   }
 
   @Test
+  void aServerErrorsOutcomeCarriesTheStatusTwiliosCodeAndRequestIdAsFields() {
+    twilio.enqueueFault(Fault.status(500));
+    TwilioSmsDestination sms = destination().build();
+
+    Outcome outcome = sms.deliver(List.of(cart())).get(0);
+
+    assertThat(outcome.error().httpStatus()).hasValue(500);
+    assertThat(outcome.error().code()).isEqualTo("20500");
+    assertThat(outcome.error().requestId()).startsWith("RQ");
+    assertThat(outcome.error().mayHaveActed()).isTrue();
+  }
+
+  @Test
+  void aRefusedConnectionsOutcomeSaysTheRequestCannotHaveActed() throws IOException {
+    HttpUrl closed;
+    try (MockWebServer gone = new MockWebServer()) {
+      gone.start();
+      closed = gone.url("/");
+    }
+
+    Outcome outcome = destination().baseUrl(closed).build().deliver(List.of(cart())).get(0);
+
+    assertThat(outcome.error().mayHaveActed()).isFalse();
+    assertThat(outcome.error().httpStatus()).isEmpty();
+  }
+
+  @Test
+  void aDestinationBuiltWithoutAClientShutsTheOneItCreatedDownWhenClosed() {
+    TwilioSmsDestination sms = destination().build();
+
+    sms.close();
+
+    assertThat(sms.ownedClient().dispatcher().executorService().isShutdown()).isTrue();
+  }
+
+  @Test
+  void aDestinationGivenAClientLeavesItToItsOwnerWhenClosed() {
+    OkHttpClient mine = new OkHttpClient();
+    TwilioSmsDestination sms = destination().okHttpClient(mine).build();
+
+    sms.close();
+
+    assertThat(sms.ownedClient()).isNull();
+    assertThat(mine.dispatcher().executorService().isShutdown()).isFalse();
+  }
+
+  @Test
   void aServerErrorIsAnUnknownOutcomeAndIsNeverResent() {
     twilio.enqueueFault(Fault.status(500));
     TwilioSmsDestination sms = destination().build();

@@ -1,4 +1,4 @@
-package dev.outlane.twilio.internal;
+package dev.outlane.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

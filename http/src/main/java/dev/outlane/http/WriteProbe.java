@@ -1,4 +1,4 @@
-package dev.outlane.twilio.internal;
+package dev.outlane.http;
 
 import java.io.IOException;
 import okhttp3.Call;
@@ -20,13 +20,13 @@ import okhttp3.Response;
  * <p><b>Threads.</b> OkHttp calls the listener on the thread executing the call; the fields are
  * volatile so the caller may read them from another thread after the call ended.
  */
-public final class WriteProbe extends EventListener {
+final class WriteProbe extends EventListener {
   private final boolean hasBody;
   private volatile boolean writeStarted;
   private volatile boolean fullyWritten;
   private volatile int responseCode = -1;
 
-  public WriteProbe(boolean hasBody) {
+  WriteProbe(boolean hasBody) {
     this.hasBody = hasBody;
   }
 
@@ -58,17 +58,17 @@ public final class WriteProbe extends EventListener {
   }
 
   /** True once any byte of the request was handed to a connection. */
-  public boolean writeStarted() {
+  boolean writeStarted() {
     return writeStarted;
   }
 
   /** True once the whole request was written: from here on the server may have acted on it. */
-  public boolean fullyWritten() {
+  boolean fullyWritten() {
     return fullyWritten;
   }
 
   /** The response status, or -1 if no response headers arrived. */
-  public int responseCode() {
+  int responseCode() {
     return responseCode;
   }
 }

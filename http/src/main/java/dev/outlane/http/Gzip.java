@@ -1,4 +1,4 @@
-package dev.outlane.twilio.internal;
+package dev.outlane.http;
 
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
