@@ -2,7 +2,6 @@ package dev.outlane.ads.testing;
 
 import dev.outlane.ads.internal.Json;
 import dev.outlane.destination.Settings;
-import dev.outlane.testing.Fault;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -14,7 +13,6 @@ import java.util.Set;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,17 +29,16 @@ import org.jspecify.annotations.Nullable;
  * each audience's identifiers. Failures are scripted with {@link #failNext} and {@link
  * #failNextWithQuotaExhausted}, or with {@link #enqueueFault}. Thread-safe.
  */
-public final class FakeGoogleDataManagerServer implements AutoCloseable {
+public final class FakeGoogleDataManagerServer extends AdFakeServer<FakeGoogleDataManagerServer> {
   private final String accessToken;
   private final Deque<MockResponse> failures = new ArrayDeque<>();
   private final Map<String, Set<String>> audiences = new HashMap<>();
   private long requestIds;
-  private final RunningServer server;
 
   private FakeGoogleDataManagerServer(@Nullable String accessToken) {
     this.accessToken = Settings.requireText("accessToken", accessToken);
     // Last: the server's threads start here and see every field above.
-    this.server = new RunningServer("Google Data Manager", new RunningServer.Answers() {
+    serve("Google Data Manager", new RunningServer.Answers() {
       @Override
       public MockResponse answer(RecordedRequest request) {
         return dispatch(request);
@@ -68,64 +65,6 @@ public final class FakeGoogleDataManagerServer implements AutoCloseable {
    */
   public static FakeGoogleDataManagerServer start(@Nullable String accessToken) {
     return new FakeGoogleDataManagerServer(accessToken);
-  }
-
-  /** The base URL, a loopback {@code http://…:PORT/}: pass it to the destination builder's {@code baseUrl}. */
-  public HttpUrl url() {
-    return server.url();
-  }
-
-  /**
-   * Answers the next request that has no fault yet with {@code fault} instead of the normal answer
-   * (see {@link Fault}: a status, a 429 with {@code Retry-After}, a connection dropped after the
-   * request was processed, a stall, a slow answer). Faults apply before the fake looks at the
-   * request, and before any {@code failNext…} script.
-   *
-   * @throws NullPointerException if {@code fault} is null
-   */
-  public FakeGoogleDataManagerServer enqueueFault(Fault fault) {
-    server.enqueueFault(fault);
-    return this;
-  }
-
-  /**
-   * Enqueues {@code fault} {@code times} times.
-   *
-   * @throws IllegalArgumentException if {@code times} is negative
-   */
-  public FakeGoogleDataManagerServer enqueueFault(Fault fault, int times) {
-    if (times < 0) {
-      throw new IllegalArgumentException("times: must be ≥ 0, was " + times);
-    }
-    for (int i = 0; i < times; i++) {
-      server.enqueueFault(fault);
-    }
-    return this;
-  }
-
-  /** How many requests reached the fake, answered or scripted to fail. */
-  public int requestCount() {
-    return server.requestCount();
-  }
-
-  /**
-   * The next request the fake received, in arrival order, waiting up to 5 seconds.
-   *
-   * @throws IllegalStateException if none arrives in time
-   */
-  public RecordedRequest takeRequest() {
-    return server.takeRequest();
-  }
-
-  /** The underlying server, for anything this class does not cover. */
-  public MockWebServer mockWebServer() {
-    return server.mockWebServer();
-  }
-
-  /** Stops the server. */
-  @Override
-  public void close() {
-    server.close();
   }
 
   /** The next request gets this error. */

@@ -2,7 +2,6 @@ package dev.outlane.ads.testing;
 
 import dev.outlane.ads.internal.Json;
 import dev.outlane.destination.Settings;
-import dev.outlane.testing.Fault;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -20,7 +19,6 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
-import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * scripted with {@link #failNext} and its variants (Meta's own error codes) or, as on every Outlane
  * fake, with {@link #enqueueFault}. Thread-safe: MockWebServer dispatches on its own threads.
  */
-public final class FakeMetaServer implements AutoCloseable {
+public final class FakeMetaServer extends AdFakeServer<FakeMetaServer> {
   static final Set<String> SCHEMA_KEYS = Set.of("EMAIL", "PHONE", "EXTERN_ID", "MADID", "FN", "LN", "FI", "GEN",
       "DOBY", "DOBM", "DOBD", "CT", "ST", "ZIP", "COUNTRY", "LOOKALIKE_VALUE");
   static final Set<String> HASHED_KEYS = Set.of("EMAIL", "PHONE", "FN", "LN", "FI", "GEN", "DOBY", "DOBM", "DOBD",
@@ -69,14 +67,13 @@ public final class FakeMetaServer implements AutoCloseable {
   private final Map<Long, Set<List<String>>> replaceSessions = new HashMap<>();
   private final Map<String, List<Map<String, Object>>> events = new HashMap<>();
   private long trace;
-  private final RunningServer server;
 
   private FakeMetaServer(Builder b) {
     this.accessToken = b.accessToken;
     this.keepMembers = b.keepMembers;
     this.clock = b.clock;
     // Last: the server's threads start here and see every field above.
-    this.server = new RunningServer("Meta", this::dispatch);
+    serve("Meta", this::dispatch);
   }
 
   /**
@@ -133,64 +130,6 @@ public final class FakeMetaServer implements AutoCloseable {
     public FakeMetaServer start() {
       return new FakeMetaServer(this);
     }
-  }
-
-  /** The base URL, a loopback {@code http://…:PORT/}: pass it to the destination builder's {@code baseUrl}. */
-  public HttpUrl url() {
-    return server.url();
-  }
-
-  /**
-   * Answers the next request that has no fault yet with {@code fault} instead of the normal answer
-   * (see {@link Fault}: a status, a 429 with {@code Retry-After}, a connection dropped after the
-   * request was processed, a stall, a slow answer). Faults apply before the fake looks at the
-   * request, and before any {@code failNext…} script.
-   *
-   * @throws NullPointerException if {@code fault} is null
-   */
-  public FakeMetaServer enqueueFault(Fault fault) {
-    server.enqueueFault(fault);
-    return this;
-  }
-
-  /**
-   * Enqueues {@code fault} {@code times} times.
-   *
-   * @throws IllegalArgumentException if {@code times} is negative
-   */
-  public FakeMetaServer enqueueFault(Fault fault, int times) {
-    if (times < 0) {
-      throw new IllegalArgumentException("times: must be ≥ 0, was " + times);
-    }
-    for (int i = 0; i < times; i++) {
-      server.enqueueFault(fault);
-    }
-    return this;
-  }
-
-  /** How many requests reached the fake, answered or scripted to fail. */
-  public int requestCount() {
-    return server.requestCount();
-  }
-
-  /**
-   * The next request the fake received, in arrival order, waiting up to 5 seconds.
-   *
-   * @throws IllegalStateException if none arrives in time
-   */
-  public RecordedRequest takeRequest() {
-    return server.takeRequest();
-  }
-
-  /** The underlying server, for anything this class does not cover. */
-  public MockWebServer mockWebServer() {
-    return server.mockWebServer();
-  }
-
-  /** Stops the server. */
-  @Override
-  public void close() {
-    server.close();
   }
 
   // ------------------------------------------------------------------ scripting

@@ -2,7 +2,6 @@ package dev.outlane.ads.testing;
 
 import dev.outlane.ads.internal.Json;
 import dev.outlane.destination.Settings;
-import dev.outlane.testing.Fault;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -14,7 +13,6 @@ import java.util.Set;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * lower-case hex). It remembers each audience's ids. Failures are scripted with {@link
  * #failNextWithCode} and {@link #failNextWithHttpStatus}, or with {@link #enqueueFault}. Thread-safe.
  */
-public final class FakeTikTokServer implements AutoCloseable {
+public final class FakeTikTokServer extends AdFakeServer<FakeTikTokServer> {
   static final Set<String> SCHEMAS = Set.of("EMAIL_SHA256", "PHONE_SHA256", "IDFA_SHA256", "GAID_SHA256",
       "FIRST_SHA256_MAID", "IDFA_MD5", "GAID_MD5");
   static final String PATH = "/open_api/v1.3/segment/mapping/";
@@ -40,13 +38,12 @@ public final class FakeTikTokServer implements AutoCloseable {
   private final Deque<MockResponse> failures = new ArrayDeque<>();
   private final Map<String, Set<String>> audiences = new HashMap<>();
   private long requestIds;
-  private final RunningServer server;
 
   private FakeTikTokServer(@Nullable String accessToken, int maxItems) {
     this.accessToken = Settings.requireText("accessToken", accessToken);
     this.maxItems = maxItems;
     // Last: the server's threads start here and see every field above.
-    this.server = new RunningServer("TikTok", this::dispatch);
+    serve("TikTok", this::dispatch);
   }
 
   /**
@@ -68,64 +65,6 @@ public final class FakeTikTokServer implements AutoCloseable {
    */
   public static FakeTikTokServer start(@Nullable String accessToken, int maxItemsPerRequest) {
     return new FakeTikTokServer(accessToken, maxItemsPerRequest);
-  }
-
-  /** The base URL, a loopback {@code http://…:PORT/}: pass it to the destination builder's {@code baseUrl}. */
-  public HttpUrl url() {
-    return server.url();
-  }
-
-  /**
-   * Answers the next request that has no fault yet with {@code fault} instead of the normal answer
-   * (see {@link Fault}: a status, a 429 with {@code Retry-After}, a connection dropped after the
-   * request was processed, a stall, a slow answer). Faults apply before the fake looks at the
-   * request, and before any {@code failNext…} script.
-   *
-   * @throws NullPointerException if {@code fault} is null
-   */
-  public FakeTikTokServer enqueueFault(Fault fault) {
-    server.enqueueFault(fault);
-    return this;
-  }
-
-  /**
-   * Enqueues {@code fault} {@code times} times.
-   *
-   * @throws IllegalArgumentException if {@code times} is negative
-   */
-  public FakeTikTokServer enqueueFault(Fault fault, int times) {
-    if (times < 0) {
-      throw new IllegalArgumentException("times: must be ≥ 0, was " + times);
-    }
-    for (int i = 0; i < times; i++) {
-      server.enqueueFault(fault);
-    }
-    return this;
-  }
-
-  /** How many requests reached the fake, answered or scripted to fail. */
-  public int requestCount() {
-    return server.requestCount();
-  }
-
-  /**
-   * The next request the fake received, in arrival order, waiting up to 5 seconds.
-   *
-   * @throws IllegalStateException if none arrives in time
-   */
-  public RecordedRequest takeRequest() {
-    return server.takeRequest();
-  }
-
-  /** The underlying server, for anything this class does not cover. */
-  public MockWebServer mockWebServer() {
-    return server.mockWebServer();
-  }
-
-  /** Stops the server. */
-  @Override
-  public void close() {
-    server.close();
   }
 
   /** The next request gets HTTP 200 with this non-zero code. */
