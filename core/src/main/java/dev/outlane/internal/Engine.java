@@ -296,8 +296,7 @@ public final class Engine {
     for (Work w : toStart) {
       if (w.stale) {
         metrics.count(w.lane.name, "submitted", "", 1);
-        finish(w, FinalState.STALE, null, null, null, "event is " + age.toSeconds()
-            + " s old, outside every window of its routes");
+        end(w, Completion.stale(age));
       } else {
         startSafely(w);
       }
@@ -381,8 +380,7 @@ public final class Engine {
       sub.sealed = true;
     }
     for (Work w : works) {
-      deadLetter(w, DeadLetterReason.UNDELIVERABLE, detail, null);
-      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null, detail);
+      end(w, Completion.undeliverable(detail));
     }
     sub.maybeComplete(this);
   }
@@ -411,14 +409,22 @@ public final class Engine {
     }
   }
 
-  /** True, false, or null if the store failed (logged). */
-  private @Nullable Boolean suppressedOrUnknown(Identity identity, Lane lane) {
+  /** What the suppression store says about one person on one channel. */
+  private enum Suppression {
+    CLEAR,
+    SUPPRESSED,
+    /** The store failed (logged): the caller decides whether to fail closed. */
+    UNKNOWN
+  }
+
+  private Suppression suppression(Identity identity, Lane lane) {
     try {
-      return config.suppression().isSuppressed(identity, lane.destination.channel());
+      return config.suppression().isSuppressed(identity, lane.destination.channel())
+          ? Suppression.SUPPRESSED : Suppression.CLEAR;
     } catch (RuntimeException e) {
       log.error("{} customer_id={}: suppression store failed ({})", lane.name, identity.customerId(),
           e.getClass().getName());
-      return null;
+      return Suppression.UNKNOWN;
     }
   }
 
@@ -447,9 +453,7 @@ public final class Engine {
     } catch (Throwable e) {
       reportThrown(w.lane, "queueing an item", e);
       if (!w.done) {
-        String detail = "could not be queued: " + e.getClass().getName();
-        deadLetter(w, DeadLetterReason.UNDELIVERABLE, detail, null);
-        finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null, detail);
+        end(w, Completion.undeliverable("could not be queued: " + e.getClass().getName()));
       }
     }
   }
@@ -462,57 +466,64 @@ public final class Engine {
       w.counted = true; // a duplicate restarted after its leader failed is not submitted twice
       metrics.count(lane.name, "submitted", "", 1);
     }
-    if (!w.isRemove() && (deniedByEvent(w) || suppressedOrUnknown(identity, lane) == Boolean.TRUE)) {
-      finish(w, FinalState.SUPPRESSED, null, null, null,
-          "suppressed on " + lane.destination.channel().wireName());
+    if (!w.isRemove() && (deniedByEvent(w) || suppression(identity, lane) == Suppression.SUPPRESSED)) {
+      end(w, Completion.suppressed(lane.destination.channel()));
       return;
     }
     if (w.unsizable != null) {
-      deadLetter(w, DeadLetterReason.UNDELIVERABLE, w.unsizable, null);
-      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null, w.unsizable);
+      end(w, Completion.undeliverable(w.unsizable));
       return;
     }
     long maxItem = Math.min(lane.limits.maxBytesPerItem(), lane.limits.maxBytesPerRequest());
     if (w.size > maxItem) {
-      deadLetter(w, DeadLetterReason.UNDELIVERABLE, "item is " + w.size
-          + " bytes, over the destination's limit of " + maxItem + " bytes", null);
-      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null,
-          "item is " + w.size + " bytes, over the limit of " + maxItem);
+      end(w, Completion.tooLarge(w.size, maxItem));
       return;
     }
-    Instant now = clock.instant();
-    boolean idempotentLane = lane.destination.idempotent();
-    int[] decision = new int[1]; // 0 lead, 1 follow, 2 duplicate, 3 lead with an unknown outcome
-    inFlight.compute(w.key, (k, leader) -> {
-      if (leader != null) {
-        leader.followers().add(w);
-        decision[0] = 1;
-        return leader;
-      }
-      if (config.idempotency().isDone(k, now)) {
-        decision[0] = 2;
-        return null;
-      }
-      // An attempt recorded by an earlier run without an outcome: the process stopped between
-      // sending and learning the answer, so the message may have gone out.
-      decision[0] = !idempotentLane && config.idempotency().attemptUnresolved(k) ? 3 : 0;
-      return w;
-    });
-    if (decision[0] == 2) {
-      finish(w, FinalState.DEDUPLICATED, null, null, null, "already delivered");
-    } else if (decision[0] == 3) {
-      w.leader = true;
-      String detail = "sent before the process stopped; the outcome was never recorded";
-      deadLetter(w, DeadLetterReason.NEEDS_RECONCILIATION, detail, null);
-      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.NEEDS_RECONCILIATION, null, null,
-          "unknown outcome on a non-idempotent destination: " + detail);
-    } else if (decision[0] == 1) {
-      log.debug("{} customer_id={} key={}: duplicate waits for the delivery in flight", lane.name,
-          identity.customerId(), w.key);
-    } else {
-      w.leader = true;
-      lane.enqueue(w);
+    switch (claim(w)) {
+      case DUPLICATE -> end(w, Completion.alreadyDelivered());
+      case LEAD_UNRESOLVED -> end(w, Completion.sentBeforeTheProcessStopped());
+      case FOLLOW -> log.debug("{} customer_id={} key={}: duplicate waits for the delivery in flight",
+          lane.name, identity.customerId(), w.key);
+      case LEAD -> lane.enqueue(w);
     }
+  }
+
+  /** What {@link #claim} found for an item's idempotency key. */
+  private enum Claim {
+    /** Nobody delivers the key: this item does (it is the key's leader now). */
+    LEAD,
+    /** Another item delivers the key right now: this one waits as its follower. */
+    FOLLOW,
+    /** The key was delivered before: nothing to do. */
+    DUPLICATE,
+    /**
+     * This item leads, but an earlier run recorded an attempt for the key without an outcome: the
+     * process stopped between sending and learning the answer, so the message may have gone out.
+     */
+    LEAD_UNRESOLVED
+  }
+
+  /** Claims {@code w}'s key in the in-flight map; sets {@code w.leader} when it leads. */
+  private Claim claim(Work w) {
+    Instant now = clock.instant();
+    Work leader = inFlight.compute(w.key, (k, current) -> {
+      if (current != null) {
+        current.followers().add(w);
+        return current;
+      }
+      return config.idempotency().isDone(k, now) ? null : w;
+    });
+    if (leader == null) {
+      return Claim.DUPLICATE;
+    }
+    if (leader != w) {
+      return Claim.FOLLOW;
+    }
+    // Leader from here on, so that whatever ends w (even a store failure below) releases the key.
+    w.leader = true;
+    // Only the key's leader sends, so the recorded attempts cannot change under this check.
+    return !w.lane.destination.idempotent() && config.idempotency().attemptUnresolved(w.key)
+        ? Claim.LEAD_UNRESOLVED : Claim.LEAD;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -550,16 +561,15 @@ public final class Engine {
       }
       if (!w.isRemove()) {
         Identity identity = w.sub.identity;
-        Boolean suppressed = suppressedOrUnknown(identity, lane);
-        if (suppressed == null) {
+        Suppression suppressed = suppression(identity, lane);
+        if (suppressed == Suppression.UNKNOWN) {
           // Fail closed: never contact someone whose suppression could not be checked.
           w.tries++;
           retryLater(lane, w, "suppression check failed", null, null);
           continue;
         }
-        if (suppressed) {
-          finish(w, FinalState.SUPPRESSED, null, null, null,
-              "suppressed on " + lane.destination.channel().wireName() + " before delivery");
+        if (suppressed == Suppression.SUPPRESSED) {
+          end(w, Completion.suppressedBeforeDelivery(lane.destination.channel()));
           continue;
         }
         boolean skip;
@@ -572,14 +582,14 @@ public final class Engine {
           continue;
         }
         if (skip) {
-          finish(w, FinalState.SKIPPED, null, null, null, "pre-activation check skipped it");
+          end(w, Completion.skipped());
           continue;
         }
         if (frequency != null) {
           String fk = frequency.key(identity.customerId(), lane.name);
           Instant slot = frequency.tryAcquire(fk, now);
           if (slot == null) {
-            finish(w, FinalState.FREQUENCY_CAPPED, null, null, null, "frequency cap reached");
+            end(w, Completion.frequencyCapped());
             continue;
           }
           w.frequencyKey = fk;
@@ -636,20 +646,18 @@ public final class Engine {
           metrics.matchCounts(lane.name, d.received() == null ? 0 : d.received(),
               d.matched() == null ? 0 : d.matched());
         }
-        finish(w, FinalState.DELIVERED, null, d.reference(), null, "");
+        end(w, Completion.delivered(d.reference()));
       } else if (o instanceof Outcome.Rejected r) {
         releaseFrequency(w);
         if (r.wholeBatch() && config.splitRejectedBatches() && send.size() > 1) {
           split.add(w);
         } else {
-          deadLetter(w, DeadLetterReason.REJECTED, r.reason(), r.code());
-          finish(w, FinalState.REJECTED, null, null, r.code(), r.reason());
+          end(w, Completion.rejected(r.code(), r.reason()));
         }
       } else if (o instanceof Outcome.OptedOut oo) {
         releaseFrequency(w);
         propagateOptOut(w);
-        deadLetter(w, DeadLetterReason.OPTED_OUT, oo.reason(), oo.code());
-        finish(w, FinalState.OPTED_OUT, null, null, oo.code(), oo.reason());
+        end(w, Completion.optedOut(oo.code(), oo.reason()));
       } else if (o instanceof Outcome.Retryable r) {
         releaseFrequency(w);
         if (r.retryAfter() != null && config.retry().canRetry(w.tries)) {
@@ -673,8 +681,7 @@ public final class Engine {
     if (!split.isEmpty()) {
       if (split.size() == 1) {
         Work w = split.get(0);
-        deadLetter(w, DeadLetterReason.REJECTED, "rejected as a whole batch", null);
-        finish(w, FinalState.REJECTED, null, null, null, "rejected as a whole batch");
+        end(w, Completion.rejectedAsWholeBatch());
       } else {
         int half = split.size() / 2;
         for (Work w : split) {
@@ -694,9 +701,7 @@ public final class Engine {
       retryLater(lane, w, reason, code, null);
     } else {
       // Never resend: the first attempt may have acted (an SMS may have gone out).
-      deadLetter(w, DeadLetterReason.NEEDS_RECONCILIATION, reason, code);
-      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.NEEDS_RECONCILIATION, null, code,
-          "unknown outcome on a non-idempotent destination: " + reason);
+      end(w, Completion.needsReconciliation(reason, code));
     }
   }
 
@@ -774,9 +779,7 @@ public final class Engine {
   private void retryLater(Lane lane, Work w, String reason, @Nullable String code,
       @Nullable Duration retryAfter) {
     if (!config.retry().canRetry(w.tries)) {
-      deadLetter(w, DeadLetterReason.RETRIES_EXHAUSTED, reason, code);
-      finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.RETRIES_EXHAUSTED, null, code,
-          "retries exhausted after " + w.tries + " attempts: " + reason);
+      end(w, Completion.retriesExhausted(w.tries, reason, code));
       return;
     }
     w.retries++;
@@ -823,6 +826,18 @@ public final class Engine {
     }
   }
 
+  /**
+   * Ends {@code w} as {@code c} says: writes its dead letter first, if it has one, so a stage that
+   * completes has every record it reports in the store. Runs on whichever thread decided it.
+   */
+  private void end(Work w, Completion c) {
+    DeadLetterReason reason = c.deadLetter();
+    if (reason != null) {
+      deadLetter(w, reason, c.deadLetterDetail(), c.code());
+    }
+    finish(w, c);
+  }
+
   private void deadLetter(Work w, DeadLetterReason reason, String detail, @Nullable String code) {
     if (w.done) {
       return; // already final (close abandoned it while its request was in flight)
@@ -847,8 +862,7 @@ public final class Engine {
   }
 
   /** Records a final state. Runs on whichever thread decided it. */
-  private void finish(Work w, FinalState state, @Nullable DeadLetterReason dlReason,
-      @Nullable String reference, @Nullable String code, String detail) {
+  private void finish(Work w, Completion c) {
     synchronized (w) {
       if (w.done) {
         return;
@@ -856,14 +870,12 @@ public final class Engine {
       w.done = true;
     }
     Lane lane = w.lane;
-    DeadLetterReason recorded = dlReason;
-    if (state == FinalState.REJECTED) {
-      recorded = DeadLetterReason.REJECTED;
-    } else if (state == FinalState.OPTED_OUT) {
-      recorded = DeadLetterReason.OPTED_OUT;
-    }
+    FinalState state = c.state();
+    DeadLetterReason recorded = c.deadLetter();
+    String code = c.code();
+    String detail = c.detail();
     w.result = new DestinationResult(lane.name, w.target.target(), w.action, w.origin, state,
-        recorded, reference, code, detail, w.sends);
+        recorded, c.reference(), code, detail, w.sends);
     if (state != FinalState.DEAD_LETTERED) {
       // dead_lettered was counted with its reason when the record was written
       metrics.count(lane.name, state.metricName(), state == FinalState.REJECTED ? code(code) : "", 1);
@@ -877,10 +889,10 @@ public final class Engine {
     if (w.leader) {
       List<Work> followers = releaseKey(w, state, recorded);
       for (Work f : followers) {
-        if (state == FinalState.DELIVERED || recorded == DeadLetterReason.NEEDS_RECONCILIATION) {
-          finish(f, FinalState.DEDUPLICATED, null, null, null,
-              state == FinalState.DELIVERED ? "duplicate of a delivery that was in flight"
-                  : "duplicate of a delivery awaiting reconciliation");
+        if (state == FinalState.DELIVERED) {
+          end(f, Completion.duplicateOfDelivery());
+        } else if (recorded == DeadLetterReason.NEEDS_RECONCILIATION) {
+          end(f, Completion.duplicateAwaitingReconciliation());
         } else {
           startSafely(f); // the first attempt failed: a duplicate may try again
         }
@@ -1137,9 +1149,7 @@ public final class Engine {
       for (Lane lane : lanes.values()) {
         for (Work w : lane.drain()) {
           abandoned++;
-          deadLetter(w, DeadLetterReason.UNDELIVERABLE, "client closed before delivery", null);
-          finish(w, FinalState.DEAD_LETTERED, DeadLetterReason.UNDELIVERABLE, null, null,
-              "client closed before delivery");
+          end(w, Completion.undeliverable(Completion.CLOSED_BEFORE_DELIVERY));
         }
       }
       int inFlightItems = abandonInFlight();
@@ -1176,7 +1186,7 @@ public final class Engine {
     int n = abandonOpen(true);
     for (Lane lane : lanes.values()) {
       for (Work w : lane.drain()) {
-        n += abandon(w, "client closed before delivery");
+        n += abandon(w, Completion.CLOSED_BEFORE_DELIVERY);
       }
     }
     return n + abandonOpen(false);
@@ -1191,7 +1201,7 @@ public final class Engine {
       }
       for (Work w : open) {
         if (!leadersOnly || w.leader) {
-          n += abandon(w, "client closed while the delivery was in flight");
+          n += abandon(w, Completion.CLOSED_IN_FLIGHT);
         }
       }
     }
@@ -1202,10 +1212,7 @@ public final class Engine {
     if (w.done) {
       return 0;
     }
-    DeadLetterReason reason = !w.lane.destination.idempotent() && w.sends > 0
-        ? DeadLetterReason.NEEDS_RECONCILIATION : DeadLetterReason.UNDELIVERABLE;
-    deadLetter(w, reason, detail, null);
-    finish(w, FinalState.DEAD_LETTERED, reason, null, null, detail);
+    end(w, Completion.abandoned(!w.lane.destination.idempotent() && w.sends > 0, detail));
     return 1;
   }
 
