@@ -30,12 +30,10 @@ import dev.outlane.routing.Route;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +91,7 @@ public final class Engine {
     this.config = config;
     this.clock = config.clock();
     this.metrics = config.metrics();
-    Instant now = clock.instant();
-    config.lanes().forEach((name, lc) -> lanes.put(name, new Lane(name, lc, now)));
+    config.lanes().forEach((name, lc) -> lanes.put(name, new Lane(name, lc)));
     this.frequency = config.frequencyCap() == null
         ? null
         : new FrequencyLimiter(config.frequencyCap(), config.frequencyCapMaxPeople());
@@ -484,7 +481,7 @@ public final class Engine {
       case LEAD_UNRESOLVED -> end(w, Completion.sentBeforeTheProcessStopped());
       case FOLLOW -> log.debug("{} customer_id={} key={}: duplicate waits for the delivery in flight",
           lane.name, identity.customerId(), w.key);
-      case LEAD -> lane.enqueue(w);
+      case LEAD -> lane.dispatcher.enqueue(w);
     }
   }
 
@@ -529,7 +526,7 @@ public final class Engine {
   // ---------------------------------------------------------------------------------------------
   // Delivering
 
-  /** Runs on a scheduler thread with {@code lane.inFlight} already counting this batch. */
+  /** Runs on a scheduler thread; the lane's dispatcher counts this batch in flight until it returns. */
   private void deliverBatch(Lane lane, List<Work> batch) {
     try {
       deliverBatchUnchecked(lane, batch);
@@ -544,11 +541,6 @@ public final class Engine {
           unknownOutcome(lane, w, reason, null);
         }
       }
-    } finally {
-      synchronized (lane) {
-        lane.inFlight--;
-      }
-      lane.schedulePump();
     }
   }
 
@@ -676,7 +668,7 @@ public final class Engine {
       }
     }
     if (pause != null) {
-      lane.pause(clock.instant().plus(pause), paused);
+      lane.dispatcher.pause(clock.instant().plus(pause), paused);
     }
     if (!split.isEmpty()) {
       if (split.size() == 1) {
@@ -689,7 +681,7 @@ public final class Engine {
         }
         metrics.count(lane.name, "split", "", 1);
         log.debug("{}: batch of {} rejected as a whole; splitting it in halves", lane.name, split.size());
-        lane.enqueueSplit(List.copyOf(split.subList(0, half)), List.copyOf(split.subList(half, split.size())));
+        lane.dispatcher.enqueueSplit(List.copyOf(split.subList(0, half)), List.copyOf(split.subList(half, split.size())));
       }
     }
   }
@@ -787,7 +779,7 @@ public final class Engine {
     metrics.count(lane.name, "retried", code(code), 1);
     log.debug("{} customer_id={} key={}: retry {} in {} ({})", lane.name,
         w.sub.identity.customerId(), w.key, w.retries, delay, reason);
-    lane.retryAfter(w, delay);
+    lane.dispatcher.retryAfter(w, delay);
   }
 
   private void releaseFrequency(Work w) {
@@ -1120,7 +1112,7 @@ public final class Engine {
     flushing.incrementAndGet();
     try {
       for (Lane lane : lanes.values()) {
-        lane.schedulePump(); // linger no longer applies: send partial batches now
+        lane.dispatcher.schedulePump(); // linger no longer applies: send partial batches now
       }
       CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
       return config.scheduler().await(all, timeout);
@@ -1147,7 +1139,7 @@ public final class Engine {
     if (!done) {
       int abandoned = 0;
       for (Lane lane : lanes.values()) {
-        for (Work w : lane.drain()) {
+        for (Work w : lane.dispatcher.drain()) {
           abandoned++;
           end(w, Completion.undeliverable(Completion.CLOSED_BEFORE_DELIVERY));
         }
@@ -1185,7 +1177,7 @@ public final class Engine {
     // behind a needs-reconciliation SMS) or restarts them; whatever that restarted is caught below.
     int n = abandonOpen(true);
     for (Lane lane : lanes.values()) {
-      for (Work w : lane.drain()) {
+      for (Work w : lane.dispatcher.drain()) {
         n += abandon(w, Completion.CLOSED_BEFORE_DELIVERY);
       }
     }
@@ -1294,7 +1286,7 @@ public final class Engine {
     }
   }
 
-  private final class Work {
+  private final class Work implements Dispatcher.Item {
     final Submission sub;
     final Lane lane;
     final Route.Target target;
@@ -1368,6 +1360,21 @@ public final class Engine {
           : "the destination could not size the item: sizeOf threw " + failure.getClass().getName();
     }
 
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public void queuedAt(Instant at) {
+      enqueuedAt = at;
+    }
+
+    @Override
+    public Instant queuedAt() {
+      return java.util.Objects.requireNonNull(enqueuedAt, "enqueuedAt");
+    }
+
     boolean isRemove() {
       return action == AudienceAction.Action.REMOVE;
     }
@@ -1392,188 +1399,20 @@ public final class Engine {
   // ---------------------------------------------------------------------------------------------
   // Lanes
 
+  /** One destination: its name, its limits and the {@link Dispatcher} that batches its work. */
   private final class Lane {
     final String name;
     final Destination destination;
     final DestinationLimits limits;
-    final int concurrency;
-    final Duration linger;
-    final @Nullable TokenBucket bucket;
-    // All guarded by this.
-    final ArrayDeque<Work> queue = new ArrayDeque<>();
-    final ArrayDeque<List<Work>> splitBatches = new ArrayDeque<>();
-    final Map<Work, Boolean> waiting = new IdentityHashMap<>(); // in backoff
-    long queuedBytes;
-    int inFlight;
-    Instant pausedUntil = Instant.MIN;
-    @Nullable Instant wakeupAt;
-    boolean pumpScheduled;
+    final Dispatcher<Work> dispatcher;
 
-    Lane(String name, EngineConfig.LaneConfig lc, Instant now) {
+    Lane(String name, EngineConfig.LaneConfig lc) {
       this.name = name;
       this.destination = lc.destination();
       this.limits = destination.limits();
-      this.concurrency = lc.concurrency();
-      this.linger = lc.linger();
-      this.bucket = lc.rateLimit() == null ? null : new TokenBucket(lc.rateLimit(), now);
-    }
-
-    void enqueue(Work w) {
-      synchronized (this) {
-        w.enqueuedAt = clock.instant();
-        queue.addLast(w);
-        queuedBytes += w.size;
-        metrics.queueDepth(name, queue.size());
-      }
-      schedulePump();
-    }
-
-    void enqueueSplit(List<Work> first, List<Work> second) {
-      synchronized (this) {
-        splitBatches.addFirst(second);
-        splitBatches.addFirst(first);
-      }
-      schedulePump();
-    }
-
-    void retryAfter(Work w, Duration delay) {
-      synchronized (this) {
-        waiting.put(w, Boolean.TRUE);
-      }
-      config.scheduler().schedule(() -> {
-        synchronized (this) {
-          if (waiting.remove(w) == null) {
-            return; // drained by close
-          }
-          w.enqueuedAt = clock.instant();
-          queue.addFirst(w);
-          queuedBytes += w.size;
-        }
-        schedulePump();
-      }, delay);
-    }
-
-    void pause(Instant until, List<Work> requeue) {
-      synchronized (this) {
-        if (until.isAfter(pausedUntil)) {
-          pausedUntil = until;
-        }
-        for (int i = requeue.size() - 1; i >= 0; i--) {
-          Work w = requeue.get(i);
-          w.enqueuedAt = clock.instant();
-          queue.addFirst(w);
-          queuedBytes += w.size;
-        }
-      }
-      schedulePump();
-    }
-
-    List<Work> drain() {
-      synchronized (this) {
-        List<Work> out = new ArrayList<>(queue);
-        for (List<Work> b : splitBatches) {
-          out.addAll(b);
-        }
-        out.addAll(waiting.keySet());
-        queue.clear();
-        splitBatches.clear();
-        waiting.clear();
-        queuedBytes = 0;
-        return out;
-      }
-    }
-
-    void schedulePump() {
-      synchronized (this) {
-        if (pumpScheduled) {
-          return;
-        }
-        pumpScheduled = true;
-      }
-      config.scheduler().execute(this::pump);
-    }
-
-    private void wakeAt(Instant now, Instant at) {
-      // Caller holds the lock.
-      if (wakeupAt != null && !wakeupAt.isAfter(at) && wakeupAt.isAfter(now)) {
-        return; // an earlier or equal wake-up is already scheduled
-      }
-      wakeupAt = at;
-      config.scheduler().schedule(() -> {
-        synchronized (this) {
-          if (at.equals(wakeupAt)) {
-            wakeupAt = null;
-          }
-        }
-        pump();
-      }, Duration.between(now, at));
-    }
-
-    void pump() {
-      List<List<Work>> batches = null;
-      synchronized (this) {
-        pumpScheduled = false;
-        while (inFlight < concurrency) {
-          Instant now = clock.instant();
-          if (queue.isEmpty() && splitBatches.isEmpty()) {
-            break;
-          }
-          if (now.isBefore(pausedUntil)) {
-            wakeAt(now, pausedUntil);
-            break;
-          }
-          boolean full = !splitBatches.isEmpty() || queue.size() >= limits.maxItemsPerRequest()
-              || queuedBytes >= limits.maxBytesPerRequest();
-          if (!full && !linger.isZero() && flushing.get() == 0 && !closed.get()) {
-            Instant due = queue.peekFirst().enqueuedAt.plus(linger);
-            if (now.isBefore(due)) {
-              wakeAt(now, due);
-              break;
-            }
-          }
-          if (bucket != null) {
-            Duration wait = bucket.tryAcquire(now);
-            if (!wait.isZero()) {
-              wakeAt(now, now.plus(wait));
-              break;
-            }
-          }
-          List<Work> batch = splitBatches.isEmpty() ? takeBatch() : splitBatches.pollFirst();
-          inFlight++;
-          if (batches == null) {
-            batches = new ArrayList<>(1);
-          }
-          batches.add(batch);
-        }
-        metrics.queueDepth(name, queue.size());
-      }
-      if (batches == null) {
-        return;
-      }
-      for (int i = 1; i < batches.size(); i++) {
-        List<Work> b = batches.get(i);
-        config.scheduler().execute(() -> deliverBatch(this, b));
-      }
-      deliverBatch(this, batches.get(0));
-    }
-
-    private List<Work> takeBatch() {
-      // Caller holds the lock.
-      int max = limits.maxItemsPerRequest();
-      long maxBytes = limits.maxBytesPerRequest();
-      List<Work> batch = new ArrayList<>(Math.min(max, queue.size()));
-      long bytes = 0;
-      while (!queue.isEmpty() && batch.size() < max) {
-        Work w = queue.peekFirst();
-        if (!batch.isEmpty() && bytes + w.size > maxBytes) {
-          break;
-        }
-        queue.pollFirst();
-        queuedBytes -= w.size;
-        bytes += w.size;
-        batch.add(w);
-      }
-      return batch;
+      this.dispatcher = new Dispatcher<>(name, limits, lc.concurrency(), lc.linger(),
+          lc.rateLimit(), clock, config.scheduler(), metrics,
+          () -> flushing.get() > 0 || closed.get(), batch -> deliverBatch(this, batch));
     }
   }
 }
