@@ -7,6 +7,7 @@ import dev.outlane.deadletter.DeadLetterStore;
 import dev.outlane.deadletter.FileDeadLetterStore;
 import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.deadletter.InMemoryDeadLetterStore;
+import dev.outlane.destination.DeliveryInterceptor;
 import dev.outlane.destination.Destination;
 import dev.outlane.guardrail.FileIdempotencyStore;
 import dev.outlane.guardrail.FileSuppressionStore;
@@ -312,6 +313,9 @@ public final class Outlane implements AutoCloseable {
 
     private final Map<String, EngineConfig.LaneConfig> lanes = new LinkedHashMap<>();
     private final List<Route> routes = new ArrayList<>();
+    private final List<DeliveryInterceptor> interceptors = new ArrayList<>();
+    private final Map<String, List<DeliveryInterceptor>> destinationInterceptors =
+        new LinkedHashMap<>();
     private IdentityNormalizer normalizer = IdentityNormalizer.create();
     private IdempotencyKeys keys = IdempotencyKeys.create();
     private SuppressionStore suppression = new InMemorySuppressionStore();
@@ -381,7 +385,7 @@ public final class Outlane implements AutoCloseable {
       Objects.requireNonNull(destination.limits(), "destination " + name + ": limits");
       Objects.requireNonNull(destination.channel(), "destination " + name + ": channel");
       lanes.put(name, new EngineConfig.LaneConfig(destination, options.concurrency(),
-          options.rateLimit(), options.linger()));
+          options.rateLimit(), options.linger(), List.of()));
       return this;
     }
 
@@ -525,6 +529,29 @@ public final class Outlane implements AutoCloseable {
     }
 
     /**
+     * Adds a stage every destination's batches pass through right before {@link Destination#deliver}
+     * (after suppression, the pre-activation check, the frequency cap and the recorded send attempt).
+     * Interceptors for every destination run first, in the order added, then those for the batch's
+     * destination. See {@link DeliveryInterceptor} for the thread it runs on and what happens when
+     * it throws.
+     */
+    public Builder interceptor(DeliveryInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Adds a stage for one destination's batches only, after the interceptors for every destination.
+     * The destination may be registered before or after; {@link #build} refuses a name that never is.
+     */
+    public Builder interceptor(String destination, DeliveryInterceptor interceptor) {
+      Objects.requireNonNull(destination, "destination");
+      Objects.requireNonNull(interceptor, "interceptor");
+      destinationInterceptors.computeIfAbsent(destination, k -> new ArrayList<>()).add(interceptor);
+      return this;
+    }
+
+    /**
      * Whether a batch rejected as a whole ({@code Rejected.wholeBatch}) is split in halves, recursively,
      * to isolate the bad item (default true).
      */
@@ -566,8 +593,8 @@ public final class Outlane implements AutoCloseable {
     /**
      * Builds the client and re-submits every event the journal holds as pending.
      *
-     * @throws IllegalStateException if no destination is registered, a route names a destination
-     *     that is not registered, or durable mode is combined with a journal or store of your own
+     * @throws IllegalStateException if no destination is registered, a route or an interceptor names
+     *     a destination that is not registered, or durable mode is combined with a journal or store of your own
      * @throws dev.outlane.journal.JournalException in durable mode, if a store cannot be opened
      *     (directory not writable, already in use by another client)
      */
@@ -582,6 +609,12 @@ public final class Outlane implements AutoCloseable {
                 + "\" targets unknown destination \"" + t.destination() + "\" (registered: "
                 + String.join(", ", lanes.keySet()) + ")");
           }
+        }
+      }
+      for (String d : destinationInterceptors.keySet()) {
+        if (!lanes.containsKey(d)) {
+          throw new IllegalStateException("interceptors: interceptor for unknown destination \"" + d
+              + "\" (registered: " + String.join(", ", lanes.keySet()) + ")");
         }
       }
       if (durable != null && storesSet) {
@@ -658,7 +691,13 @@ public final class Outlane implements AutoCloseable {
       if (store == null) {
         store = new InMemoryIdempotencyStore(keys.window(), InMemoryIdempotencyStore.DEFAULT_MAX_ENTRIES);
       }
-      EngineConfig config = new EngineConfig(new LinkedHashMap<>(lanes), List.copyOf(routes),
+      Map<String, EngineConfig.LaneConfig> lanesWithStages = new LinkedHashMap<>();
+      lanes.forEach((name, lc) -> {
+        List<DeliveryInterceptor> stages = new ArrayList<>(interceptors);
+        stages.addAll(destinationInterceptors.getOrDefault(name, List.of()));
+        lanesWithStages.put(name, lc.withInterceptors(stages));
+      });
+      EngineConfig config = new EngineConfig(lanesWithStages, List.copyOf(routes),
           normalizer, keys, suppressionStore, frequencyCap, frequencyCapMaxPeople, preActivationCheck,
           store, retry, metrics, deadLetterStore, eventJournal, optOut, queueCapacity,
           splitRejectedBatches, clock, s, owns, closeTimeout, codec::validateExceptIdentity);

@@ -609,7 +609,7 @@ public final class Engine {
     }
     List<Outcome> outcomes;
     try {
-      outcomes = lane.destination.deliver(Collections.unmodifiableList(items));
+      outcomes = lane.chain.deliver(Collections.unmodifiableList(items));
       if (outcomes == null || outcomes.size() != items.size()) {
         String reason = "destination returned " + (outcomes == null ? "null" : outcomes.size())
             + " outcomes for " + items.size() + " items";
@@ -1405,10 +1405,13 @@ public final class Engine {
     final Destination destination;
     final DestinationLimits limits;
     final Dispatcher<Work> dispatcher;
+    /** The destination's interceptors, then the destination: what a batch is handed to. */
+    final DeliveryChain chain;
 
     Lane(String name, EngineConfig.LaneConfig lc) {
       this.name = name;
       this.destination = lc.destination();
+      this.chain = new DeliveryChain(destination, lc.interceptors());
       this.limits = destination.limits();
       this.dispatcher = new Dispatcher<>(name, limits, lc.concurrency(), lc.linger(),
           lc.rateLimit(), clock, config.scheduler(), metrics,
