@@ -6,6 +6,7 @@ import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.DeadLetterStore;
 import dev.outlane.deadletter.FileDeadLetterStore;
 import dev.outlane.deadletter.ReplayReport;
+import dev.outlane.deadletter.ReplayOptions;
 import dev.outlane.deadletter.InMemoryDeadLetterStore;
 import dev.outlane.destination.DeliveryInterceptor;
 import dev.outlane.destination.Destination;
@@ -182,25 +183,50 @@ public final class Outlane implements AutoCloseable {
    * skipped, frequency-capped) leaves it unresolved, with its record updated in place.
    *
    * <p>{@code needs-reconciliation} records (an SMS whose outcome is unknown — it may have been
-   * sent) are skipped unless {@code resendUnknownOutcomes} is true: resending one is an operator's
-   * decision, taken after checking the destination (e.g. the Twilio console) that it did not go out.
+   * sent) are skipped unless {@link ReplayOptions#resendUnknownOutcomes()} is set: resending one is
+   * an operator's decision, taken after checking the destination (e.g. the Twilio console) that it
+   * did not go out.
    *
    * @param query which records (its {@code includeResolved} is ignored: resolved ones are counted
    *     as {@link ReplayReport#skippedResolved()}, never replayed)
-   * @param dryRun if true, nothing is sent or marked; the report lists what would be replayed
-   * @param resendUnknownOutcomes whether {@code needs-reconciliation} records are resent
+   * @param options a dry run or not, and whether unknown outcomes are resent
    * @throws OutlaneException if the client is closed, or the dead-letter store cannot record a
    *     resolution (the records after it are left unresolved)
    */
-  public ReplayReport replayDeadLetters(DeadLetterQuery query, boolean dryRun,
-      boolean resendUnknownOutcomes) {
+  public ReplayReport replayDeadLetters(DeadLetterQuery query, ReplayOptions options) {
     Objects.requireNonNull(query, "query");
-    return engine.replay(query, dryRun, resendUnknownOutcomes);
+    Objects.requireNonNull(options, "options");
+    return engine.replay(query, options.dryRun(), options.resendUnknownOutcomes());
   }
 
-  /** {@link #replayDeadLetters(DeadLetterQuery, boolean, boolean)} without resending unknowns. */
+  /**
+   * {@link #replayDeadLetters(DeadLetterQuery, ReplayOptions)} with {@link
+   * ReplayOptions#defaults()}: sends, never resends an unknown outcome.
+   */
+  public ReplayReport replayDeadLetters(DeadLetterQuery query) {
+    return replayDeadLetters(query, ReplayOptions.defaults());
+  }
+
+  /**
+   * Two positional booleans.
+   *
+   * @deprecated use {@link #replayDeadLetters(DeadLetterQuery, ReplayOptions)}; removed before 1.0
+   */
+  @Deprecated
+  public ReplayReport replayDeadLetters(DeadLetterQuery query, boolean dryRun,
+      boolean resendUnknownOutcomes) {
+    return replayDeadLetters(query, ReplayOptions.builder().dryRun(dryRun)
+        .resendUnknownOutcomes(resendUnknownOutcomes).build());
+  }
+
+  /**
+   * A positional boolean.
+   *
+   * @deprecated use {@link #replayDeadLetters(DeadLetterQuery, ReplayOptions)}; removed before 1.0
+   */
+  @Deprecated
   public ReplayReport replayDeadLetters(DeadLetterQuery query, boolean dryRun) {
-    return replayDeadLetters(query, dryRun, false);
+    return replayDeadLetters(query, ReplayOptions.builder().dryRun(dryRun).build());
   }
 
   /**
