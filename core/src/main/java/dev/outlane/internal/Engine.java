@@ -866,8 +866,16 @@ public final class Engine {
     DeadLetterReason recorded = c.deadLetter();
     String code = c.code();
     String detail = c.detail();
-    w.result = new DestinationResult(lane.name, w.target.target(), w.action, w.origin, state,
-        recorded, c.reference(), code, detail, w.sends);
+    w.result = DestinationResult.builder(lane.name, state)
+        .target(w.target.target())
+        .action(w.action)
+        .origin(w.origin)
+        .deadLetterReason(recorded)
+        .reference(c.reference())
+        .code(code)
+        .detail(detail)
+        .attempts(w.sends)
+        .build();
     if (state != FinalState.DEAD_LETTERED) {
       // dead_lettered was counted with its reason when the record was written
       metrics.count(lane.name, state.metricName(), state == FinalState.REJECTED ? code(code) : "", 1);
@@ -1050,9 +1058,10 @@ public final class Engine {
     try {
       identity = validate(event);
     } catch (ValidationException e) {
-      return CompletableFuture.completedFuture(new DestinationResult(d.destination(), null,
-          AudienceAction.Action.ADD, DestinationResult.Origin.ROUTE, FinalState.REJECTED, null, null, null,
-          "the recorded event is no longer valid: " + e.problems().size() + " problem(s)", 0));
+      return CompletableFuture.completedFuture(
+          DestinationResult.builder(d.destination(), FinalState.REJECTED)
+              .detail("the recorded event is no longer valid: " + e.problems().size() + " problem(s)")
+              .build());
     }
     if (d.reason() == DeadLetterReason.NEEDS_RECONCILIATION && resendUnknown) {
       // The operator decided to resend. A key marked delivered (by an earlier forced replay whose
