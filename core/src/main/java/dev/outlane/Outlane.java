@@ -88,6 +88,9 @@ import org.jspecify.annotations.Nullable;
  * without an outcome is dead-lettered {@code needs-reconciliation}, never sent a second time. Only
  * a request in flight to an idempotent destination at the crash may be sent again (the destination
  * dedupes it).
+ *
+ * <p>This file is over 500 lines because its {@link Builder} documents every option where it is
+ * set; opening the durable stores ({@code build()}) is the next part to move out.
  */
 public final class Outlane implements AutoCloseable {
 
