@@ -6,7 +6,9 @@ import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.DeadLetterStore;
 import dev.outlane.deadletter.FileDeadLetterStore;
 import dev.outlane.deadletter.InMemoryDeadLetterStore;
+import dev.outlane.deadletter.ReplayOptions;
 import dev.outlane.deadletter.ReplayReport;
+import dev.outlane.destination.DeliveryInterceptor;
 import dev.outlane.destination.Destination;
 import dev.outlane.guardrail.FileIdempotencyStore;
 import dev.outlane.guardrail.FileSuppressionStore;
@@ -86,6 +88,9 @@ import org.jspecify.annotations.Nullable;
  * without an outcome is dead-lettered {@code needs-reconciliation}, never sent a second time. Only
  * a request in flight to an idempotent destination at the crash may be sent again (the destination
  * dedupes it).
+ *
+ * <p>This file is over 500 lines because its {@link Builder} documents every option where it is
+ * set; opening the durable stores ({@code build()}) is the next part to move out.
  */
 public final class Outlane implements AutoCloseable {
 
@@ -181,25 +186,50 @@ public final class Outlane implements AutoCloseable {
    * skipped, frequency-capped) leaves it unresolved, with its record updated in place.
    *
    * <p>{@code needs-reconciliation} records (an SMS whose outcome is unknown — it may have been
-   * sent) are skipped unless {@code resendUnknownOutcomes} is true: resending one is an operator's
-   * decision, taken after checking the destination (e.g. the Twilio console) that it did not go out.
+   * sent) are skipped unless {@link ReplayOptions#resendUnknownOutcomes()} is set: resending one is
+   * an operator's decision, taken after checking the destination (e.g. the Twilio console) that it
+   * did not go out.
    *
    * @param query which records (its {@code includeResolved} is ignored: resolved ones are counted
    *     as {@link ReplayReport#skippedResolved()}, never replayed)
-   * @param dryRun if true, nothing is sent or marked; the report lists what would be replayed
-   * @param resendUnknownOutcomes whether {@code needs-reconciliation} records are resent
+   * @param options a dry run or not, and whether unknown outcomes are resent
    * @throws OutlaneException if the client is closed, or the dead-letter store cannot record a
    *     resolution (the records after it are left unresolved)
    */
-  public ReplayReport replayDeadLetters(DeadLetterQuery query, boolean dryRun,
-      boolean resendUnknownOutcomes) {
+  public ReplayReport replayDeadLetters(DeadLetterQuery query, ReplayOptions options) {
     Objects.requireNonNull(query, "query");
-    return engine.replay(query, dryRun, resendUnknownOutcomes);
+    Objects.requireNonNull(options, "options");
+    return engine.replay(query, options.dryRun(), options.resendUnknownOutcomes());
   }
 
-  /** {@link #replayDeadLetters(DeadLetterQuery, boolean, boolean)} without resending unknowns. */
+  /**
+   * {@link #replayDeadLetters(DeadLetterQuery, ReplayOptions)} with {@link
+   * ReplayOptions#defaults()}: sends, never resends an unknown outcome.
+   */
+  public ReplayReport replayDeadLetters(DeadLetterQuery query) {
+    return replayDeadLetters(query, ReplayOptions.defaults());
+  }
+
+  /**
+   * Two positional booleans.
+   *
+   * @deprecated use {@link #replayDeadLetters(DeadLetterQuery, ReplayOptions)}; removed before 1.0
+   */
+  @Deprecated
+  public ReplayReport replayDeadLetters(DeadLetterQuery query, boolean dryRun,
+      boolean resendUnknownOutcomes) {
+    return replayDeadLetters(query, ReplayOptions.builder().dryRun(dryRun)
+        .resendUnknownOutcomes(resendUnknownOutcomes).build());
+  }
+
+  /**
+   * A positional boolean.
+   *
+   * @deprecated use {@link #replayDeadLetters(DeadLetterQuery, ReplayOptions)}; removed before 1.0
+   */
+  @Deprecated
   public ReplayReport replayDeadLetters(DeadLetterQuery query, boolean dryRun) {
-    return replayDeadLetters(query, dryRun, false);
+    return replayDeadLetters(query, ReplayOptions.builder().dryRun(dryRun).build());
   }
 
   /**
@@ -312,6 +342,9 @@ public final class Outlane implements AutoCloseable {
 
     private final Map<String, EngineConfig.LaneConfig> lanes = new LinkedHashMap<>();
     private final List<Route> routes = new ArrayList<>();
+    private final List<DeliveryInterceptor> interceptors = new ArrayList<>();
+    private final Map<String, List<DeliveryInterceptor>> destinationInterceptors =
+        new LinkedHashMap<>();
     private IdentityNormalizer normalizer = IdentityNormalizer.create();
     private IdempotencyKeys keys = IdempotencyKeys.create();
     private SuppressionStore suppression = new InMemorySuppressionStore();
@@ -381,7 +414,7 @@ public final class Outlane implements AutoCloseable {
       Objects.requireNonNull(destination.limits(), "destination " + name + ": limits");
       Objects.requireNonNull(destination.channel(), "destination " + name + ": channel");
       lanes.put(name, new EngineConfig.LaneConfig(destination, options.concurrency(),
-          options.rateLimit(), options.linger()));
+          options.rateLimit(), options.linger(), List.of()));
       return this;
     }
 
@@ -525,6 +558,29 @@ public final class Outlane implements AutoCloseable {
     }
 
     /**
+     * Adds a stage every destination's batches pass through right before {@link Destination#deliver}
+     * (after suppression, the pre-activation check, the frequency cap and the recorded send attempt).
+     * Interceptors for every destination run first, in the order added, then those for the batch's
+     * destination. See {@link DeliveryInterceptor} for the thread it runs on and what happens when
+     * it throws.
+     */
+    public Builder interceptor(DeliveryInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Adds a stage for one destination's batches only, after the interceptors for every destination.
+     * The destination may be registered before or after; {@link #build} refuses a name that never is.
+     */
+    public Builder interceptor(String destination, DeliveryInterceptor interceptor) {
+      Objects.requireNonNull(destination, "destination");
+      Objects.requireNonNull(interceptor, "interceptor");
+      destinationInterceptors.computeIfAbsent(destination, k -> new ArrayList<>()).add(interceptor);
+      return this;
+    }
+
+    /**
      * Whether a batch rejected as a whole ({@code Rejected.wholeBatch}) is split in halves, recursively,
      * to isolate the bad item (default true).
      */
@@ -566,8 +622,8 @@ public final class Outlane implements AutoCloseable {
     /**
      * Builds the client and re-submits every event the journal holds as pending.
      *
-     * @throws IllegalStateException if no destination is registered, a route names a destination
-     *     that is not registered, or durable mode is combined with a journal or store of your own
+     * @throws IllegalStateException if no destination is registered, a route or an interceptor names
+     *     a destination that is not registered, or durable mode is combined with a journal or store of your own
      * @throws dev.outlane.storage.StorageException in durable mode, if a store cannot be opened
      *     (directory not writable, already in use by another client)
      */
@@ -582,6 +638,12 @@ public final class Outlane implements AutoCloseable {
                 + "\" targets unknown destination \"" + t.destination() + "\" (registered: "
                 + String.join(", ", lanes.keySet()) + ")");
           }
+        }
+      }
+      for (String d : destinationInterceptors.keySet()) {
+        if (!lanes.containsKey(d)) {
+          throw new IllegalStateException("interceptors: interceptor for unknown destination \"" + d
+              + "\" (registered: " + String.join(", ", lanes.keySet()) + ")");
         }
       }
       if (durable != null && storesSet) {
@@ -658,7 +720,13 @@ public final class Outlane implements AutoCloseable {
       if (store == null) {
         store = new InMemoryIdempotencyStore(keys.window(), InMemoryIdempotencyStore.DEFAULT_MAX_ENTRIES);
       }
-      EngineConfig config = new EngineConfig(new LinkedHashMap<>(lanes), List.copyOf(routes),
+      Map<String, EngineConfig.LaneConfig> lanesWithStages = new LinkedHashMap<>();
+      lanes.forEach((name, lc) -> {
+        List<DeliveryInterceptor> stages = new ArrayList<>(interceptors);
+        stages.addAll(destinationInterceptors.getOrDefault(name, List.of()));
+        lanesWithStages.put(name, lc.withInterceptors(stages));
+      });
+      EngineConfig config = new EngineConfig(lanesWithStages, List.copyOf(routes),
           normalizer, keys, suppressionStore, frequencyCap, frequencyCapMaxPeople, preActivationCheck,
           store, retry, metrics, deadLetterStore, eventJournal, optOut, queueCapacity,
           splitRejectedBatches, clock, s, owns, closeTimeout, codec::validateExceptIdentity);

@@ -5,6 +5,7 @@ import dev.outlane.Problem;
 import dev.outlane.Scheduler;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.deadletter.DeadLetterStore;
+import dev.outlane.destination.DeliveryInterceptor;
 import dev.outlane.destination.Destination;
 import dev.outlane.guardrail.FrequencyCap;
 import dev.outlane.guardrail.IdempotencyStore;
@@ -48,7 +49,20 @@ public record EngineConfig(
     Duration closeTimeout,
     Function<RetentionEvent, List<Problem>> validator) {
 
-  /** One destination and how the engine drives it. */
-  public record LaneConfig(
-      Destination destination, int concurrency, @Nullable RateLimit rateLimit, Duration linger) {}
+  /**
+   * One destination and how the engine drives it.
+   *
+   * @param interceptors the destination's interceptors, in the order they run
+   */
+  public record LaneConfig(Destination destination, int concurrency, @Nullable RateLimit rateLimit,
+      Duration linger, List<DeliveryInterceptor> interceptors) {
+    public LaneConfig {
+      interceptors = List.copyOf(interceptors);
+    }
+
+    /** This lane with {@code interceptors} instead of its own. */
+    public LaneConfig withInterceptors(List<DeliveryInterceptor> interceptors) {
+      return new LaneConfig(destination, concurrency, rateLimit, linger, interceptors);
+    }
+  }
 }

@@ -13,22 +13,25 @@ import java.time.Duration;
  * destination_error} (a destination or check threw; the reason is the exception's simple class
  * name, counted once per call, not per item). {@code reason} is a short, bounded-cardinality code
  * (an error code, a dead-letter reason) or {@code ""}.
+ *
+ * <p>Every method has a no-op default, so an implementation writes only the measurements it records
+ * (a sink that only counts outcomes overrides {@link #count} alone). A default never throws.
  */
 public interface MetricsSink {
   /** Counts {@code amount} items of {@code outcome} for {@code destination}. */
-  void count(String destination, String outcome, String reason, long amount);
+  default void count(String destination, String outcome, String reason, long amount) {}
 
   /** Time from acceptance to the final state of one item. */
-  void latency(String destination, Duration latency);
+  default void latency(String destination, Duration latency) {}
 
   /** How many items are waiting for {@code destination} right now. */
-  void queueDepth(String destination, long depth);
+  default void queueDepth(String destination, long depth) {}
 
   /** Records a destination's reported received/matched counts (match rate = matched / received). */
-  void matchCounts(String destination, long received, long matched);
+  default void matchCounts(String destination, long received, long matched) {}
 
   /** The size of an audience after a sync, and before it (drift = size - previous). */
-  void audienceSize(String destination, String audience, long size, long previous);
+  default void audienceSize(String destination, String audience, long size, long previous) {}
 
   /** A sink that discards everything. */
   static MetricsSink noop() {

@@ -15,6 +15,7 @@ import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.deadletter.DeadLetterStore;
 import dev.outlane.deadletter.InMemoryDeadLetterStore;
+import dev.outlane.deadletter.ReplayOptions;
 import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DestinationLimits;
@@ -43,6 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Durable mode through the client: restart safety, torn tails, bounded disk and replay. */
 class DurableOutlaneTest {
+  private static final ReplayOptions DRY_RUN = ReplayOptions.builder().dryRun(true).build();
+  private static final ReplayOptions RESEND_UNKNOWNS =
+      ReplayOptions.builder().resendUnknownOutcomes(true).build();
+
   private static final EventSerializer SERIALIZER = EventSerializer.json(EventCodec.builder().build());
   private static final IdempotencyKeys KEYS = IdempotencyKeys.create();
 
@@ -119,18 +124,18 @@ class DurableOutlaneTest {
       assertThat(outlane.flush(Duration.ofSeconds(10))).isTrue();
       DeadLetterQuery unknowns = new DeadLetterQuery("sms", DeadLetterReason.NEEDS_RECONCILIATION, false);
 
-      ReplayReport plain = outlane.replayDeadLetters(unknowns, false);
+      ReplayReport plain = outlane.replayDeadLetters(unknowns);
       assertThat(plain.skipped()).isEqualTo(1);
       assertThat(plain.items()).singleElement().extracting(ReplayReport.Item::outcome)
           .isEqualTo("skipped: needs-reconciliation (it may have been sent; check the destination,"
               + " then resend explicitly)");
       assertThat(sms.calls()).isZero();
 
-      ReplayReport forced = outlane.replayDeadLetters(unknowns, false, true);
+      ReplayReport forced = outlane.replayDeadLetters(unknowns, RESEND_UNKNOWNS);
       assertThat(forced.resolved()).isEqualTo(1);
       assertThat(sms.calls()).isEqualTo(1);
 
-      ReplayReport again = outlane.replayDeadLetters(unknowns, false, true);
+      ReplayReport again = outlane.replayDeadLetters(unknowns, RESEND_UNKNOWNS);
       assertThat(again.skippedResolved()).isEqualTo(1);
       assertThat(again.replayed()).isZero();
       assertThat(sms.calls()).isEqualTo(1);
@@ -190,14 +195,14 @@ class DurableOutlaneTest {
       submitAll(outlane, 3);
       assertThat(outlane.deadLetters().list(DeadLetterQuery.unresolved())).hasSize(2);
 
-      ReplayReport first = outlane.replayDeadLetters(DeadLetterQuery.unresolved(), false);
+      ReplayReport first = outlane.replayDeadLetters(DeadLetterQuery.unresolved());
       assertThat(List.of(first.matched(), first.replayed(), first.resolved(), first.stillFailing()))
           .containsExactly(2, 2, 2, 0);
       assertThat(first.items()).extracting(ReplayReport.Item::outcome)
           .containsExactly("resolved: delivered", "resolved: delivered");
       assertThat(sms.calls()).isEqualTo(5);
 
-      ReplayReport second = outlane.replayDeadLetters(DeadLetterQuery.unresolved(), false);
+      ReplayReport second = outlane.replayDeadLetters(DeadLetterQuery.unresolved());
       assertThat(List.of(second.matched(), second.skippedResolved(), second.replayed()))
           .containsExactly(2, 2, 0);
       assertThat(sms.calls()).isEqualTo(5);
@@ -216,7 +221,7 @@ class DurableOutlaneTest {
     try (Outlane outlane = client(sms).durable(options()).build()) {
       submitAll(outlane, 3);
 
-      ReplayReport dry = outlane.replayDeadLetters(DeadLetterQuery.unresolved(), true);
+      ReplayReport dry = outlane.replayDeadLetters(DeadLetterQuery.unresolved(), DRY_RUN);
       assertThat(dry.dryRun()).isTrue();
       assertThat(dry.replayed()).isEqualTo(2);
       assertThat(dry.resolved()).isZero();
@@ -240,12 +245,12 @@ class DurableOutlaneTest {
       submitAll(outlane, 3);
       assertThat(deadLetters.list(DeadLetterQuery.unresolved())).hasSize(3);
 
-      assertThatThrownBy(() -> outlane.replayDeadLetters(DeadLetterQuery.unresolved(), false))
+      assertThatThrownBy(() -> outlane.replayDeadLetters(DeadLetterQuery.unresolved()))
           .isInstanceOf(OutlaneException.class).hasMessage("dead-letter store is gone");
       assertThat(deadLetters.list(DeadLetterQuery.unresolved())).hasSize(2);
       assertThat(events.calls()).isEqualTo(6);
 
-      ReplayReport rerun = outlane.replayDeadLetters(DeadLetterQuery.unresolved(), false);
+      ReplayReport rerun = outlane.replayDeadLetters(DeadLetterQuery.unresolved());
       assertThat(rerun.items()).extracting(ReplayReport.Item::outcome)
           .containsExactly("resolved: deduplicated", "resolved: deduplicated");
       assertThat(events.calls()).as("delivered by the interrupted run; not sent again").isEqualTo(6);

@@ -8,6 +8,25 @@ import org.junit.jupiter.api.Test;
 
 class MetricsSinksTest {
   @Test
+  void aSinkThatOnlyCountsOverridesCountAloneAndTheOtherMeasurementsAreDiscarded() {
+    StringBuilder seen = new StringBuilder();
+    MetricsSink countsOnly = new MetricsSink() {
+      @Override
+      public void count(String destination, String outcome, String reason, long amount) {
+        seen.append(destination).append('/').append(outcome).append('=').append(amount);
+      }
+    };
+
+    countsOnly.latency("sms", Duration.ofMillis(3));
+    countsOnly.queueDepth("sms", 7);
+    countsOnly.matchCounts("meta", 100, 61);
+    countsOnly.audienceSize("meta", "a", 5, 4);
+    countsOnly.count("sms", "delivered", "", 2);
+
+    assertThat(seen).hasToString("sms/delivered=2");
+  }
+
+  @Test
   void inMemoryMetricsSumsByDestinationOutcomeAndReason() {
     InMemoryMetrics m = new InMemoryMetrics();
     m.count("sms", "rejected", "21211", 2);

@@ -10,6 +10,7 @@ import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.deadletter.DeadLetterSnapshot;
 import dev.outlane.deadletter.FileDeadLetterStore;
+import dev.outlane.deadletter.ReplayOptions;
 import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DestinationLimits;
@@ -250,8 +251,8 @@ final class DeadLettersCommand implements Runnable {
             + " journal is not opened). --fake-destinations replays into in-process fakes that accept"
             + " everything and so resolves records without contacting any real service: for demos and"
             + " rehearsals only. Neither opens the journal.",
-        "Needs the service that owns DIR stopped (or call Outlane.replayDeadLetters(query, dryRun,"
-            + " resendUnknown) from inside it)."})
+        "Needs the service that owns DIR stopped (or call Outlane.replayDeadLetters(query,"
+            + " ReplayOptions) from inside it)."})
   static final class ReplayCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -400,7 +401,8 @@ final class DeadLettersCommand implements Runnable {
               + " delivering them too, as 'send --dir' would");
         }
         warnUnconfigured(outlane, configured, query, err);
-        ReplayReport report = outlane.replayDeadLetters(query, false, resendUnknown);
+        ReplayReport report = outlane.replayDeadLetters(query,
+            ReplayOptions.builder().resendUnknownOutcomes(resendUnknown).build());
         return new Replayed(report, outlane.flush(timeout));
       } catch (OutlaneException e) {
         err.println("dead-letters replay: " + e.getMessage());
@@ -473,7 +475,8 @@ final class DeadLettersCommand implements Runnable {
           throw e;
         }
         try (Outlane outlane = client) {
-          return outlane.replayDeadLetters(query, dryRun, resendUnknown);
+          return outlane.replayDeadLetters(query, ReplayOptions.builder().dryRun(dryRun)
+              .resendUnknownOutcomes(resendUnknown).build());
         }
       } catch (OutlaneException e) {
         err.println("dead-letters replay: " + e.getMessage());

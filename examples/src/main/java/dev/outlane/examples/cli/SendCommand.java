@@ -15,13 +15,10 @@ import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.ParseResult;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.deadletter.DeadLetterReason;
-import dev.outlane.destination.Channel;
+import dev.outlane.destination.DeliveryInterceptor;
 import dev.outlane.destination.DeliveryItem;
-import dev.outlane.destination.Destination;
-import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
 import dev.outlane.examples.cli.SendConfig.ConfigException;
-import dev.outlane.hashing.HashingProfile;
 import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.storage.EncryptionKey;
 import dev.outlane.journal.EventJournal;
@@ -222,8 +219,10 @@ public final class SendCommand implements Callable<Integer> {
       builder.journal(journal);
     }
     for (SendDestinationType.Built b : built) {
-      Destination d = dryRun ? new Preview(b.destination(), b.preview(), out, cfg) : b.destination();
-      builder.destination(d, b.options());
+      builder.destination(b.destination(), b.options());
+      if (dryRun) {
+        builder.interceptor(b.destination().name(), new Preview(b.preview(), out, cfg));
+      }
     }
     for (Route r : cfg.routes()) {
       builder.route(r);
@@ -434,19 +433,18 @@ public final class SendCommand implements Callable<Integer> {
   }
 
   /**
-   * Stands in for a destination in a dry run: same name, channel, limits and hashing (so routing,
-   * batching and the hashed identifiers are exactly those of a real run), but {@code deliver} prints
-   * each item's preview and answers delivered, or rejected if the adapter would refuse the item
-   * without sending it (no phone, a template value missing). Runs on the dry run's single thread.
+   * The dry run as a stage on the real destination's chain: routing, batching and the hashed
+   * identifiers are exactly those of a real run, but instead of proceeding to {@code deliver} it
+   * prints each item's preview and answers delivered, or rejected if the adapter would refuse the
+   * item without sending it (no phone, a template value missing). Runs on the dry run's single
+   * thread.
    */
-  private static final class Preview implements Destination {
-    private final Destination real;
+  private static final class Preview implements DeliveryInterceptor {
     private final Function<DeliveryItem, String> preview;
     private final PrintWriter out;
     private final SendConfig config;
 
-    Preview(Destination real, Function<DeliveryItem, String> preview, PrintWriter out, SendConfig config) {
-      this.real = real;
+    Preview(Function<DeliveryItem, String> preview, PrintWriter out, SendConfig config) {
       this.preview = preview;
       this.out = out;
       this.config = config;
@@ -476,54 +474,21 @@ public final class SendCommand implements Callable<Integer> {
       return config.scrub(line);
     }
 
+    /** Never proceeds: a dry run sends nothing. */
     @Override
-    public String name() {
-      return real.name();
-    }
-
-    @Override
-    public Channel channel() {
-      return real.channel();
-    }
-
-    @Override
-    public DestinationLimits limits() {
-      return real.limits();
-    }
-
-    @Override
-    public boolean idempotent() {
-      return real.idempotent();
-    }
-
-    @Override
-    public @Nullable HashingProfile hashingProfile() {
-      return real.hashingProfile();
-    }
-
-    @Override
-    public long sizeOf(DeliveryItem item) {
-      return real.sizeOf(item);
-    }
-
-    @Override
-    public List<Outcome> deliver(List<DeliveryItem> batch) {
-      List<Outcome> outcomes = new ArrayList<>(batch.size());
+    public List<Outcome> intercept(Chain chain) {
+      String name = chain.destination().name();
+      List<Outcome> outcomes = new ArrayList<>(chain.batch().size());
       synchronized (out) {
-        for (DeliveryItem item : batch) {
+        for (DeliveryItem item : chain.batch()) {
           String line = preview.apply(item);
-          out.println(real.name() + ": " + hideEnvironmentValues(item, line));
+          out.println(name + ": " + hideEnvironmentValues(item, line));
           outcomes.add(line.startsWith(SendDestinationType.WOULD_BE_REJECTED)
               ? Outcome.rejected(null, line.substring(SendDestinationType.WOULD_BE_REJECTED.length()))
               : Outcome.delivered("dry-run"));
         }
       }
       return outcomes;
-    }
-
-    @Override
-    public void close() {
-      real.close();
     }
   }
 
