@@ -982,6 +982,16 @@ public final class Engine {
     }
   }
 
+  private static void awaitQuietly(List<CompletableFuture<DestinationResult>> futures) {
+    for (CompletableFuture<DestinationResult> f : futures) {
+      try {
+        f.join();
+      } catch (RuntimeException ignored) {
+        // Its outcome is not reported: the replay is failing with the store's exception.
+      }
+    }
+  }
+
   private ReplayReport replayOpen(DeadLetterQuery query, boolean dryRun, boolean resendUnknown) {
     List<DeadLetter> matching = config.deadLetters()
         .list(new DeadLetterQuery(query.destination(), query.reason(), true));
@@ -1033,7 +1043,16 @@ public final class Engine {
         if (r.state() == FinalState.DELIVERED || r.state() == FinalState.DEDUPLICATED) {
           // Resolved only now, after the outcome: an interrupted replay leaves it unresolved, and
           // the next run finds a delivered key deduplicated instead of sending it twice.
-          config.deadLetters().markResolved(d.id());
+          try {
+            config.deadLetters().markResolved(d.id());
+          } catch (RuntimeException e) {
+            // The store failed: the replay stops here, but what this chunk already handed to the
+            // lanes is still in flight. Let it finish before the caller hears of the failure, so
+            // "interrupted" means a settled state (those records stay unresolved and dedupe next
+            // time), not deliveries still running after replay returned.
+            awaitQuietly(futures.subList(j + 1, futures.size()));
+            throw e;
+          }
           resolved++;
           outcomes[part.get(j)] = "resolved: " + r.state().metricName();
         } else {
