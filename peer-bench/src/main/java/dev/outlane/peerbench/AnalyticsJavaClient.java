@@ -53,7 +53,7 @@ final class AnalyticsJavaClient implements SegmentClient {
           .connectTimeout(15, TimeUnit.SECONDS)
           .readTimeout(15, TimeUnit.SECONDS)
           .writeTimeout(15, TimeUnit.SECONDS)
-          .socketFactory(new NoDelaySocketFactory())
+          .socketFactory(dev.outlane.http.HttpClients.noDelaySocketFactory())
           .build());
     }
     Analytics analytics = builder.build();

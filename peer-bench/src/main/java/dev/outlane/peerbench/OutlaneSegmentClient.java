@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Outlane as a user writes it, through the public client and with every default: {@code
- * SegmentDestination.builder().writeKey(…).endpoint(…)} (its own OkHttpClient), one route, {@code
+ * SegmentDestination.builder().writeKey(…).baseUrl(…)} (its own OkHttpClient), one route, {@code
  * Outlane.builder()…build()}, {@code submit} from one thread, {@code flush}.
  *
  * <p>{@code submit} never blocks: when {@code queueCapacity} events are unfinished it throws {@link
@@ -37,7 +37,7 @@ final class OutlaneSegmentClient implements SegmentClient {
     SegmentDestination segment = SegmentDestination.builder()
         .name("segment")
         .writeKey(PeerBench.WRITE_KEY)
-        .endpoint(collector.baseUrl() + "/")
+        .baseUrl(collector.baseUrl() + "/")
         .build();
     Outlane outlane = Outlane.builder()
         .destination(segment)
