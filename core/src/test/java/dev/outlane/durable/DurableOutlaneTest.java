@@ -177,9 +177,15 @@ class DurableOutlaneTest {
       for (int round = 0; round < 20; round++) {
         for (int i = 0; i < 100; i++) {
           outlane.submit(event(round * 100 + i));
+          if (i == 0 && round > 0) {
+            // Measured right after a durable append returned: the journal's writer handles requests
+            // in order and deletes what retention allows before releasing a caller, so the previous
+            // round's completions (queued before flush returned) have been written and acted on.
+            // Right after flush they may still be queued, which made this count depend on timing.
+            maxSegments = Math.max(maxSegments, segments(options().journalDirectory()));
+          }
         }
         assertThat(outlane.flush(Duration.ofSeconds(10))).isTrue();
-        maxSegments = Math.max(maxSegments, segments(options().journalDirectory()));
       }
     }
     assertThat(events.deliveredItems()).hasSize(2_000);
