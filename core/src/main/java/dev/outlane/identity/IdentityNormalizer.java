@@ -345,8 +345,11 @@ public final class IdentityNormalizer {
     }
 
     /**
-     * Remember the results of up to about {@code maxEntries} recent raw phone strings, so a number
-     * seen again is not parsed again. {@code 0} (the default) turns the cache off.
+     * Remember the results of the {@code maxEntries} most recently seen distinct raw phone strings,
+     * so a number seen again is not parsed again: size it as the number of distinct phones that
+     * recur (10,000 recurring phones: {@code phoneCacheSize(10_000)}). It keeps two generations of
+     * {@code maxEntries} each, so up to twice that many entries are in memory. {@code 0} (the
+     * default) turns the cache off.
      *
      * <p>Pays only when the same raw strings recur (re-sent audiences, retries); on a stream of
      * unique numbers it costs a little. The cache holds raw phone numbers in memory (never logged).

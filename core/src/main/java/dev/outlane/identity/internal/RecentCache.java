@@ -6,10 +6,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A size-bounded cache of recent results that approximates LRU with two generations: new entries go
- * to the young map; when it reaches half the capacity it becomes the old map and the previous old
- * map is dropped. A hit in the old map is promoted to the young one. About {@code maxEntries}
- * entries are held at most (two generations of {@code maxEntries / 2}; concurrent writers can
- * overshoot a generation by one entry each before it rotates).
+ * to the young map; when it holds {@code maxEntries} it becomes the old map and the previous old map
+ * is dropped. A hit in the old map is promoted to the young one. So the {@code maxEntries} most
+ * recently used distinct keys are always held — a cache sized for the keys that recur hits on every
+ * one of them — and at most {@code 2 × maxEntries} entries are in memory (concurrent writers can
+ * overshoot a generation by one entry each before it rotates). It used to be two generations of
+ * {@code maxEntries / 2}, so a cache the size of a recurring set missed on most of it.
  *
  * <p>Thread-safe without locks: a race between two rotations can at worst drop a few entries, which
  * only costs a recomputation. Values must be immutable. Not part of the public API.
@@ -23,13 +25,14 @@ public final class RecentCache<K, V> {
   private volatile ConcurrentHashMap<K, V> old;
 
   /**
-   * @throws IllegalArgumentException if {@code maxEntries} is less than 2
+   * @param maxEntries how many distinct recent keys are always held
+   * @throws IllegalArgumentException if {@code maxEntries} is less than 1
    */
   public RecentCache(int maxEntries) {
-    if (maxEntries < 2) {
-      throw new IllegalArgumentException("maxEntries: must be at least 2, was " + maxEntries);
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries: must be at least 1, was " + maxEntries);
     }
-    this.generationSize = maxEntries / 2;
+    this.generationSize = maxEntries;
     this.young = new ConcurrentHashMap<>(capacityFor(generationSize));
     this.old = new ConcurrentHashMap<>(1);
   }

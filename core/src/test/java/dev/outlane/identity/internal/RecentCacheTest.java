@@ -24,17 +24,30 @@ class RecentCacheTest {
   }
 
   @Test
-  void neverHoldsMoreThanItsCapacity() {
+  void neverHoldsMoreThanTwoGenerationsOfItsSize() {
     RecentCache<String, String> cache = new RecentCache<>(10);
     for (int i = 0; i < 1_000; i++) {
       cache.get("k" + i, this::compute);
-      assertThat(cache.size()).isLessThanOrEqualTo(10);
+      assertThat(cache.size()).isLessThanOrEqualTo(20);
     }
   }
 
   @Test
+  void aCacheSizedForTheKeysThatRecurHitsOnEveryOneOfThem() {
+    // Issue 12: with two generations of size / 2, 10,000 recurring phones in a 10,000 cache missed
+    // on most of them. The size now means the distinct keys that are always held.
+    RecentCache<String, String> cache = new RecentCache<>(100);
+    for (int round = 0; round < 5; round++) {
+      for (int i = 0; i < 100; i++) {
+        cache.get("k" + i, this::compute);
+      }
+    }
+    assertThat(computed).hasSize(100);
+  }
+
+  @Test
   void keepsARecentlyUsedEntryAcrossARotation() {
-    RecentCache<String, String> cache = new RecentCache<>(4);
+    RecentCache<String, String> cache = new RecentCache<>(2);
     cache.get("hot", this::compute);
     cache.get("b", this::compute); // young is full (2): the next put rotates
     cache.get("c", this::compute); // hot and b are now old
@@ -46,7 +59,7 @@ class RecentCacheTest {
 
   @Test
   void forgetsEntriesOlderThanTwoGenerations() {
-    RecentCache<String, String> cache = new RecentCache<>(2);
+    RecentCache<String, String> cache = new RecentCache<>(1);
     cache.get("a", this::compute);
     cache.get("b", this::compute);
     cache.get("c", this::compute);
@@ -55,9 +68,9 @@ class RecentCacheTest {
   }
 
   @Test
-  void rejectsACapacityBelowTwo() {
-    assertThatThrownBy(() -> new RecentCache<String, String>(1))
+  void rejectsACapacityBelowOne() {
+    assertThatThrownBy(() -> new RecentCache<String, String>(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxEntries: must be at least 2, was 1");
+        .hasMessage("maxEntries: must be at least 1, was 0");
   }
 }
