@@ -1,5 +1,7 @@
 package dev.outlane.durable;
 
+import dev.outlane.testing.DiskBytes;
+
 import static dev.outlane.durable.DurableCrashClient.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,12 +22,9 @@ import dev.outlane.storage.EncryptionKey;
 import dev.outlane.storage.StorageException;
 import dev.outlane.testing.FakeDestination;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,17 +45,6 @@ class DurableEncryptionTest {
         .route(Route.builder().event("cart_abandoned").to("sms").build())
         .durable(DurableOptions.at(dir).withFsync(false).withEncryptionKey(key)).build();
   }
-
-  private String everyByteOnDisk() throws IOException {
-    StringBuilder all = new StringBuilder();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-        all.append(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
-      }
-    }
-    return all.toString();
-  }
-
   @Test
   void deadLettersAndTheJournalHoldNoRawEmailOrPhoneAndReadBackWithTheKey() throws IOException {
     FakeDestination sms = FakeDestination.builder("sms").channel(Channel.SMS)
@@ -69,7 +57,7 @@ class DurableEncryptionTest {
       assertThat(outlane.flush(Duration.ofSeconds(10))).isTrue();
       assertThat(outlane.deadLetters().list(DeadLetterQuery.unresolved())).hasSize(3);
     }
-    assertThat(everyByteOnDisk()).doesNotContain("@example.com").doesNotContain("person1")
+    assertThat(DiskBytes.of(dir)).doesNotContain("@example.com").doesNotContain("person1")
         .doesNotContain("555-2001").doesNotContain("+14155552001");
 
     DurableOptions options = DurableOptions.at(dir);

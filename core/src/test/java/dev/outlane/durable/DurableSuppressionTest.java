@@ -1,5 +1,7 @@
 package dev.outlane.durable;
 
+import dev.outlane.testing.DiskBytes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.outlane.DurableOptions;
@@ -17,14 +19,9 @@ import dev.outlane.identity.Identity;
 import dev.outlane.retry.RetryPolicy;
 import dev.outlane.routing.Route;
 import dev.outlane.testing.FakeDestination;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,7 +108,7 @@ class DurableSuppressionTest {
     }
     Path suppression = options().suppressionDirectory();
     assertThat(suppression).isEqualTo(dir.resolve("suppression"));
-    String bytes = new String(allBytesIn(suppression), StandardCharsets.ISO_8859_1);
+    String bytes = DiskBytes.of(suppression);
     assertThat(bytes).contains("opted-out");
     for (String raw : new String[] {EMAIL, EMAIL.toLowerCase(java.util.Locale.ROOT), "jane.doe",
         "+14155552077", "4155552077", "555-2077"}) {
@@ -145,15 +142,5 @@ class DurableSuppressionTest {
       assertThat(store.size()).isEqualTo(3);
       assertThat(store.isSuppressed(new Identity("c-1", null, null), Channel.SMS)).isTrue();
     }
-  }
-
-  private static byte[] allBytesIn(Path directory) throws IOException {
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    try (Stream<Path> files = Files.walk(directory)) {
-      for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-        all.write(Files.readAllBytes(p));
-      }
-    }
-    return all.toByteArray();
   }
 }

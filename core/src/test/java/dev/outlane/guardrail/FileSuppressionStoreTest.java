@@ -1,5 +1,7 @@
 package dev.outlane.guardrail;
 
+import dev.outlane.testing.DiskBytes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +11,6 @@ import dev.outlane.storage.RecoveryReport;
 import dev.outlane.storage.StorageException;
 import dev.outlane.storage.internal.RecordingLogIo;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -157,7 +158,7 @@ class FileSuppressionStoreTest {
       store.suppress(person, Set.of(Channel.SMS), "opted-out");
       assertThat(store.toString()).doesNotContain("jane").doesNotContain("4155552077");
     }
-    String everything = new String(allBytesIn(dir), StandardCharsets.ISO_8859_1);
+    String everything = DiskBytes.of(dir);
     assertThat(everything)
         .doesNotContain("jane.doe@example.com")
         .doesNotContain("jane.doe")
@@ -279,16 +280,6 @@ class FileSuppressionStoreTest {
   }
 
   private static long bytesIn(Path directory) throws IOException {
-    return allBytesIn(directory).length;
-  }
-
-  static byte[] allBytesIn(Path directory) throws IOException {
-    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-    try (Stream<Path> files = Files.walk(directory)) {
-      for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-        all.write(Files.readAllBytes(p));
-      }
-    }
-    return all.toByteArray();
+    return DiskBytes.of(directory).length();
   }
 }

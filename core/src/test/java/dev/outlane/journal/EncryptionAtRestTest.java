@@ -1,5 +1,7 @@
 package dev.outlane.journal;
 
+import dev.outlane.testing.DiskBytes;
+
 import static dev.outlane.journal.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,12 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.outlane.storage.EncryptionKey;
 import dev.outlane.storage.StorageException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,17 +33,6 @@ class EncryptionAtRestTest {
     return FileEventJournal.builder().directory(dir).serializer(TestEventSerializer.INSTANCE)
         .fsync(false);
   }
-
-  private String everyByteOnDisk() throws IOException {
-    StringBuilder all = new StringBuilder();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-        all.append(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
-      }
-    }
-    return all.toString();
-  }
-
   @Test
   void withAKeyTheBytesOnDiskHoldNoEmailOrPhoneAndTheEventsComeBackExactly() throws IOException {
     FileEventJournal j = journal().encryptionKey(KEY).open();
@@ -51,7 +40,7 @@ class EncryptionAtRestTest {
       j.append(event(i));
     }
     j.haltForTesting();
-    String disk = everyByteOnDisk();
+    String disk = DiskBytes.of(dir);
     assertThat(disk).doesNotContain("@example.com").doesNotContain("+1415555")
         .doesNotContain("person").doesNotContain("cart_abandoned");
 
@@ -105,14 +94,14 @@ class EncryptionAtRestTest {
     FileEventJournal plain = journal().open();
     plain.append(event(1));
     plain.haltForTesting();
-    assertThat(everyByteOnDisk()).contains("person1@example.com");
+    assertThat(DiskBytes.of(dir)).contains("person1@example.com");
 
     FileEventJournal keyed = journal().encryptionKey(KEY).open();
     assertThat(keyed.pending()).singleElement()
         .satisfies(p -> assertThat(p.event()).isEqualTo(event(1)));
     keyed.append(event(2));
     keyed.haltForTesting();
-    assertThat(everyByteOnDisk()).doesNotContain("person2@example.com");
+    assertThat(DiskBytes.of(dir)).doesNotContain("person2@example.com");
     try (FileEventJournal reopened = journal().encryptionKey(KEY).open()) {
       assertThat(reopened.pending()).extracting(p -> p.event().eventId())
           .containsExactly("evt-1", "evt-2");

@@ -1,10 +1,11 @@
 package dev.outlane.journal;
 
+import dev.outlane.testing.DiskBytes;
+
 import static dev.outlane.journal.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,18 +29,6 @@ class JournalPiiRetentionTest {
   private void advance(Duration d) {
     nanos.addAndGet(d.toNanos());
   }
-
-  /** Every journal file's bytes, as ISO-8859-1 text so any byte sequence can be searched. */
-  private String everyByteOnDisk() throws IOException {
-    StringBuilder all = new StringBuilder();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path p : files.sorted().toList()) {
-        all.append(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
-      }
-    }
-    return all.toString();
-  }
-
   private List<String> segments() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("segment-"))
@@ -61,15 +50,15 @@ class JournalPiiRetentionTest {
         j.complete(j.append(event(i)));
       }
       j.wakeForTesting();
-      assertThat(everyByteOnDisk()).contains("person3@example.com");
+      assertThat(DiskBytes.of(dir)).contains("person3@example.com");
 
       advance(Duration.ofSeconds(59));
       j.wakeForTesting();
-      assertThat(everyByteOnDisk()).as("younger than 60 s").contains("person3@example.com");
+      assertThat(DiskBytes.of(dir)).as("younger than 60 s").contains("person3@example.com");
 
       advance(Duration.ofSeconds(1));
       j.wakeForTesting();
-      assertThat(everyByteOnDisk()).doesNotContain("@example.com").doesNotContain("+1415555");
+      assertThat(DiskBytes.of(dir)).doesNotContain("@example.com").doesNotContain("+1415555");
       assertThat(segments()).containsExactly("segment-00000000000000000002.log");
       assertThat(Files.size(dir.resolve("segment-00000000000000000002.log"))).isEqualTo(24);
     }
@@ -82,11 +71,11 @@ class JournalPiiRetentionTest {
       j.complete(j.append(event(2)));
       advance(Duration.ofSeconds(61));
       j.wakeForTesting();
-      assertThat(everyByteOnDisk()).contains("person1@example.com", "person2@example.com");
+      assertThat(DiskBytes.of(dir)).contains("person1@example.com", "person2@example.com");
 
       j.complete(pending);
       j.wakeForTesting();
-      assertThat(everyByteOnDisk()).doesNotContain("@example.com");
+      assertThat(DiskBytes.of(dir)).doesNotContain("@example.com");
     }
   }
 
@@ -97,10 +86,10 @@ class JournalPiiRetentionTest {
         j.complete(j.append(event(i)));
       }
     }
-    assertThat(everyByteOnDisk()).doesNotContain("@example.com");
+    assertThat(DiskBytes.of(dir)).doesNotContain("@example.com");
     try (FileEventJournal reopened = open()) {
       assertThat(reopened.pending()).isEmpty();
-      assertThat(everyByteOnDisk()).doesNotContain("@example.com");
+      assertThat(DiskBytes.of(dir)).doesNotContain("@example.com");
     }
   }
 
@@ -115,10 +104,10 @@ class JournalPiiRetentionTest {
       }
       seqs.forEach(old::complete);
     }
-    assertThat(everyByteOnDisk()).contains("person4@example.com");
+    assertThat(DiskBytes.of(dir)).contains("person4@example.com");
     try (FileEventJournal reopened = open()) {
       reopened.wakeForTesting();
-      assertThat(everyByteOnDisk()).doesNotContain("@example.com");
+      assertThat(DiskBytes.of(dir)).doesNotContain("@example.com");
       assertThat(reopened.pending()).isEmpty();
     }
   }

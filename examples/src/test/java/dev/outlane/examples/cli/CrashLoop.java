@@ -8,6 +8,7 @@ import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.deadletter.DeadLetterSnapshot;
 import dev.outlane.deadletter.FileDeadLetterStore;
 import dev.outlane.storage.EncryptionKey;
+import dev.outlane.testing.DiskBytes;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.journal.FileEventJournal;
 import dev.outlane.twilio.testing.FakeSegmentServer;
@@ -34,7 +35,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -400,18 +400,7 @@ public final class CrashLoop {
 
   /** Files under the durable directory holding a generated email or phone (either form) in the clear. */
   private int filesWithRawPii() {
-    int n = 0;
-    try (Stream<Path> files = Files.walk(data)) {
-      for (Path p : files.filter(Files::isRegularFile).toList()) {
-        String bytes = new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
-        if (bytes.contains("@example.com") || bytes.contains("+1415555") || bytes.contains("1415555")) {
-          n++;
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return n;
+    return DiskBytes.filesContaining(data, "@example.com", "+1415555", "1415555").size();
   }
 
   private static void write(Path file, String text) {

@@ -1,5 +1,7 @@
 package dev.outlane.examples.cli;
 
+import dev.outlane.testing.DiskBytes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.outlane.DurableOptions;
@@ -9,7 +11,6 @@ import dev.outlane.twilio.testing.FakeTwilioServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,22 +129,11 @@ class EncryptionKeyCliTest {
         .isEqualTo("+14155550123");
     return sent;
   }
-
-  private String everyByteIn(Path dir) throws IOException {
-    StringBuilder all = new StringBuilder();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-        all.append(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
-      }
-    }
-    return all.toString();
-  }
-
   @Test
   void sendDirWithAKeyLeavesNoRawEmailOrPhoneInTheDirectoryAndNeverPrintsTheKey() throws IOException {
     Run sent = sendEncrypted();
 
-    assertThat(everyByteIn(data)).isNotEmpty()
+    assertThat(DiskBytes.of(data)).isNotEmpty()
         .doesNotContain("@example.com", "maya.chen", "ada.lovelace", "555-0123", "555-0177",
             "4155550123", "4155550177");
     assertThat(sent.out() + sent.err()).doesNotContain(base64Key(1));
@@ -152,7 +141,7 @@ class EncryptionKeyCliTest {
     env.remove("OUTLANE_ENCRYPTION_KEY");
     Path plain = tmp.resolve("plain");
     send("--config", config().toString(), "--no-progress", "--dir", plain.toString(), events().toString());
-    assertThat(everyByteIn(plain)).contains("ada.lovelace@example.com");
+    assertThat(DiskBytes.of(plain)).contains("ada.lovelace@example.com");
   }
 
   @Test
