@@ -128,7 +128,7 @@ final class DeadLettersCommand implements Runnable {
       try {
         FileDeadLetterStore opened = FileDeadLetterStore.builder().directory(store).serializer(serializer())
             .encryptionKey(key).open();
-        DurableDirectory.warnUnreadable(err, dir, DurableDirectory.unreadable(opened.recoveryReport()));
+        DurableDirectory.warnUnreadable(err, dir, opened.recoveryReport().unreadableRecords());
         return opened;
       } catch (StorageException e) {
         err.println(command + ": " + e.getMessage());
@@ -435,7 +435,7 @@ final class DeadLettersCommand implements Runnable {
       DurableOptions options = selection.options();
       FileDeadLetterStore store = selection.open(err, "dead-letters replay");
       if (store != null) {
-        unreadable = DurableDirectory.unreadable(store.recoveryReport());
+        unreadable = store.recoveryReport().unreadableRecords();
       }
       if (store == null) {
         if (configured != null) {

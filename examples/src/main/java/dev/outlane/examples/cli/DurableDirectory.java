@@ -17,11 +17,6 @@ import java.nio.file.Path;
 final class DurableDirectory {
   private DurableDirectory() {}
 
-  /** How many records {@code report} says were kept on disk because they could not be read back. */
-  static long unreadable(RecoveryReport report) {
-    return report.unreadableRecords();
-  }
-
   /** Unreadable records of the journal and the dead-letter store of a durable {@code client}. */
   static long unreadable(Outlane client) {
     return client.journalRecovery().map(RecoveryReport::unreadableRecords).orElse(0L)
