@@ -175,20 +175,9 @@ public final class SyncAudienceCommand implements Callable<Integer> {
         return usage(err, e.getMessage());
       }
     }
+    // A dry run writes nothing to dir (AudienceSync keeps its scratch files in the temp directory).
     Path dir = stateDir != null ? stateDir
         : Path.of("outlane-state", "audiences", destination.cliName + "-" + audience);
-    // A dry run writes no state. Without a state directory there is no last snapshot to compare
-    // with, and AudienceSync would create the directory (and its lock file) to hold its scratch
-    // files: give it an empty one elsewhere, deleted afterwards.
-    Path scratch = null;
-    if (dryRun && !Files.exists(dir)) {
-      try {
-        scratch = Files.createTempDirectory("outlane-dry-run-");
-      } catch (java.io.IOException e) {
-        return usage(err, "cannot create a temporary directory for the dry run: " + e.getMessage());
-      }
-      dir = scratch;
-    }
     Progress progress = new Progress();
     SyncReport report;
     try (ProgressBar bar = new ProgressBar(err, Terminal.progressWanted(forceProgress, noProgress), progress::line)) {
@@ -208,9 +197,6 @@ public final class SyncAudienceCommand implements Callable<Integer> {
       if (sink != null) {
         sink.close();
       }
-      if (scratch != null) {
-        deleteTree(scratch);
-      }
     }
     out.print(report.summary());
     if (!report.dryRun() && !report.complete()) {
@@ -221,14 +207,6 @@ public final class SyncAudienceCommand implements Callable<Integer> {
     // The one exit-code rule (OutlaneCli.EXIT_CODES): members left out as invalid need attention,
     // in a dry run too; so does an incomplete sync.
     return report.invalid() == 0 && (report.dryRun() || report.complete()) ? 0 : 1;
-  }
-
-  private static void deleteTree(Path root) {
-    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
-      // A temporary directory left behind is not worth failing the dry run for.
-    }
   }
 
   private Destination build() throws UsageException {
