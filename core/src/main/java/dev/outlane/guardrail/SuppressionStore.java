@@ -22,6 +22,28 @@ public interface SuppressionStore {
    */
   void suppress(Identity identity, Set<Channel> channels, String reason);
 
+  /**
+   * Suppresses {@code identity} on each of {@code channels}, recording {@code source} as the cause
+   * so that only the same source can {@linkplain #lift lift} it. The default records {@code
+   * source.code()} as the reason.
+   */
+  default void suppress(Identity identity, Set<Channel> channels, SuppressionSource source) {
+    suppress(identity, channels, source.code());
+  }
+
+  /**
+   * Lifts the suppressions {@code source} caused on {@code channels} for {@code identity}; a
+   * suppression another source caused on the same channel stays (a Customer.io re-subscribe never
+   * lifts a Twilio STOP).
+   *
+   * @return the channels on which a suppression by {@code source} was lifted (empty if none)
+   * @throws UnsupportedOperationException if this store cannot lift (the default)
+   */
+  default Set<Channel> lift(Identity identity, Set<Channel> channels, SuppressionSource source) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot lift suppressions");
+  }
+
   /** Suppresses {@code identity} on every channel. */
   default void suppressEverywhere(Identity identity, String reason) {
     suppress(identity, Set.of(Channel.values()), reason);
