@@ -63,7 +63,23 @@ public abstract class HttpDestinationBuilder<B extends HttpDestinationBuilder<B>
     public static BaseUrlRule of(String defaultUrl, Pattern apiSegment, String apiPath) {
       return new BaseUrlRule(defaultUrl, defaultUrl, apiSegment, apiPath);
     }
+
+    /**
+     * A rule for a destination whose "base URL" is the whole endpoint (a user's own webhook): no
+     * default, path and query kept exactly as given (no {@code /} appended), only a fragment refused.
+     */
+    public static BaseUrlRule endpoint(String example) {
+      return new BaseUrlRule(null, example, ENDPOINT, "");
+    }
+
+    /** Whether this is an {@link #endpoint} rule. */
+    public boolean isEndpoint() {
+      return apiSegment == ENDPOINT;
+    }
   }
+
+  /** Marks {@link BaseUrlRule#endpoint} rules; matches no path segment. */
+  private static final Pattern ENDPOINT = Pattern.compile("(?!)");
 
   /** {@code this}, as the destination's builder type. */
   @SuppressWarnings("unchecked")
@@ -72,9 +88,22 @@ public abstract class HttpDestinationBuilder<B extends HttpDestinationBuilder<B>
   }
 
   private HttpUrl check(@Nullable String value) {
+    if (baseUrlRule.isEndpoint()) {
+      return endpoint(value);
+    }
     URI uri = Settings.requireBaseUrl("baseUrl", value, baseUrlRule.example(), baseUrlRule.apiSegment(),
         baseUrlRule.apiPath());
     return HttpUrl.get(uri.toString());
+  }
+
+  private HttpUrl endpoint(@Nullable String value) {
+    String text = Settings.requireText("baseUrl", value).strip();
+    HttpUrl url = HttpUrl.parse(text);
+    if (url == null || url.fragment() != null || text.contains("#")) {
+      throw new IllegalArgumentException("baseUrl: expected an http or https URL like "
+          + baseUrlRule.example() + ", without a fragment");
+    }
+    return url;
   }
 
   /**
