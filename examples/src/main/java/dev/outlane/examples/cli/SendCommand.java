@@ -87,7 +87,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Delivers NDJSON v1 events to the destinations a .properties file configures.",
       "Credentials come from environment variables ($${NAME} in the file) and are never printed.",
-      "Types: twilio-sms, segment, meta-audience, meta-capi, tiktok-audience, google-audience.",
+      "Types: twilio-sms, segment, meta-audience, meta-capi, tiktok-audience, google-audience, webhook.",
       "See examples/config/send.example.properties for the schema.",
     },
     footer = OutlaneCli.EXIT_CODES)

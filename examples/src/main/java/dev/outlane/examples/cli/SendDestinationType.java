@@ -15,6 +15,8 @@ import dev.outlane.examples.cli.SendConfig.ConfigException;
 import dev.outlane.twilio.segment.SegmentDestination;
 import dev.outlane.twilio.sms.SmsTemplate;
 import dev.outlane.twilio.sms.TwilioSmsDestination;
+import dev.outlane.hashing.HashingProfile;
+import dev.outlane.webhook.WebhookDestination;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +50,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code google-audience}: {@code access-token} (an OAuth token with the Data Manager scope),
  *       {@code account} ({@code TYPE:ID}, e.g. {@code GOOGLE_ADS:1234567890}); optional {@code
  *       base-url}. The route's {@code target} is the user list id.
+ *   <li>{@code webhook}: {@code url}, {@code secret} (the signing secret), {@code hashing} ({@code
+ *       meta}, {@code google}, {@code tiktok}, or {@code raw} to send email and phone unhashed);
+ *       optional {@code max-items} (per request, default 100), {@code channel} (default {@code
+ *       events}). Default concurrency 2.
  * </ul>
  *
  * <p>The ads types batch: a partial batch waits up to a second for more items; their default
@@ -190,7 +196,41 @@ enum SendDestinationType {
       set(prefix, "base-url", v, b::baseUrl);
       return new Built(built(prefix, b::build), batched(prefix, v), item -> previewAudience(item, "emailAddress", "phoneNumber", null));
     }
+  },
+
+  WEBHOOK("webhook", List.of("url", "secret", "hashing", "max-items", "channel", "concurrency"),
+      Set.of("url", "secret", "hashing"), Set.of("secret")) {
+    @Override
+    Built build(String name, Map<String, String> v) throws ConfigException {
+      String prefix = "destination." + name + ".";
+      WebhookDestination.Builder b = WebhookDestination.builder().name(name);
+      set(prefix, "url", v, b::url);
+      set(prefix, "secret", v, b::secret);
+      String hashing = v.get("hashing");
+      set(prefix, "hashing", v, h -> {
+        if (h.strip().equalsIgnoreCase("raw")) {
+          b.rawIdentifiers();
+        } else {
+          b.hashing(HashingProfile.named(h).withPassThroughHashed(true));
+        }
+      });
+      set(prefix, "max-items", v, n -> b.maxItemsPerRequest(integer(n, "max-items")));
+      set(prefix, "channel", v, c -> b.channel(dev.outlane.destination.Channel.fromWireName(c)));
+      String identifiers = hashing.strip().equalsIgnoreCase("raw") ? "raw" : "sha256(" + hashing.strip() + ")";
+      return new Built(built(prefix, b::build), Outlane.DestinationOptions.defaults()
+          .withConcurrency(concurrency(prefix, v, 2)).withLinger(Duration.ofMillis(100)),
+          item -> "post event " + quote(item.event().eventName()) + " idempotency_key=" + item.idempotencyKey()
+              + " schema_version=" + item.event().schemaVersion() + " identifiers=" + identifiers);
+    }
   };
+
+  private static int integer(String value, String key) {
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": must be a whole number");
+    }
+  }
 
   /**
    * A destination built from configuration.
