@@ -1,5 +1,6 @@
 package dev.outlane.ads.testing;
 
+import dev.outlane.http.testing.FaultInjectingServer;
 import dev.outlane.testing.Fault;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -15,7 +16,7 @@ import okhttp3.HttpUrl;
  * @param <F> the fake itself, so that the fluent methods return it
  */
 public abstract class AdFakeServer<F extends AdFakeServer<F>> implements AutoCloseable {
-  private volatile RunningServer server;
+  private volatile FaultInjectingServer server;
 
   AdFakeServer() {}
 
@@ -23,8 +24,8 @@ public abstract class AdFakeServer<F extends AdFakeServer<F>> implements AutoClo
    * Starts the server. A subclass calls it last in its constructor, so that the server's threads
    * see every field the subclass set.
    */
-  final void serve(String name, RunningServer.Answers answers) {
-    this.server = new RunningServer(name, answers);
+  final void serve(String name, FaultInjectingServer.Answers answers) {
+    this.server = FaultInjectingServer.start(name, answers);
   }
 
   @SuppressWarnings("unchecked")

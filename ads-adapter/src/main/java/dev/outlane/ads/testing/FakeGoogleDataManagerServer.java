@@ -1,5 +1,6 @@
 package dev.outlane.ads.testing;
 
+import dev.outlane.http.testing.FaultInjectingServer;
 import dev.outlane.ads.internal.Json;
 import dev.outlane.destination.Settings;
 import java.util.ArrayDeque;
@@ -38,9 +39,9 @@ public final class FakeGoogleDataManagerServer extends AdFakeServer<FakeGoogleDa
   private FakeGoogleDataManagerServer(@Nullable String accessToken) {
     this.accessToken = Settings.requireText("accessToken", accessToken);
     // Last: the server's threads start here and see every field above.
-    serve("Google Data Manager", new RunningServer.Answers() {
+    serve("Google Data Manager", new FaultInjectingServer.Answers() {
       @Override
-      public MockResponse answer(RecordedRequest request) {
+      public MockResponse handle(RecordedRequest request) {
         return dispatch(request);
       }
 

@@ -47,8 +47,8 @@ public final class FakeCustomerIoServer implements AutoCloseable {
   private FakeCustomerIoServer() {
     this.server = FaultInjectingServer.start("Customer.io", new FaultInjectingServer.Answers() {
       @Override
-      public MockResponse answer(RecordedRequest request) {
-        return handle(request);
+      public MockResponse handle(RecordedRequest request) {
+        return respond(request);
       }
 
       @Override
@@ -63,7 +63,7 @@ public final class FakeCustomerIoServer implements AutoCloseable {
     return new FakeCustomerIoServer();
   }
 
-  private MockResponse handle(RecordedRequest request) {
+  private MockResponse respond(RecordedRequest request) {
     if (!authorization.equals(request.getHeaders().get("Authorization"))) {
       return error(401, "Unauthorized request");
     }

@@ -29,7 +29,7 @@ public final class FaultInjectingServer implements AutoCloseable {
   /** How a fake's API answers; called on MockWebServer's connection threads. */
   public interface Answers {
     /** The answer to {@code request} when no fault replaces it. */
-    MockResponse answer(RecordedRequest request);
+    MockResponse handle(RecordedRequest request);
 
     /** The answer for a {@link Fault.Status} fault: by default the bare status, empty body. */
     default MockResponse status(int status) {
@@ -83,7 +83,7 @@ public final class FaultInjectingServer implements AutoCloseable {
     if (fault instanceof Fault.TooManyRequests t) {
       return answers.tooManyRequests().newBuilder().setHeader("Retry-After", t.retryAfter()).build();
     }
-    MockResponse normal = answers.answer(request);
+    MockResponse normal = answers.handle(request);
     if (fault instanceof Fault.DropAfterRequest) {
       return normal.newBuilder().onResponseStart(new SocketEffect.CloseSocket()).build();
     }

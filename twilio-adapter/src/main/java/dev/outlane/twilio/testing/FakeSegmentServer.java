@@ -1,5 +1,6 @@
 package dev.outlane.twilio.testing;
 
+import dev.outlane.http.testing.FaultInjectingServer;
 import dev.outlane.testing.Fault;
 import com.squareup.moshi.JsonDataException;
 import dev.outlane.destination.Settings;
@@ -78,7 +79,7 @@ public final class FakeSegmentServer implements AutoCloseable {
   private FakeSegmentServer(Builder b) {
     this.writeKey = b.writeKey;
     this.maxRecordedEvents = b.maxRecordedEvents;
-    this.server = new FaultInjectingServer("Segment", new SegmentAnswers());
+    this.server = FaultInjectingServer.start("Segment", new SegmentAnswers());
   }
 
   /**
@@ -209,7 +210,6 @@ public final class FakeSegmentServer implements AutoCloseable {
      */
     public FakeSegmentServer start() {
       FakeSegmentServer fake = new FakeSegmentServer(this);
-      fake.server.start();
       return fake;
     }
   }

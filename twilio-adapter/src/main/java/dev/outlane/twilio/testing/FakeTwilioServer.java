@@ -1,5 +1,6 @@
 package dev.outlane.twilio.testing;
 
+import dev.outlane.http.testing.FaultInjectingServer;
 import dev.outlane.testing.Fault;
 import com.squareup.moshi.JsonWriter;
 import dev.outlane.destination.Settings;
@@ -90,7 +91,7 @@ public final class FakeTwilioServer implements AutoCloseable {
     this.authToken = b.authToken;
     this.apiKeys = Map.copyOf(b.apiKeys);
     this.clock = b.clock;
-    this.server = new FaultInjectingServer("Twilio", new TwilioAnswers());
+    this.server = FaultInjectingServer.start("Twilio", new TwilioAnswers());
   }
 
   /** Starts a fake on a free loopback port that accepts {@link #ACCOUNT_SID} / {@link #AUTH_TOKEN}. */
@@ -256,7 +257,6 @@ public final class FakeTwilioServer implements AutoCloseable {
      */
     public FakeTwilioServer start() {
       FakeTwilioServer fake = new FakeTwilioServer(this);
-      fake.server.start();
       return fake;
     }
   }

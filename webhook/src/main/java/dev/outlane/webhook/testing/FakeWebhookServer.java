@@ -47,8 +47,8 @@ public final class FakeWebhookServer implements AutoCloseable {
     this.clock = clock;
     this.server = FaultInjectingServer.start("webhook", new FaultInjectingServer.Answers() {
       @Override
-      public MockResponse answer(RecordedRequest request) {
-        return handle(request);
+      public MockResponse handle(RecordedRequest request) {
+        return respond(request);
       }
 
       @Override
@@ -74,7 +74,7 @@ public final class FakeWebhookServer implements AutoCloseable {
     return new FakeWebhookServer(List.of(secrets), Objects.requireNonNull(clock, "clock"));
   }
 
-  private MockResponse handle(RecordedRequest request) {
+  private MockResponse respond(RecordedRequest request) {
     byte[] body = request.getBody() == null ? new byte[0] : request.getBody().toByteArray();
     if (!WebhookSignature.verify(request.getHeaders().get(WebhookSignature.HEADER), body, secrets,
         clock.instant(), WebhookSignature.DEFAULT_TOLERANCE)) {
