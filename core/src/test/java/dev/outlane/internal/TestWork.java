@@ -1,0 +1,73 @@
+package dev.outlane.internal;
+
+import dev.outlane.contract.AudienceAction;
+import dev.outlane.contract.RetentionEvent;
+import dev.outlane.destination.Channel;
+import dev.outlane.destination.DeliveryItem;
+import dev.outlane.destination.DestinationLimits;
+import dev.outlane.idempotency.IdempotencyKeys;
+import dev.outlane.identity.Identity;
+import dev.outlane.metrics.InMemoryMetrics;
+import dev.outlane.routing.Route;
+import dev.outlane.testing.FakeDestination;
+import dev.outlane.testing.ManualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+/**
+ * Work items for testing one stage alone: a lane around a {@link FakeDestination} (its dispatcher
+ * never runs: nothing is enqueued by a guard), a submission, and work built by the real {@link
+ * WorkFactory}.
+ */
+final class TestWork {
+  static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+  static final Identity PERSON = new Identity("c1", "person1@example.com", "+14155552001");
+
+  final ManualScheduler time = new ManualScheduler(T0);
+  final InMemoryMetrics metrics = new InMemoryMetrics();
+  final WorkFactory works = new WorkFactory(IdempotencyKeys.create(), new Failures(metrics));
+
+  Lane lane(String name, Channel channel, boolean idempotent, DestinationLimits limits) {
+    return lane(name, channel, idempotent, limits, item -> 1);
+  }
+
+  Lane lane(String name, Channel channel, boolean idempotent, DestinationLimits limits,
+      ToLongFunction<DeliveryItem> sizer) {
+    FakeDestination d = FakeDestination.builder(name).channel(channel).idempotent(idempotent)
+        .limits(limits).sizeOf(sizer).build();
+    EngineConfig.LaneConfig lc =
+        new EngineConfig.LaneConfig(d, 1, null, Duration.ZERO, List.of());
+    return new Lane(name, lc, time.clock(), time, metrics, () -> false, (l, batch) -> {});
+  }
+
+  Lane sms() {
+    return lane("sms", Channel.SMS, false, DestinationLimits.ofItems(10));
+  }
+
+  Lane ads() {
+    return lane("ads", Channel.ADS, true, DestinationLimits.ofItems(10));
+  }
+
+  static RetentionEvent.Builder event(String eventId) {
+    return RetentionEvent.builder()
+        .eventId(eventId)
+        .eventName("cart_abandoned")
+        .source("customerio")
+        .customerId(PERSON.customerId())
+        .eventTime(T0)
+        .email(PERSON.email())
+        .phone(PERSON.phoneE164());
+  }
+
+  Work work(Lane lane, RetentionEvent event) {
+    return work(lane, event, AudienceAction.Action.ADD);
+  }
+
+  Work work(Lane lane, RetentionEvent event, AudienceAction.Action action) {
+    Submission sub = new Submission(event, PERSON, 1, T0, false);
+    return works.create(sub, lane, new Route.Target(lane.name, null, Map.of()), action, event);
+  }
+}
