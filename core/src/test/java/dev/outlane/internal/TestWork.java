@@ -1,6 +1,13 @@
 package dev.outlane.internal;
 
+import dev.outlane.OptOutPolicy;
 import dev.outlane.contract.AudienceAction;
+import dev.outlane.deadletter.InMemoryDeadLetterStore;
+import dev.outlane.guardrail.InMemoryIdempotencyStore;
+import dev.outlane.guardrail.InMemorySuppressionStore;
+import dev.outlane.identity.IdentityNormalizer;
+import dev.outlane.journal.EventJournal;
+import dev.outlane.retry.RetryPolicy;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
@@ -41,6 +48,35 @@ final class TestWork {
     EngineConfig.LaneConfig lc =
         new EngineConfig.LaneConfig(d, 1, null, Duration.ZERO, List.of());
     return new Lane(name, lc, time.clock(), time, metrics, () -> false, (l, batch) -> {});
+  }
+
+  static EngineConfig.LaneConfig laneConfig(String name) {
+    return new EngineConfig.LaneConfig(FakeDestination.builder(name).build(), 1, null,
+        Duration.ZERO, List.of());
+  }
+
+  /** Every required setting, in memory, at {@link #T0}; no lanes, no routes. */
+  static EngineConfig.Builder config() {
+    ManualScheduler time = new ManualScheduler(T0);
+    return EngineConfig.builder()
+        .lanes(Map.of())
+        .routes(List.of())
+        .normalizer(IdentityNormalizer.create())
+        .keys(IdempotencyKeys.create())
+        .suppression(new InMemorySuppressionStore())
+        .frequencyCapMaxPeople(100)
+        .preActivationCheck((event, identity, destination) -> false)
+        .idempotency(new InMemoryIdempotencyStore(Duration.ofHours(24), 100))
+        .retry(RetryPolicy.defaults())
+        .metrics(new InMemoryMetrics())
+        .deadLetters(new InMemoryDeadLetterStore())
+        .journal(EventJournal.none())
+        .optOut(OptOutPolicy.defaults())
+        .queueCapacity(100)
+        .clock(time.clock())
+        .scheduler(time)
+        .closeTimeout(Duration.ofSeconds(1))
+        .validator(event -> List.of());
   }
 
   Lane sms() {
