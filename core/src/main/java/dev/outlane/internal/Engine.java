@@ -35,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,7 +71,7 @@ public final class Engine {
   private final Clock clock;
   private final MetricsSink metrics;
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
-  private final List<RemoveTarget> removeTargets = new ArrayList<>();
+  private final OutcomeHandler outcomes;
   private final @Nullable FrequencyLimiter frequency;
   private final InFlightKeys inFlight;
   private final Failures failures;
@@ -92,8 +91,6 @@ public final class Engine {
   private int recoveredFinished; // guarded by recoveredDeadLetters
   /** Submits and replays running right now; {@link #close} waits for them (also its monitor). */
   private final AtomicInteger activeCalls = new AtomicInteger();
-  /** Destination, call and exception class already logged at ERROR by {@link #reportThrown}. */
-  private final Set<String> reportedCauses = ConcurrentHashMap.newKeySet();
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -114,16 +111,18 @@ public final class Engine {
     this.frequency = config.frequencyCap() == null
         ? null
         : new FrequencyLimiter(config.frequencyCap(), config.frequencyCapMaxPeople());
-    Set<String> seen = new java.util.HashSet<>();
-    for (Route r : config.routes()) {
-      for (Route.Target t : r.targets()) {
-        Lane lane = lanes.get(t.destination());
-        if (lane != null && lane.destination.channel() == Channel.ADS
-            && seen.add(t.destination() + '\u0000' + t.target())) {
-          removeTargets.add(new RemoveTarget(lane, t));
-        }
-      }
-    }
+    this.outcomes = new OutcomeHandler(config, lanes, inFlight, frequency, works,
+        new OutcomeHandler.Hooks() {
+          @Override
+          public void start(Work w) {
+            startSafely(w);
+          }
+
+          @Override
+          public void completed(Submission sub) {
+            Engine.this.completed(sub);
+          }
+        });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -262,7 +261,7 @@ public final class Engine {
     for (Work w : toStart) {
       if (w.stale) {
         metrics.count(w.lane.name, "submitted", "", 1);
-        end(w, Completion.stale(age));
+        outcomes.end(w, Completion.stale(age));
       } else {
         startSafely(w);
       }
@@ -295,7 +294,7 @@ public final class Engine {
       sub.sealed = true;
     }
     for (Work w : failed) {
-      end(w, Completion.undeliverable(detail));
+      outcomes.end(w, Completion.undeliverable(detail));
     }
     if (sub.tryComplete()) {
       completed(sub);
@@ -336,7 +335,7 @@ public final class Engine {
     } catch (Throwable e) {
       failures.report(w.lane, "queueing an item", e);
       if (!w.done) {
-        end(w, Completion.undeliverable("could not be queued: " + e.getClass().getName()));
+        outcomes.end(w, Completion.undeliverable("could not be queued: " + e.getClass().getName()));
       }
     }
   }
@@ -350,7 +349,7 @@ public final class Engine {
     for (ItemGuard guard : intakeGuards) {
       Verdict v = guard.check(w);
       if (v instanceof Verdict.Finish f) {
-        end(w, f.completion());
+        outcomes.end(w, f.completion());
         return;
       }
       if (v instanceof Verdict.Wait) {
@@ -380,7 +379,7 @@ public final class Engine {
       for (Work w : batch) {
         if (!w.done) {
           w.tries++; // even if it was not sent: an Error on every attempt must not retry forever
-          unknownOutcome(lane, w, reason, null);
+          outcomes.unknownOutcome(lane, w, reason, null);
         }
       }
     }
@@ -398,11 +397,11 @@ public final class Engine {
         Verdict suppressed = suppressionBeforeDelivery.check(w);
         if (suppressed instanceof Verdict.RetryLater r) {
           w.tries++;
-          retryLater(lane, w, r.reason(), null, null);
+          outcomes.retryLater(lane, w, r.reason(), null, null);
           continue;
         }
         if (suppressed instanceof Verdict.Finish f) {
-          end(w, f.completion());
+          outcomes.end(w, f.completion());
           continue;
         }
         boolean skip;
@@ -411,18 +410,18 @@ public final class Engine {
         } catch (Throwable e) {
           failures.report(lane, "the pre-activation check", e);
           w.tries++;
-          retryLater(lane, w, "pre-activation check failed: " + e.getClass().getSimpleName(), null, null);
+          outcomes.retryLater(lane, w, "pre-activation check failed: " + e.getClass().getSimpleName(), null, null);
           continue;
         }
         if (skip) {
-          end(w, Completion.skipped());
+          outcomes.end(w, Completion.skipped());
           continue;
         }
         if (frequency != null) {
           String fk = frequency.key(identity.customerId(), lane.name);
           Instant slot = frequency.tryAcquire(fk, now);
           if (slot == null) {
-            end(w, Completion.frequencyCapped());
+            outcomes.end(w, Completion.frequencyCapped());
             continue;
           }
           w.frequencyKey = fk;
@@ -448,94 +447,24 @@ public final class Engine {
     for (Work w : send) {
       items.add(w.item(w.sends));
     }
-    List<Outcome> outcomes;
+    List<Outcome> answers;
     try {
-      outcomes = lane.chain.deliver(Collections.unmodifiableList(items));
-      if (outcomes == null || outcomes.size() != items.size()) {
-        String reason = "destination returned " + (outcomes == null ? "null" : outcomes.size())
+      answers = lane.chain.deliver(Collections.unmodifiableList(items));
+      if (answers == null || answers.size() != items.size()) {
+        String reason = "destination returned " + (answers == null ? "null" : answers.size())
             + " outcomes for " + items.size() + " items";
         log.error("{}: {}; treating every item of the batch as an unknown outcome", lane.name, reason);
-        outcomes = Collections.nCopies(items.size(), Outcome.unknown(reason));
+        answers = Collections.nCopies(items.size(), Outcome.unknown(reason));
       }
     } catch (Throwable e) {
       // The Destination contract says classify, don't throw; anything thrown after the request may
       // have been written (a missing class, an OutOfMemoryError in a template) is exactly an unknown
       // outcome. Catching Errors too: one LinkageError must not leave a batch in flight forever.
       failures.report(lane, "deliver", e);
-      outcomes = Collections.nCopies(items.size(),
+      answers = Collections.nCopies(items.size(),
           Outcome.unknown("deliver threw " + e.getClass().getName()));
     }
-    List<Work> split = new ArrayList<>();
-    List<Work> paused = new ArrayList<>();
-    Duration pause = null;
-    for (int i = 0; i < send.size(); i++) {
-      Work w = send.get(i);
-      Outcome o = outcomes.get(i);
-      if (!idempotentLane && !(o instanceof Outcome.Delivered) && !(o instanceof Outcome.Unknown)) {
-        clearAttempt(lane, w); // it did not act: a retry, split or later duplicate may send it
-      }
-      if (o instanceof Outcome.Delivered d) {
-        if (d.received() != null || d.matched() != null) {
-          metrics.matchCounts(lane.name, d.received() == null ? 0 : d.received(),
-              d.matched() == null ? 0 : d.matched());
-        }
-        end(w, Completion.delivered(d.reference()));
-      } else if (o instanceof Outcome.Rejected r) {
-        releaseFrequency(w);
-        if (r.wholeBatch() && config.splitRejectedBatches() && send.size() > 1) {
-          split.add(w);
-        } else {
-          end(w, Completion.rejected(r.code(), r.reason()));
-        }
-      } else if (o instanceof Outcome.OptedOut oo) {
-        releaseFrequency(w);
-        propagateOptOut(w);
-        end(w, Completion.optedOut(oo.code(), oo.reason()));
-      } else if (o instanceof Outcome.Retryable r) {
-        releaseFrequency(w);
-        if (r.retryAfter() != null && config.retry().canRetry(w.tries)) {
-          Duration d = config.retry().delay(w.retries + 1, r.retryAfter());
-          pause = pause == null || d.compareTo(pause) > 0 ? d : pause;
-          w.retries++;
-          metrics.count(lane.name, "retried", code(r.code()), 1);
-          log.debug("{} customer_id={} key={}: retryable ({}), destination paused {}", lane.name,
-              w.sub.identity.customerId(), w.key, r.reason(), d);
-          paused.add(w);
-        } else {
-          retryLater(lane, w, r.reason(), r.code(), null);
-        }
-      } else if (o instanceof Outcome.Unknown u) {
-        unknownOutcome(lane, w, u.reason(), u.code());
-      }
-    }
-    if (pause != null) {
-      lane.dispatcher.pause(clock.instant().plus(pause), paused);
-    }
-    if (!split.isEmpty()) {
-      if (split.size() == 1) {
-        Work w = split.get(0);
-        end(w, Completion.rejectedAsWholeBatch());
-      } else {
-        int half = split.size() / 2;
-        for (Work w : split) {
-          w.tries--; // a split resend is not a retry
-        }
-        metrics.count(lane.name, "split", "", 1);
-        log.debug("{}: batch of {} rejected as a whole; splitting it in halves", lane.name, split.size());
-        lane.dispatcher.enqueueSplit(List.copyOf(split.subList(0, half)), List.copyOf(split.subList(half, split.size())));
-      }
-    }
-  }
-
-  /** An outcome that may or may not have acted: retried if the lane is idempotent, else dead-lettered. */
-  private void unknownOutcome(Lane lane, Work w, String reason, @Nullable String code) {
-    releaseFrequency(w);
-    if (lane.destination.idempotent()) {
-      retryLater(lane, w, reason, code, null);
-    } else {
-      // Never resend: the first attempt may have acted (an SMS may have gone out).
-      end(w, Completion.needsReconciliation(reason, code));
-    }
+    outcomes.handle(lane, send, answers);
   }
 
   /**
@@ -554,153 +483,11 @@ public final class Engine {
       log.error("{}: could not record {} send attempts before sending ({}); not sent", lane.name,
           keys.size(), e.getClass().getName());
       for (Work w : send) {
-        releaseFrequency(w);
+        outcomes.releaseFrequency(w);
         w.sends--;
-        retryLater(lane, w, "could not record the attempt before sending", null, null);
+        outcomes.retryLater(lane, w, "could not record the attempt before sending", null, null);
       }
       return false;
-    }
-  }
-
-  private void clearAttempt(Lane lane, Work w) {
-    try {
-      config.idempotency().clearAttempt(w.key);
-    } catch (RuntimeException e) {
-      // Left unresolved, a restart dead-letters it for reconciliation: safe, never a second send.
-      log.warn("{} key={}: could not clear the send attempt ({})", lane.name, w.key,
-          e.getClass().getName());
-    }
-  }
-
-  private void retryLater(Lane lane, Work w, String reason, @Nullable String code,
-      @Nullable Duration retryAfter) {
-    if (!config.retry().canRetry(w.tries)) {
-      end(w, Completion.retriesExhausted(w.tries, reason, code));
-      return;
-    }
-    w.retries++;
-    Duration delay = config.retry().delay(w.retries, retryAfter);
-    metrics.count(lane.name, "retried", code(code), 1);
-    log.debug("{} customer_id={} key={}: retry {} in {} ({})", lane.name,
-        w.sub.identity.customerId(), w.key, w.retries, delay, reason);
-    lane.dispatcher.retryAfter(w, delay);
-  }
-
-  private void releaseFrequency(Work w) {
-    if (frequency != null && w.frequencySlot != null && w.frequencyKey != null) {
-      frequency.release(w.frequencyKey, w.frequencySlot);
-      w.frequencySlot = null;
-    }
-  }
-
-  private void propagateOptOut(Work w) {
-    Identity identity = w.sub.identity;
-    Set<Channel> channels = config.optOut().suppressChannels();
-    try {
-      config.suppression().suppress(identity, channels, "opted-out");
-    } catch (RuntimeException e) {
-      log.error("{} customer_id={}: could not record the opt-out in the suppression store ({})",
-          w.lane.name, identity.customerId(), e.getClass().getName());
-    }
-    log.debug("{} customer_id={}: opted out; suppressed on {}", w.lane.name, identity.customerId(), channels);
-    if (!config.optOut().removeFromAudiences()) {
-      return;
-    }
-    for (RemoveTarget rt : removeTargets) {
-      String audience = rt.target.target() != null ? rt.target.target() : rt.lane.name;
-      RetentionEvent removeEvent =
-          w.sub.event.toBuilder().audience(audience, AudienceAction.Action.REMOVE).build();
-      Work remove = works.create(w.sub, rt.lane, rt.target, AudienceAction.Action.REMOVE, removeEvent);
-      remove.origin = DestinationResult.Origin.OPT_OUT;
-      w.sub.add(remove);
-      log.debug("{} customer_id={} key={}: audience remove after opt-out", rt.lane.name,
-          identity.customerId(), remove.key);
-      startSafely(remove);
-    }
-  }
-
-  /**
-   * Ends {@code w} as {@code c} says: writes its dead letter first, if it has one, so a stage that
-   * completes has every record it reports in the store. Runs on whichever thread decided it.
-   */
-  private void end(Work w, Completion c) {
-    DeadLetterReason reason = c.deadLetter();
-    if (reason != null) {
-      deadLetter(w, reason, c.deadLetterDetail(), c.code());
-    }
-    finish(w, c);
-  }
-
-  private void deadLetter(Work w, DeadLetterReason reason, String detail, @Nullable String code) {
-    if (w.done) {
-      return; // already final (close abandoned it while its request was in flight)
-    }
-    Instant now = clock.instant();
-    Instant first = w.firstAttempt == null ? now : w.firstAttempt;
-    Instant last = w.lastAttempt == null ? now : w.lastAttempt;
-    // A replayed record keeps its id, so failing again updates it instead of adding a second one.
-    String id = w.deadLetterId != null ? w.deadLetterId : UUID.randomUUID().toString();
-    DeadLetter dl = new DeadLetter(id, w.eventForItem, w.lane.name, w.key,
-        reason, detail, code, w.sends, first, last, false);
-    try {
-      config.deadLetters().add(dl);
-    } catch (RuntimeException | Error e) {
-      // Keep the event pending in the journal so a restart tries again rather than losing it.
-      w.sub.journalSafe = false;
-      log.error("{} customer_id={} key={}: dead-letter store refused the record ({}); the event stays"
-          + " pending in the journal", w.lane.name, w.sub.identity.customerId(), w.key,
-          e.getClass().getName());
-    }
-    metrics.count(w.lane.name, "dead_lettered", reason.wireName(), 1);
-  }
-
-  /** Records a final state. Runs on whichever thread decided it. */
-  private void finish(Work w, Completion c) {
-    synchronized (w) {
-      if (w.done) {
-        return;
-      }
-      w.done = true;
-    }
-    Lane lane = w.lane;
-    FinalState state = c.state();
-    DeadLetterReason recorded = c.deadLetter();
-    String code = c.code();
-    String detail = c.detail();
-    w.result = DestinationResult.builder(lane.name, state)
-        .target(w.target.target())
-        .action(w.action)
-        .origin(w.origin)
-        .deadLetterReason(recorded)
-        .reference(c.reference())
-        .code(code)
-        .detail(detail)
-        .attempts(w.sends)
-        .build();
-    if (state != FinalState.DEAD_LETTERED) {
-      // dead_lettered was counted with its reason when the record was written
-      metrics.count(lane.name, state.metricName(), state == FinalState.REJECTED ? code(code) : "", 1);
-    }
-    metrics.latency(lane.name, Duration.between(w.sub.acceptedAt, clock.instant()));
-    if (log.isDebugEnabled()) {
-      log.debug("{} customer_id={} event_id={} key={} action={}: {}{}", lane.name,
-          w.sub.identity.customerId(), w.sub.event.eventId(), w.key, w.action.wireName(),
-          state.metricName(), detail.isEmpty() ? "" : " (" + detail + ")");
-    }
-    if (w.leader) {
-      List<Work> followers = inFlight.release(w, state, recorded);
-      for (Work f : followers) {
-        if (state == FinalState.DELIVERED) {
-          end(f, Completion.duplicateOfDelivery());
-        } else if (recorded == DeadLetterReason.NEEDS_RECONCILIATION) {
-          end(f, Completion.duplicateAwaitingReconciliation());
-        } else {
-          startSafely(f); // the first attempt failed: a duplicate may try again
-        }
-      }
-    }
-    if (w.sub.workDone()) {
-      completed(w.sub);
     }
   }
 
@@ -944,7 +731,7 @@ public final class Engine {
       for (Lane lane : lanes.values()) {
         for (Work w : lane.dispatcher.drain()) {
           abandoned++;
-          end(w, Completion.undeliverable(Completion.CLOSED_BEFORE_DELIVERY));
+          outcomes.end(w, Completion.undeliverable(Completion.CLOSED_BEFORE_DELIVERY));
         }
       }
       int inFlightItems = abandonInFlight();
@@ -1007,7 +794,7 @@ public final class Engine {
     if (w.done) {
       return 0;
     }
-    end(w, Completion.abandoned(!w.lane.destination.idempotent() && w.sends > 0, detail));
+    outcomes.end(w, Completion.abandoned(!w.lane.destination.idempotent() && w.sends > 0, detail));
     return 1;
   }
 
@@ -1035,5 +822,4 @@ public final class Engine {
     return code == null ? "" : code;
   }
 
-  private record RemoveTarget(Lane lane, Route.Target target) {}
 }

@@ -20,22 +20,26 @@ import dev.outlane.testing.FakeDestination;
 import dev.outlane.testing.ManualScheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
- * Work items for testing one stage alone: a lane around a {@link FakeDestination} (its dispatcher
- * never runs: nothing is enqueued by a guard), a submission, and work built by the real {@link
- * WorkFactory}.
+ * Work items for testing one stage alone: a lane around a {@link FakeDestination} whose dispatcher
+ * records the batches it forms (in {@link #batches}, in virtual time) instead of sending them, and
+ * work built by the real {@link WorkFactory}, each the one item of its own sealed submission.
  */
 final class TestWork {
   static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
   static final Identity PERSON = new Identity("c1", "person1@example.com", "+14155552001");
 
   final ManualScheduler time = new ManualScheduler(T0);
+  /** Batches the lanes' dispatchers formed, as {@code lane[eventIds]}. */
+  final List<String> batches = new ArrayList<>();
   final InMemoryMetrics metrics = new InMemoryMetrics();
-  final WorkFactory works = new WorkFactory(IdempotencyKeys.create(), new Failures(metrics));
+  /** Keys by event id, so two events of the same person differ and the same id is a duplicate. */
+  final WorkFactory works = new WorkFactory(IdempotencyKeys.perOccurrence(), new Failures(metrics));
 
   Lane lane(String name, Channel channel, boolean idempotent, DestinationLimits limits) {
     return lane(name, channel, idempotent, limits, item -> 1);
@@ -47,7 +51,8 @@ final class TestWork {
         .limits(limits).sizeOf(sizer).build();
     EngineConfig.LaneConfig lc =
         new EngineConfig.LaneConfig(d, 1, null, Duration.ZERO, List.of());
-    return new Lane(name, lc, time.clock(), time, metrics, () -> false, (l, batch) -> {});
+    return new Lane(name, lc, time.clock(), time, metrics, () -> false,
+        (l, batch) -> batches.add(l.name + batch.stream().map(w -> w.sub.event.eventId()).toList()));
   }
 
   static EngineConfig.LaneConfig laneConfig(String name) {
@@ -104,6 +109,11 @@ final class TestWork {
 
   Work work(Lane lane, RetentionEvent event, AudienceAction.Action action) {
     Submission sub = new Submission(event, PERSON, 1, T0, false);
-    return works.create(sub, lane, new Route.Target(lane.name, null, Map.of()), action, event);
+    Work w = works.create(sub, lane, new Route.Target(lane.name, null, Map.of()), action, event);
+    sub.add(w);
+    synchronized (sub) {
+      sub.sealed = true;
+    }
+    return w;
   }
 }
