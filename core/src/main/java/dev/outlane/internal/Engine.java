@@ -17,9 +17,6 @@ import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.deadletter.DeadLetterListing;
 import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.destination.Channel;
-import dev.outlane.destination.DeliveryItem;
-import dev.outlane.destination.Destination;
-import dev.outlane.destination.Outcome;
 import dev.outlane.identity.Identity;
 import dev.outlane.journal.EventJournal;
 import dev.outlane.metrics.MetricsSink;
@@ -28,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -79,7 +75,6 @@ public final class Engine {
   private final Intake intake;
   private final Router router;
   private final List<ItemGuard> intakeGuards;
-  private final ItemGuard suppressionBeforeDelivery;
   private final Set<Submission> pending = ConcurrentHashMap.newKeySet();
   private final AtomicInteger flushing = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -99,18 +94,28 @@ public final class Engine {
     this.failures = new Failures(metrics);
     this.works = new WorkFactory(config.keys(), failures);
     this.inFlight = new InFlightKeys(config.idempotency(), clock);
-    config.lanes().forEach((name, lc) -> lanes.put(name, new Lane(name, lc, clock,
-        config.scheduler(), metrics, () -> flushing.get() > 0 || closed.get(), this::deliverBatch)));
+    this.frequency = config.frequencyCap() == null
+        ? null
+        : new FrequencyLimiter(config.frequencyCap(), config.frequencyCapMaxPeople());
+    // Right before sending, in this order: a suppression that arrived while the item waited, the
+    // user's last check, then the cap (taken last, so a skipped item does not use up a slot).
+    List<ItemGuard> beforeSending = new ArrayList<>(3);
+    beforeSending.add(SuppressionGuard.beforeDelivery(config.suppression()));
+    beforeSending.add(new PreActivationGuard(config.preActivationCheck(), failures));
+    if (frequency != null) {
+      beforeSending.add(new FrequencyGuard(frequency, clock));
+    }
+    AttemptRecorder attempts = new AttemptRecorder(config.idempotency());
+    config.lanes().forEach((name, lc) -> lanes.put(name, new Lane(name, lc, beforeSending,
+        attempts, failures, clock, config.scheduler(), metrics,
+        () -> flushing.get() > 0 || closed.get(), this::deliverBatch)));
+
     this.intake = new Intake(config.validator(), config.normalizer(), config.journal(), metrics,
         clock, config.queueCapacity());
     this.router = new Router(config.routes(), lanes, works);
     // Dedupe last: its claim must be released by whatever ends the item.
     this.intakeGuards = List.of(new ConsentGuard(), SuppressionGuard.atIntake(config.suppression()),
         new SizeGuard(), new DedupeGuard(inFlight));
-    this.suppressionBeforeDelivery = SuppressionGuard.beforeDelivery(config.suppression());
-    this.frequency = config.frequencyCap() == null
-        ? null
-        : new FrequencyLimiter(config.frequencyCap(), config.frequencyCapMaxPeople());
     this.outcomes = new OutcomeHandler(config, lanes, inFlight, frequency, works,
         new OutcomeHandler.Hooks() {
           @Override
@@ -317,7 +322,7 @@ public final class Engine {
         config.suppression().suppress(identity, denied, "consent-denied");
       } catch (RuntimeException | Error e) {
         // The event is already journaled: keep going; this event's own denied channels are still
-        // refused below because the delivery-time check fails closed (see deliverBatchUnchecked).
+        // refused: the suppression re-check before sending fails closed (see DeliveryChain).
         log.error("customer_id={}: could not record denied consent in the suppression store ({})",
             identity.customerId(), e.getClass().getName());
       }
@@ -370,7 +375,7 @@ public final class Engine {
   /** Runs on a scheduler thread; the lane's dispatcher counts this batch in flight until it returns. */
   private void deliverBatch(Lane lane, List<Work> batch) {
     try {
-      deliverBatchUnchecked(lane, batch);
+      lane.chain.send(lane, batch, outcomes);
     } catch (Throwable e) {
       // Last resort (a store or a sink threw an Error): no item of the batch may stay in flight.
       // Whether it was sent is not known, so it is treated as an unknown outcome.
@@ -382,112 +387,6 @@ public final class Engine {
           outcomes.unknownOutcome(lane, w, reason, null);
         }
       }
-    }
-  }
-
-  private void deliverBatchUnchecked(Lane lane, List<Work> batch) {
-    Instant now = clock.instant();
-    List<Work> send = new ArrayList<>(batch.size());
-    for (Work w : batch) {
-      if (w.done) {
-        continue;
-      }
-      if (!w.isRemove()) {
-        Identity identity = w.sub.identity;
-        Verdict suppressed = suppressionBeforeDelivery.check(w);
-        if (suppressed instanceof Verdict.RetryLater r) {
-          w.tries++;
-          outcomes.retryLater(lane, w, r.reason(), null, null);
-          continue;
-        }
-        if (suppressed instanceof Verdict.Finish f) {
-          outcomes.end(w, f.completion());
-          continue;
-        }
-        boolean skip;
-        try {
-          skip = config.preActivationCheck().shouldSkip(w.sub.event, identity, lane.name);
-        } catch (Throwable e) {
-          failures.report(lane, "the pre-activation check", e);
-          w.tries++;
-          outcomes.retryLater(lane, w, "pre-activation check failed: " + e.getClass().getSimpleName(), null, null);
-          continue;
-        }
-        if (skip) {
-          outcomes.end(w, Completion.skipped());
-          continue;
-        }
-        if (frequency != null) {
-          String fk = frequency.key(identity.customerId(), lane.name);
-          Instant slot = frequency.tryAcquire(fk, now);
-          if (slot == null) {
-            outcomes.end(w, Completion.frequencyCapped());
-            continue;
-          }
-          w.frequencyKey = fk;
-          w.frequencySlot = slot;
-        }
-      }
-      w.tries++;
-      w.sends++;
-      if (w.firstAttempt == null) {
-        w.firstAttempt = now;
-      }
-      w.lastAttempt = now;
-      send.add(w);
-    }
-    if (send.isEmpty()) {
-      return;
-    }
-    boolean idempotentLane = lane.destination.idempotent();
-    if (!idempotentLane && !recordAttempts(lane, send, now)) {
-      return;
-    }
-    List<DeliveryItem> items = new ArrayList<>(send.size());
-    for (Work w : send) {
-      items.add(w.item(w.sends));
-    }
-    List<Outcome> answers;
-    try {
-      answers = lane.chain.deliver(Collections.unmodifiableList(items));
-      if (answers == null || answers.size() != items.size()) {
-        String reason = "destination returned " + (answers == null ? "null" : answers.size())
-            + " outcomes for " + items.size() + " items";
-        log.error("{}: {}; treating every item of the batch as an unknown outcome", lane.name, reason);
-        answers = Collections.nCopies(items.size(), Outcome.unknown(reason));
-      }
-    } catch (Throwable e) {
-      // The Destination contract says classify, don't throw; anything thrown after the request may
-      // have been written (a missing class, an OutOfMemoryError in a template) is exactly an unknown
-      // outcome. Catching Errors too: one LinkageError must not leave a batch in flight forever.
-      failures.report(lane, "deliver", e);
-      answers = Collections.nCopies(items.size(),
-          Outcome.unknown("deliver threw " + e.getClass().getName()));
-    }
-    outcomes.handle(lane, send, answers);
-  }
-
-  /**
-   * Durably records that the batch is about to be sent to a non-idempotent destination (see {@code
-   * IdempotencyStore.recordAttempts}). If that fails nothing is sent and each item is retried later.
-   */
-  private boolean recordAttempts(Lane lane, List<Work> send, Instant now) {
-    List<String> keys = new ArrayList<>(send.size());
-    for (Work w : send) {
-      keys.add(w.key);
-    }
-    try {
-      config.idempotency().recordAttempts(keys, now);
-      return true;
-    } catch (RuntimeException e) {
-      log.error("{}: could not record {} send attempts before sending ({}); not sent", lane.name,
-          keys.size(), e.getClass().getName());
-      for (Work w : send) {
-        outcomes.releaseFrequency(w);
-        w.sends--;
-        outcomes.retryLater(lane, w, "could not record the attempt before sending", null, null);
-      }
-      return false;
     }
   }
 

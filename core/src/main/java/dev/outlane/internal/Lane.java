@@ -19,18 +19,22 @@ final class Lane {
   final Destination destination;
   final DestinationLimits limits;
   final Dispatcher<Work> dispatcher;
-  /** The destination's interceptors, then the destination: what a batch is handed to. */
+  /** The engine's stages, the destination's interceptors, then the destination. */
   final DeliveryChain chain;
 
   /**
+   * @param stages the engine's per-item stages before sending (see {@link DeliveryChain})
+   * @param attempts records attempts before sending if the destination is not idempotent
    * @param hurry whether linger no longer applies (a flush or close is running)
    * @param deliver runs a formed batch, on a scheduler thread
    */
-  Lane(String name, EngineConfig.LaneConfig lc, Clock clock, Scheduler scheduler,
-      MetricsSink metrics, BooleanSupplier hurry, BiConsumer<Lane, List<Work>> deliver) {
+  Lane(String name, EngineConfig.LaneConfig lc, List<ItemGuard> stages, AttemptRecorder attempts,
+      Failures failures, Clock clock, Scheduler scheduler, MetricsSink metrics,
+      BooleanSupplier hurry, BiConsumer<Lane, List<Work>> deliver) {
     this.name = name;
     this.destination = lc.destination();
-    this.chain = new DeliveryChain(destination, lc.interceptors());
+    this.chain = new DeliveryChain(destination, stages,
+        destination.idempotent() ? null : attempts, lc.interceptors(), failures, clock);
     this.limits = destination.limits();
     this.dispatcher = new Dispatcher<>(name, limits, lc.concurrency(), lc.linger(),
         lc.rateLimit(), clock, scheduler, metrics, hurry, batch -> deliver.accept(this, batch));

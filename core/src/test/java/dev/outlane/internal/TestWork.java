@@ -10,7 +10,10 @@ import dev.outlane.journal.EventJournal;
 import dev.outlane.retry.RetryPolicy;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.destination.Channel;
+import dev.outlane.destination.DeliveryInterceptor;
 import dev.outlane.destination.DeliveryItem;
+import dev.outlane.destination.Destination;
+import dev.outlane.guardrail.IdempotencyStore;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.idempotency.IdempotencyKeys;
 import dev.outlane.identity.Identity;
@@ -35,6 +38,8 @@ final class TestWork {
   static final Identity PERSON = new Identity("c1", "person1@example.com", "+14155552001");
 
   final ManualScheduler time = new ManualScheduler(T0);
+  /** The store the lanes' attempt recorder writes to. */
+  final InMemoryIdempotencyStore idempotency = new InMemoryIdempotencyStore(Duration.ofHours(24), 100);
   /** Batches the lanes' dispatchers formed, as {@code lane[eventIds]}. */
   final List<String> batches = new ArrayList<>();
   final InMemoryMetrics metrics = new InMemoryMetrics();
@@ -49,9 +54,16 @@ final class TestWork {
       ToLongFunction<DeliveryItem> sizer) {
     FakeDestination d = FakeDestination.builder(name).channel(channel).idempotent(idempotent)
         .limits(limits).sizeOf(sizer).build();
+    return lane(d, List.of(), List.of(), idempotency);
+  }
+
+  /** A lane whose chain runs {@code stages} and {@code interceptors} before {@code d}. */
+  Lane lane(Destination d, List<ItemGuard> stages, List<DeliveryInterceptor> interceptors,
+      IdempotencyStore attemptStore) {
     EngineConfig.LaneConfig lc =
-        new EngineConfig.LaneConfig(d, 1, null, Duration.ZERO, List.of());
-    return new Lane(name, lc, time.clock(), time, metrics, () -> false,
+        new EngineConfig.LaneConfig(d, 1, null, Duration.ZERO, interceptors);
+    return new Lane(d.name(), lc, stages, new AttemptRecorder(attemptStore), new Failures(metrics),
+        time.clock(), time, metrics, () -> false,
         (l, batch) -> batches.add(l.name + batch.stream().map(w -> w.sub.event.eventId()).toList()));
   }
 
@@ -108,7 +120,8 @@ final class TestWork {
   }
 
   Work work(Lane lane, RetentionEvent event, AudienceAction.Action action) {
-    Submission sub = new Submission(event, PERSON, 1, T0, false);
+    Identity person = new Identity(event.customerId(), event.email(), event.phone());
+    Submission sub = new Submission(event, person, 1, T0, false);
     Work w = works.create(sub, lane, new Route.Target(lane.name, null, Map.of()), action, event);
     sub.add(w);
     synchronized (sub) {
