@@ -726,10 +726,29 @@ public final class Outlane implements AutoCloseable {
         stages.addAll(destinationInterceptors.getOrDefault(name, List.of()));
         lanesWithStages.put(name, lc.withInterceptors(stages));
       });
-      EngineConfig config = new EngineConfig(lanesWithStages, List.copyOf(routes),
-          normalizer, keys, suppressionStore, frequencyCap, frequencyCapMaxPeople, preActivationCheck,
-          store, retry, metrics, deadLetterStore, eventJournal, optOut, queueCapacity,
-          splitRejectedBatches, clock, s, owns, closeTimeout, codec::validateExceptIdentity);
+      EngineConfig config = EngineConfig.builder()
+          .lanes(lanesWithStages)
+          .routes(routes)
+          .normalizer(normalizer)
+          .keys(keys)
+          .suppression(suppressionStore)
+          .frequencyCap(frequencyCap)
+          .frequencyCapMaxPeople(frequencyCapMaxPeople)
+          .preActivationCheck(preActivationCheck)
+          .idempotency(store)
+          .retry(retry)
+          .metrics(metrics)
+          .deadLetters(deadLetterStore)
+          .journal(eventJournal)
+          .optOut(optOut)
+          .queueCapacity(queueCapacity)
+          .splitRejectedBatches(splitRejectedBatches)
+          .clock(clock)
+          .scheduler(s)
+          .ownsScheduler(owns)
+          .closeTimeout(closeTimeout)
+          .validator(codec::validateExceptIdentity)
+          .build();
       Engine engine = new Engine(config);
       engine.recover();
       return new Outlane(engine, deadLetterStore, recovery, List.copyOf(owned), codec);
