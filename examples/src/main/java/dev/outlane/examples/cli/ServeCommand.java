@@ -244,7 +244,8 @@ public final class ServeCommand implements Callable<Integer> {
       throw new UsageException("--listen " + listen + ": " + SendCommand.causeOf(e));
     }
     String url = "http://" + address.getHostString() + ":" + server.port();
-    out.println("listening on " + url + " (" + String.join(", ", endpoints.keySet()) + ")");
+    out.println("listening on " + url + " (" + String.join(", ",
+        endpoints.keySet().stream().filter(p -> !p.equals("/")).toList()) + ")");
     if (token == null) {
       out.println("POST /v1/events is off: set $" + intakeTokenEnv + " to a bearer token to turn it on");
     }
