@@ -122,7 +122,11 @@ class ServeCommandTest {
     postEvent(ServeCommand.DEMO_TOKEN, cartAbandoned("e1", "+14155550101"));
     running.client().flush(Duration.ofSeconds(10));
 
+    // The access log (and its meters) is written right after the answer: scrape until it is in (bounded).
     HttpResponse<String> metrics = get("/metrics");
+    for (int i = 0; i < 100 && !metrics.body().contains("endpoint=\"/v1/events\""); i++) {
+      metrics = get("/metrics");
+    }
 
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");

@@ -12,7 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /** {@link ExchangeBridge} on a real {@link InboundServer} at 127.0.0.1, driven by the JDK's client. */
 class ExchangeBridgeTest {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final List<AccessLog.Entry> logged = new CopyOnWriteArrayList<>();
+  /** The log is written after the answer, so a test waits for its entries (bounded). */
+  private final BlockingQueue<AccessLog.Entry> logged = new LinkedBlockingQueue<>();
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicReference<InboundRequest> seen = new AtomicReference<>();
   private InboundServer server;
@@ -45,6 +49,17 @@ class ExchangeBridgeTest {
       seen.set(request);
       return InboundResponse.text(status, "ok");
     });
+  }
+
+  private List<AccessLog.Entry> awaitLogged(int n) throws InterruptedException {
+    List<AccessLog.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      AccessLog.Entry e = logged.poll(10, TimeUnit.SECONDS);
+      assertThat(e).as("access log entry " + (i + 1) + " within 10 s").isNotNull();
+      entries.add(e);
+    }
+    assertThat(logged).as("no further entries").isEmpty();
+    return entries;
   }
 
   private HttpResponse<String> post(URI uri, byte[] body) throws Exception {
@@ -81,7 +96,7 @@ class ExchangeBridgeTest {
 
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.body()).isEmpty();
-    assertThat(logged).extracting(AccessLog.Entry::status).containsExactly(500);
+    assertThat(awaitLogged(1)).extracting(AccessLog.Entry::status).containsExactly(500);
   }
 
   @Test
@@ -136,7 +151,7 @@ class ExchangeBridgeTest {
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(calls.get()).isZero();
-    assertThat(logged).extracting(AccessLog.Entry::endpoint).containsExactly(ExchangeBridge.UNMATCHED);
+    assertThat(awaitLogged(1)).extracting(AccessLog.Entry::endpoint).containsExactly(ExchangeBridge.UNMATCHED);
   }
 
   @Test
@@ -146,7 +161,7 @@ class ExchangeBridgeTest {
     post(base.resolve("/hook?email=jane%40example.com"), "{\"email\":\"jane@example.com\"}".getBytes());
 
     // The fake nanoTime reads 0 ms at the start and 1 ms (one handler call) at the end.
-    assertThat(logged).extracting(AccessLog.Entry::line)
+    assertThat(awaitLogged(1)).extracting(AccessLog.Entry::line)
         .containsExactly("POST /hook 202 1.0ms in=28B out=2B");
   }
 
