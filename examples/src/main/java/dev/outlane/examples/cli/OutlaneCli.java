@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
       HashCommand.class,
       DemoCommand.class,
       SendCommand.class,
+      ServeCommand.class,
       SyncAudienceCommand.class,
       DeadLettersCommand.class,
     })
