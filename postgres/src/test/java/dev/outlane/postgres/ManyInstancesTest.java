@@ -13,6 +13,7 @@ import dev.outlane.idempotency.IdempotencyKeys;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.DestinationLimits;
+import dev.outlane.destination.Outcome;
 import dev.outlane.postgres.testing.PostgresExtension;
 import dev.outlane.postgres.testing.TestDatabase;
 import dev.outlane.routing.Route;
@@ -166,6 +167,37 @@ class ManyInstancesTest {
       assertThat(sms.calls()).isZero();
       assertThat(laterSms.calls()).isZero();
     }
+  }
+
+  @Test
+  void anOptOutLearnedByOneInstanceSuppressesThatPersonOnAnother() throws Exception {
+    DataSource shared = db.newInstance(2);
+    RetentionEvent first = event(90_100, Instant.now().minusSeconds(60));
+    RetentionEvent later = RetentionEvent.builder().eventId("e-later").eventName("cart_abandoned")
+        .source("customerio").customerId("another-id-same-phone").eventTime(first.eventTime())
+        .phone(first.phone()).build();
+    FakeDestination optsOut = FakeDestination.builder("sms").channel(Channel.SMS).idempotent(false)
+        .limits(DestinationLimits.single()).rule(item -> Outcome.optedOut("21610", "unsubscribed"))
+        .build();
+    FakeDestination sms = FakeDestination.builder("sms").channel(Channel.SMS).idempotent(false)
+        .limits(DestinationLimits.single()).build();
+    try (Outlane a = suppressingInstance(optsOut, shared);
+        Outlane b = suppressingInstance(sms, db.newInstance(2))) {
+      assertThat(a.submit(first).toCompletableFuture().get().state("sms"))
+          .isEqualTo(FinalState.OPTED_OUT);
+
+      assertThat(b.submit(later).toCompletableFuture().get().state("sms"))
+          .isEqualTo(FinalState.SUPPRESSED);
+      assertThat(sms.calls()).isZero();
+    }
+  }
+
+  private static Outlane suppressingInstance(FakeDestination sms, DataSource pool) {
+    return Outlane.builder()
+        .suppressionStore(PostgresSuppressionStore.builder().dataSource(pool).build())
+        .destination(sms)
+        .route(Route.builder().event("cart_abandoned").to("sms").build())
+        .build();
   }
 
   private Outlane smsInstance(String id, FakeDestination sms, InMemoryDeadLetterStore deadLetters) {
