@@ -6,7 +6,9 @@ import dev.outlane.FinalState;
 import dev.outlane.Outlane;
 import dev.outlane.SubmitResult;
 import dev.outlane.contract.RetentionEvent;
+import dev.outlane.deadletter.DeadLetter;
 import dev.outlane.deadletter.DeadLetterQuery;
+import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.deadletter.DeadLetterReason;
 import dev.outlane.deadletter.InMemoryDeadLetterStore;
 import dev.outlane.idempotency.IdempotencyKeys;
@@ -190,6 +192,61 @@ class ManyInstancesTest {
           .isEqualTo(FinalState.SUPPRESSED);
       assertThat(sms.calls()).isZero();
     }
+  }
+
+  @Test
+  void twoOperatorsReplayingAtOnceFromTwoInstancesSendEachDeadLetterOnce() throws Exception {
+    PostgresDeadLetterStore seed = PostgresDeadLetterStore.builder().dataSource(db.newInstance(1))
+        .serializer(PostgresDeadLetterStoreTest.SERIALIZER).build();
+    Instant now = Instant.now();
+    int records = 300;
+    for (int i = 0; i < records; i++) {
+      seed.add(DeadLetter.builder().id("dl-replay-" + i).event(event(50_000 + i, now.minusSeconds(60)))
+          .destination("events").idempotencyKey("ol1-replay-" + i)
+          .reason(DeadLetterReason.RETRIES_EXHAUSTED).detail("503").attempts(5)
+          .firstAttempt(now.minusSeconds(30)).lastAttempt(now.minusSeconds(10)).build());
+    }
+    List<FakeDestination> fakes = new ArrayList<>();
+    List<Outlane> operators = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      FakeDestination events = FakeDestination.builder("events").build();
+      fakes.add(events);
+      PostgresDeadLetterStore store = PostgresDeadLetterStore.builder()
+          .dataSource(db.newInstance(2)).serializer(PostgresDeadLetterStoreTest.SERIALIZER).build();
+      operators.add(Outlane.builder().deadLetterStore(store.claimingReplays()).destination(events)
+          .route(Route.builder().event("cart_abandoned").to("events").build()).build());
+    }
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<ReplayReport>> reports = new ArrayList<>();
+    for (Outlane o : operators) {
+      reports.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return o.replayDeadLetters(DeadLetterQuery.unresolved());
+      }));
+    }
+    go.countDown();
+    int resolved = 0;
+    for (CompletableFuture<ReplayReport> r : reports) {
+      resolved += r.get().resolved();
+    }
+    for (Outlane o : operators) {
+      o.close();
+    }
+
+    assertThat(resolved).isEqualTo(records);
+    Map<String, Integer> perKey = new HashMap<>();
+    for (FakeDestination f : fakes) {
+      for (DeliveryItem item : f.deliveredItems()) {
+        perKey.merge(item.idempotencyKey(), 1, Integer::sum);
+      }
+    }
+    assertThat(perKey).hasSize(records);
+    assertThat(perKey.values()).containsOnly(1);
+    assertThat(seed.list(DeadLetterQuery.unresolved())).isEmpty();
   }
 
   private static Outlane suppressingInstance(FakeDestination sms, DataSource pool) {
