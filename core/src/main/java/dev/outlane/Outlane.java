@@ -89,8 +89,10 @@ import org.jspecify.annotations.Nullable;
  * a request in flight to an idempotent destination at the crash may be sent again (the destination
  * dedupes it).
  *
- * <p>This file is over 500 lines because its {@link Builder} documents every option where it is
- * set; opening the durable stores ({@code build()}) is the next part to move out.
+ * <p>This file is over 500 lines because its {@link Builder} documents each of its 25 settings
+ * where it is set, and {@link DestinationOptions} and {@link Builder} are public nested types that
+ * cannot move without breaking callers. Opening the durable stores is {@code DurableStores}'s job;
+ * the engine's settings travel as an {@code EngineConfig} built by name.
  */
 public final class Outlane implements AutoCloseable {
 

@@ -4,51 +4,43 @@ import dev.outlane.DestinationResult;
 import dev.outlane.OutlaneException;
 import dev.outlane.RecoverySummary;
 import dev.outlane.SubmitResult;
-import dev.outlane.contract.Consent;
-import dev.outlane.contract.ConsentStatus;
 import dev.outlane.contract.RetentionEvent;
 import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.ReplayReport;
-import dev.outlane.destination.Channel;
 import dev.outlane.identity.Identity;
 import dev.outlane.metrics.MetricsSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery engine behind {@code Outlane}. One {@link Lane} per destination holds that
- * destination's {@link Dispatcher} (bounded queue, in-flight count, linger, rate limiter, pause)
- * and its {@link DeliveryChain} (users' interceptors, then the destination); all timing goes
- * through the injected {@link dev.outlane.Scheduler} and {@link Clock}.
+ * The delivery engine behind {@code Outlane}: wires the stages an event goes through and owns what
+ * spans them (the pending submissions, the submit/replay call gate, flush and close). All timing
+ * goes through the injected {@link dev.outlane.Scheduler} and {@link Clock}.
  *
- * <p>Life of an event: {@code submit} validates, reserves capacity, journals, applies consent, routes
- * (windows → stale), and for each routed target runs the enqueue-time guardrails (suppression, size,
- * dedupe with an in-flight set) before queueing a {@link Work} on the lane's dispatcher, which forms
- * batches and runs {@link #deliverBatch} on a scheduler thread. That applies the delivery-time
- * guardrails (suppression again, pre-activation check, frequency cap), records attempts, runs the
- * chain and turns each outcome into a final state (a {@link Completion}), a retry or a split.
+ * <p>Life of an event: {@link Intake} (validate, reserve, journal) → denied consent recorded →
+ * {@link Router} (targets or stale) → per item, the intake {@link ItemGuard}s ({@link
+ * ConsentGuard}, {@link SuppressionGuard}, {@link SizeGuard}, {@link DedupeGuard}) → the lane's
+ * {@link Dispatcher} (queue, linger, token bucket, pause) → its {@link DeliveryChain} on a
+ * delivery thread (suppression re-check, pre-activation check, frequency cap, {@link
+ * AttemptRecorder}, users' interceptors, the destination) → {@link OutcomeHandler} (final state,
+ * retry, split, opt-out, dead letter). {@link Recovery} and {@link Replayer} re-submit through the
+ * same path.
  *
- * <p><b>Why this file is over 500 lines.</b> It is being split into stages one commit at a time
- * (issue 11): the dispatcher, the interceptor chain and the typed completions are out; intake,
- * the per-item guards behind one verdict type, the outcome handler, replay and close still live
- * here because they share {@code Work}, {@code Submission} and the in-flight key map, which move
- * out together in the next step.
- *
- * <p>Logs carry customer ids, event ids and idempotency keys only — never an email or a phone.
+ * <p>Thread-safe: {@code submit} and {@code replay} may be called from any thread; stages run on the
+ * submitting thread or a delivery thread. Logs carry customer ids, event ids and idempotency keys
+ * only — never an email or a phone.
  */
 public final class Engine {
   private static final Logger log = LoggerFactory.getLogger("dev.outlane.engine");
@@ -67,11 +59,9 @@ public final class Engine {
   private final List<ItemGuard> intakeGuards;
   private final Set<Submission> pending = ConcurrentHashMap.newKeySet();
   private final AtomicInteger flushing = new AtomicInteger();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CallGate gate = new CallGate();
   private final Recovery recovery;
   private final Replayer replayer;
-  /** Submits and replays running right now; {@link #close} waits for them (also its monitor). */
-  private final AtomicInteger activeCalls = new AtomicInteger();
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -94,7 +84,7 @@ public final class Engine {
     AttemptRecorder attempts = new AttemptRecorder(config.idempotency());
     config.lanes().forEach((name, lc) -> lanes.put(name, new Lane(name, lc, beforeSending,
         attempts, failures, clock, config.scheduler(), metrics,
-        () -> flushing.get() > 0 || closed.get(), this::deliverBatch)));
+        () -> flushing.get() > 0 || gate.isClosed(), this::deliverBatch)));
 
     this.intake = new Intake(config.validator(), config.normalizer(), config.journal(), metrics,
         clock, config.queueCapacity());
@@ -102,46 +92,10 @@ public final class Engine {
     // Dedupe last: its claim must be released by whatever ends the item.
     this.intakeGuards = List.of(new ConsentGuard(), SuppressionGuard.atIntake(config.suppression()),
         new SizeGuard(), new DedupeGuard(inFlight));
-    this.outcomes = new OutcomeHandler(config, lanes, inFlight, frequency, works,
-        new OutcomeHandler.Hooks() {
-          @Override
-          public void start(Work w) {
-            startSafely(w);
-          }
-
-          @Override
-          public void completed(Submission sub) {
-            Engine.this.completed(sub);
-          }
-        });
-    this.recovery = new Recovery(config.journal(), intake, clock, new Recovery.Hooks() {
-      @Override
-      public void accept(Submission sub) {
-        Engine.this.accept(sub);
-      }
-
-      @Override
-      public void fail(Submission sub, String detail) {
-        pending.add(sub);
-        failWhole(sub, detail);
-      }
-    });
-    this.replayer = new Replayer(config, lanes, intake, works, new Replayer.Hooks() {
-      @Override
-      public void admitted(Submission sub) {
-        pending.add(sub);
-      }
-
-      @Override
-      public void start(Work w) {
-        startSafely(w);
-      }
-
-      @Override
-      public boolean closed() {
-        return closed.get();
-      }
-    });
+    Hooks hooks = new Hooks();
+    this.outcomes = new OutcomeHandler(config, lanes, inFlight, frequency, works, hooks);
+    this.recovery = new Recovery(config.journal(), intake, clock, hooks);
+    this.replayer = new Replayer(config, lanes, intake, works, hooks);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -149,53 +103,15 @@ public final class Engine {
 
   /** See {@code Outlane.submit}. */
   public CompletableFuture<SubmitResult> submit(RetentionEvent event) {
-    enterCall();
+    gate.enter();
     try {
-      if (closed.get()) {
+      if (gate.isClosed()) {
         throw new OutlaneException("client is closed; event " + event.eventId() + " was not accepted");
       }
       return submitOpen(event);
     } finally {
-      exitCall();
+      gate.exit();
     }
-  }
-
-  /**
-   * Counts a call that must finish before {@link #close} flushes. Announcing the call before
-   * reading {@code closed} (while close sets {@code closed} before reading the count) means that
-   * either the call sees the client closed and refuses, or close sees the call and waits for it:
-   * an event accepted while close runs is always in its flush.
-   */
-  private void enterCall() {
-    activeCalls.incrementAndGet();
-  }
-
-  private void exitCall() {
-    if (activeCalls.decrementAndGet() == 0 && closed.get()) {
-      synchronized (activeCalls) {
-        activeCalls.notifyAll();
-      }
-    }
-  }
-
-  /** Waits until no submit or replay is running; false if {@code timeout} passed first. */
-  private boolean awaitCalls(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (activeCalls) {
-      while (activeCalls.get() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(activeCalls, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   private CompletableFuture<SubmitResult> submitOpen(RetentionEvent event) {
@@ -212,7 +128,7 @@ public final class Engine {
     Identity identity = sub.identity;
     Instant now = sub.acceptedAt;
     pending.add(sub);
-    applyConsent(identity, event.consent());
+    ConsentGuard.recordDenials(config.suppression(), identity, event.consent());
 
     Duration age = Duration.between(event.eventTime(), now);
     if (age.isNegative()) {
@@ -274,30 +190,6 @@ public final class Engine {
     }
     if (sub.tryComplete()) {
       completed(sub);
-    }
-  }
-
-  private void applyConsent(Identity identity, Consent consent) {
-    EnumSet<Channel> denied = EnumSet.noneOf(Channel.class);
-    if (consent.sms() == ConsentStatus.DENIED) {
-      denied.add(Channel.SMS);
-    }
-    if (consent.email() == ConsentStatus.DENIED) {
-      denied.add(Channel.EMAIL);
-    }
-    if (consent.ads() == ConsentStatus.DENIED) {
-      denied.add(Channel.ADS);
-    }
-    if (!denied.isEmpty()) {
-      try {
-        config.suppression().suppress(identity, denied, "consent-denied");
-      } catch (RuntimeException | Error e) {
-        // The event is already journaled: keep going; this event's own denied channels are still
-        // refused: the suppression re-check before sending fails closed (see DeliveryChain).
-        log.error("customer_id={}: could not record denied consent in the suppression store ({})",
-            identity.customerId(), e.getClass().getName());
-      }
-      log.debug("customer_id={} suppressed on {}: consent denied", identity.customerId(), denied);
     }
   }
 
@@ -385,14 +277,14 @@ public final class Engine {
 
   /** See {@code Outlane.replayDeadLetters}. Runs on the caller's thread, which it blocks. */
   public ReplayReport replay(DeadLetterQuery query, boolean dryRun, boolean resendUnknown) {
-    enterCall();
+    gate.enter();
     try {
-      if (closed.get()) {
+      if (gate.isClosed()) {
         throw new OutlaneException("client is closed; dead letters were not replayed");
       }
       return replayer.replay(query, dryRun, resendUnknown);
     } finally {
-      exitCall();
+      gate.exit();
     }
   }
 
@@ -425,11 +317,11 @@ public final class Engine {
 
   /** See {@code Outlane.close}. */
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!gate.close()) {
       return;
     }
     long startNanos = System.nanoTime();
-    if (!awaitCalls(config.closeTimeout())) {
+    if (!gate.await(config.closeTimeout())) {
       log.warn("close: submits or a replay still running after {}; closing anyway",
           config.closeTimeout());
     }
@@ -513,7 +405,7 @@ public final class Engine {
   }
 
   public boolean isClosed() {
-    return closed.get();
+    return gate.isClosed();
   }
 
   /** Events accepted and not yet final. */
@@ -525,4 +417,37 @@ public final class Engine {
     return code == null ? "" : code;
   }
 
+  /** What the stages ask of the engine: start an item, take a submission in, complete it. */
+  private final class Hooks implements OutcomeHandler.Hooks, Recovery.Hooks, Replayer.Hooks {
+    @Override
+    public void start(Work w) {
+      startSafely(w);
+    }
+
+    @Override
+    public void completed(Submission sub) {
+      Engine.this.completed(sub);
+    }
+
+    @Override
+    public void accept(Submission sub) {
+      Engine.this.accept(sub);
+    }
+
+    @Override
+    public void fail(Submission sub, String detail) {
+      pending.add(sub);
+      failWhole(sub, detail);
+    }
+
+    @Override
+    public void admitted(Submission sub) {
+      pending.add(sub);
+    }
+
+    @Override
+    public boolean closed() {
+      return gate.isClosed();
+    }
+  }
 }
