@@ -89,8 +89,10 @@ import org.jspecify.annotations.Nullable;
  * a request in flight to an idempotent destination at the crash may be sent again (the destination
  * dedupes it).
  *
- * <p>This file is over 500 lines because its {@link Builder} documents every option where it is
- * set; opening the durable stores ({@code build()}) is the next part to move out.
+ * <p>This file is over 500 lines because its {@link Builder} documents each of its 25 settings
+ * where it is set, and {@link DestinationOptions} and {@link Builder} are public nested types that
+ * cannot move without breaking callers. Opening the durable stores is {@code DurableStores}'s job;
+ * the engine's settings travel as an {@code EngineConfig} built by name.
  */
 public final class Outlane implements AutoCloseable {
 
@@ -665,57 +667,26 @@ public final class Outlane implements AutoCloseable {
       SuppressionStore suppressionStore = suppression;
       EventJournal eventJournal = journal;
       RecoveryReport recovery = null;
-      List<AutoCloseable> owned = new ArrayList<>();
+      List<AutoCloseable> owned = List.of();
       if (durable != null) {
+        DurableStores stores;
         try {
-          EventSerializer serializer = EventSerializer.json(codec);
-          if (!suppressionSet) {
-            FileSuppressionStore fss = FileSuppressionStore.builder()
-                .directory(durable.suppressionDirectory())
-                .fsync(durable.fsync())
-                .open();
-            owned.add(fss);
-            suppressionStore = fss;
-          }
-          FileIdempotencyStore idem = FileIdempotencyStore.builder()
-              .directory(durable.idempotencyDirectory())
-              .ttl(keys.window())
-              .fsync(durable.fsync())
-              .clock(clock)
-              .open();
-          owned.add(idem);
-          FileDeadLetterStore dls = FileDeadLetterStore.builder()
-              .directory(durable.deadLetterDirectory())
-              .serializer(serializer)
-              .encryptionKey(durable.encryptionKey())
-              .fsync(durable.fsync())
-              .open();
-          owned.add(dls);
-          FileEventJournal fej = FileEventJournal.builder()
-              .directory(durable.journalDirectory())
-              .serializer(serializer)
-              .encryptionKey(durable.encryptionKey())
-              .segmentSize(durable.journalSegmentSize())
-              .groupCommitMaxWait(durable.groupCommitMaxWait())
-              .fsync(durable.fsync())
-              .open();
-          store = idem;
-          deadLetterStore = dls;
-          eventJournal = fej;
-          recovery = fej.recoveryReport();
+          stores = DurableStores.open(durable, EventSerializer.json(codec), !suppressionSet,
+              keys.window(), clock);
         } catch (RuntimeException e) {
-          for (AutoCloseable c : owned) {
-            try {
-              c.close();
-            } catch (Exception suppressed) {
-              e.addSuppressed(suppressed);
-            }
-          }
           if (owns) {
             s.close();
           }
           throw e;
         }
+        if (stores.suppression != null) {
+          suppressionStore = stores.suppression;
+        }
+        store = stores.idempotency;
+        deadLetterStore = stores.deadLetters;
+        eventJournal = stores.journal;
+        recovery = stores.recoveryReport();
+        owned = stores.closedByClient();
       }
       if (store == null) {
         store = new InMemoryIdempotencyStore(keys.window(), InMemoryIdempotencyStore.DEFAULT_MAX_ENTRIES);

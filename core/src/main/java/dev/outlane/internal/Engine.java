@@ -1,64 +1,46 @@
 package dev.outlane.internal;
 
 import dev.outlane.DestinationResult;
-import dev.outlane.FinalState;
 import dev.outlane.OutlaneException;
-import dev.outlane.Problem;
 import dev.outlane.RecoverySummary;
 import dev.outlane.SubmitResult;
-import dev.outlane.ValidationException;
-import dev.outlane.contract.AudienceAction;
-import dev.outlane.contract.Consent;
-import dev.outlane.contract.ConsentStatus;
 import dev.outlane.contract.RetentionEvent;
-import dev.outlane.deadletter.DeadLetter;
 import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.ReplayReport;
-import dev.outlane.deadletter.DeadLetterListing;
-import dev.outlane.deadletter.DeadLetterReason;
-import dev.outlane.destination.Channel;
 import dev.outlane.identity.Identity;
-import dev.outlane.journal.EventJournal;
 import dev.outlane.metrics.MetricsSink;
-import dev.outlane.routing.Route;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery engine behind {@code Outlane}. One {@link Lane} per destination holds that
- * destination's {@link Dispatcher} (bounded queue, in-flight count, linger, rate limiter, pause)
- * and its {@link DeliveryChain} (users' interceptors, then the destination); all timing goes
- * through the injected {@link dev.outlane.Scheduler} and {@link Clock}.
+ * The delivery engine behind {@code Outlane}: wires the stages an event goes through and owns what
+ * spans them (the pending submissions, the submit/replay call gate, flush and close). All timing
+ * goes through the injected {@link dev.outlane.Scheduler} and {@link Clock}.
  *
- * <p>Life of an event: {@code submit} validates, reserves capacity, journals, applies consent, routes
- * (windows → stale), and for each routed target runs the enqueue-time guardrails (suppression, size,
- * dedupe with an in-flight set) before queueing a {@link Work} on the lane's dispatcher, which forms
- * batches and runs {@link #deliverBatch} on a scheduler thread. That applies the delivery-time
- * guardrails (suppression again, pre-activation check, frequency cap), records attempts, runs the
- * chain and turns each outcome into a final state (a {@link Completion}), a retry or a split.
+ * <p>Life of an event: {@link Intake} (validate, reserve, journal) → denied consent recorded →
+ * {@link Router} (targets or stale) → per item, the intake {@link ItemGuard}s ({@link
+ * ConsentGuard}, {@link SuppressionGuard}, {@link SizeGuard}, {@link DedupeGuard}) → the lane's
+ * {@link Dispatcher} (queue, linger, token bucket, pause) → its {@link DeliveryChain} on a
+ * delivery thread (suppression re-check, pre-activation check, frequency cap, {@link
+ * AttemptRecorder}, users' interceptors, the destination) → {@link OutcomeHandler} (final state,
+ * retry, split, opt-out, dead letter). {@link Recovery} and {@link Replayer} re-submit through the
+ * same path.
  *
- * <p><b>Why this file is over 500 lines.</b> It is being split into stages one commit at a time
- * (issue 11): the dispatcher, the interceptor chain and the typed completions are out; intake,
- * the per-item guards behind one verdict type, the outcome handler, replay and close still live
- * here because they share {@code Work}, {@code Submission} and the in-flight key map, which move
- * out together in the next step.
- *
- * <p>Logs carry customer ids, event ids and idempotency keys only — never an email or a phone.
+ * <p>Thread-safe: {@code submit} and {@code replay} may be called from any thread; stages run on the
+ * submitting thread or a delivery thread. Logs carry customer ids, event ids and idempotency keys
+ * only — never an email or a phone.
  */
 public final class Engine {
   private static final Logger log = LoggerFactory.getLogger("dev.outlane.engine");
@@ -77,15 +59,9 @@ public final class Engine {
   private final List<ItemGuard> intakeGuards;
   private final Set<Submission> pending = ConcurrentHashMap.newKeySet();
   private final AtomicInteger flushing = new AtomicInteger();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  /** Journal records {@link #recover} re-submitted; written once, before the client is returned. */
-  private volatile int recovered;
-  /** Recovered events final so far and their dead letters by reason; guarded by itself. */
-  private final EnumMap<DeadLetterReason, Integer> recoveredDeadLetters =
-      new EnumMap<>(DeadLetterReason.class);
-  private int recoveredFinished; // guarded by recoveredDeadLetters
-  /** Submits and replays running right now; {@link #close} waits for them (also its monitor). */
-  private final AtomicInteger activeCalls = new AtomicInteger();
+  private final CallGate gate = new CallGate();
+  private final Recovery recovery;
+  private final Replayer replayer;
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -108,7 +84,7 @@ public final class Engine {
     AttemptRecorder attempts = new AttemptRecorder(config.idempotency());
     config.lanes().forEach((name, lc) -> lanes.put(name, new Lane(name, lc, beforeSending,
         attempts, failures, clock, config.scheduler(), metrics,
-        () -> flushing.get() > 0 || closed.get(), this::deliverBatch)));
+        () -> flushing.get() > 0 || gate.isClosed(), this::deliverBatch)));
 
     this.intake = new Intake(config.validator(), config.normalizer(), config.journal(), metrics,
         clock, config.queueCapacity());
@@ -116,18 +92,10 @@ public final class Engine {
     // Dedupe last: its claim must be released by whatever ends the item.
     this.intakeGuards = List.of(new ConsentGuard(), SuppressionGuard.atIntake(config.suppression()),
         new SizeGuard(), new DedupeGuard(inFlight));
-    this.outcomes = new OutcomeHandler(config, lanes, inFlight, frequency, works,
-        new OutcomeHandler.Hooks() {
-          @Override
-          public void start(Work w) {
-            startSafely(w);
-          }
-
-          @Override
-          public void completed(Submission sub) {
-            Engine.this.completed(sub);
-          }
-        });
+    Hooks hooks = new Hooks();
+    this.outcomes = new OutcomeHandler(config, lanes, inFlight, frequency, works, hooks);
+    this.recovery = new Recovery(config.journal(), intake, clock, hooks);
+    this.replayer = new Replayer(config, lanes, intake, works, hooks);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -135,105 +103,24 @@ public final class Engine {
 
   /** See {@code Outlane.submit}. */
   public CompletableFuture<SubmitResult> submit(RetentionEvent event) {
-    enterCall();
+    gate.enter();
     try {
-      if (closed.get()) {
+      if (gate.isClosed()) {
         throw new OutlaneException("client is closed; event " + event.eventId() + " was not accepted");
       }
       return submitOpen(event);
     } finally {
-      exitCall();
+      gate.exit();
     }
-  }
-
-  /**
-   * Counts a call that must finish before {@link #close} flushes. Announcing the call before
-   * reading {@code closed} (while close sets {@code closed} before reading the count) means that
-   * either the call sees the client closed and refuses, or close sees the call and waits for it:
-   * an event accepted while close runs is always in its flush.
-   */
-  private void enterCall() {
-    activeCalls.incrementAndGet();
-  }
-
-  private void exitCall() {
-    if (activeCalls.decrementAndGet() == 0 && closed.get()) {
-      synchronized (activeCalls) {
-        activeCalls.notifyAll();
-      }
-    }
-  }
-
-  /** Waits until no submit or replay is running; false if {@code timeout} passed first. */
-  private boolean awaitCalls(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (activeCalls) {
-      while (activeCalls.get() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(activeCalls, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   private CompletableFuture<SubmitResult> submitOpen(RetentionEvent event) {
     return accept(intake.admit(event));
   }
 
-  /**
-   * Re-submits what the journal holds from before a crash or an unclean stop. Each record is
-   * processed in isolation: one that is no longer valid, or that anything fails on while it is
-   * routed, sized or queued, is dead-lettered {@code undeliverable} at each target its routes name,
-   * with the reason, and the rest proceed. Recovery is never blocked by one bad record.
-   */
+  /** Re-submits what the journal holds as pending; see {@link Recovery}. */
   public int recover() {
-    int n = 0;
-    for (EventJournal.Pending p : config.journal().pending()) {
-      RetentionEvent event = p.event();
-      // Recovered events were accepted before: they may exceed the capacity for a while.
-      intake.reserveUnchecked();
-      n++;
-      Identity identity;
-      try {
-        // Normalize under the rules the event was accepted with, when the journal kept them: a
-        // region changed since must not turn an accepted event into an invalid one.
-        identity = p.identity() == null ? intake.validate(event) : intake.validate(event, p.identity());
-      } catch (Throwable e) {
-        String detail = e instanceof ValidationException v
-            ? "the journaled event is no longer valid: " + problemPaths(v.problems())
-            : "the journaled event could not be validated: " + e.getClass().getName();
-        log.warn("journal record {} (event_id={}): {}; dead-lettered, recovery goes on",
-            p.sequence(), event.eventId(), detail);
-        Submission sub = new Submission(event, new Identity(event.customerId(), null, null),
-            p.sequence(), clock.instant(), true);
-        pending.add(sub);
-        failWhole(sub, detail);
-        continue;
-      }
-      accept(new Submission(event, identity, p.sequence(), clock.instant(), true));
-    }
-    recovered = n;
-    if (n > 0) {
-      log.info("recovered {} pending events from the journal", n);
-    }
-    return n;
-  }
-
-  /** The problems' field paths, never their values: {@code 2 problem(s) at $.phone, $.email}. */
-  private static String problemPaths(List<Problem> problems) {
-    List<String> paths = new ArrayList<>(problems.size());
-    for (Problem p : problems) {
-      paths.add(p.path());
-    }
-    return problems.size() + " problem(s) at " + String.join(", ", paths);
+    return recovery.recover();
   }
 
   private CompletableFuture<SubmitResult> accept(Submission sub) {
@@ -241,7 +128,7 @@ public final class Engine {
     Identity identity = sub.identity;
     Instant now = sub.acceptedAt;
     pending.add(sub);
-    applyConsent(identity, event.consent());
+    ConsentGuard.recordDenials(config.suppression(), identity, event.consent());
 
     Duration age = Duration.between(event.eventTime(), now);
     if (age.isNegative()) {
@@ -303,30 +190,6 @@ public final class Engine {
     }
     if (sub.tryComplete()) {
       completed(sub);
-    }
-  }
-
-  private void applyConsent(Identity identity, Consent consent) {
-    EnumSet<Channel> denied = EnumSet.noneOf(Channel.class);
-    if (consent.sms() == ConsentStatus.DENIED) {
-      denied.add(Channel.SMS);
-    }
-    if (consent.email() == ConsentStatus.DENIED) {
-      denied.add(Channel.EMAIL);
-    }
-    if (consent.ads() == ConsentStatus.DENIED) {
-      denied.add(Channel.ADS);
-    }
-    if (!denied.isEmpty()) {
-      try {
-        config.suppression().suppress(identity, denied, "consent-denied");
-      } catch (RuntimeException | Error e) {
-        // The event is already journaled: keep going; this event's own denied channels are still
-        // refused: the suppression re-check before sending fails closed (see DeliveryChain).
-        log.error("customer_id={}: could not record denied consent in the suppression store ({})",
-            identity.customerId(), e.getClass().getName());
-      }
-      log.debug("customer_id={} suppressed on {}: consent denied", identity.customerId(), denied);
     }
   }
 
@@ -403,16 +266,7 @@ public final class Engine {
             + " on restart", sub.event.eventId(), e.getClass().getName());
       }
     }
-    if (sub.recovered) {
-      synchronized (recoveredDeadLetters) {
-        recoveredFinished++;
-        for (DestinationResult r : results) {
-          if (r.deadLetterReason() != null) {
-            recoveredDeadLetters.merge(r.deadLetterReason(), 1, Integer::sum);
-          }
-        }
-      }
-    }
+    recovery.completed(sub, results);
     pending.remove(sub);
     intake.release();
     sub.future.complete(new SubmitResult(sub.event.eventId(), sub.identity.customerId(), results));
@@ -421,169 +275,17 @@ public final class Engine {
   // ---------------------------------------------------------------------------------------------
   // Dead-letter replay
 
-  /** Records re-submitted at once: bounded so a replay of a large store cannot fill the queue. */
-  private static final int REPLAY_CHUNK = 256;
-
   /** See {@code Outlane.replayDeadLetters}. Runs on the caller's thread, which it blocks. */
   public ReplayReport replay(DeadLetterQuery query, boolean dryRun, boolean resendUnknown) {
-    enterCall();
+    gate.enter();
     try {
-      if (closed.get()) {
+      if (gate.isClosed()) {
         throw new OutlaneException("client is closed; dead letters were not replayed");
       }
-      return replayOpen(query, dryRun, resendUnknown);
+      return replayer.replay(query, dryRun, resendUnknown);
     } finally {
-      exitCall();
+      gate.exit();
     }
-  }
-
-  private static void awaitQuietly(List<CompletableFuture<DestinationResult>> futures) {
-    for (CompletableFuture<DestinationResult> f : futures) {
-      try {
-        f.join();
-      } catch (RuntimeException ignored) {
-        // Its outcome is not reported: the replay is failing with the store's exception.
-      }
-    }
-  }
-
-  private ReplayReport replayOpen(DeadLetterQuery query, boolean dryRun, boolean resendUnknown) {
-    List<DeadLetter> matching = config.deadLetters()
-        .list(new DeadLetterQuery(query.destination(), query.reason(), true));
-    String[] outcomes = new String[matching.size()];
-    int skippedResolved = 0;
-    int skipped = 0;
-    int replayed = 0;
-    int resolved = 0;
-    int stillFailing = 0;
-    List<Integer> toReplay = new ArrayList<>();
-    for (int i = 0; i < matching.size(); i++) {
-      DeadLetter d = matching.get(i);
-      if (d.resolved()) {
-        skippedResolved++;
-      } else if (!lanes.containsKey(d.destination())) {
-        skipped++;
-        outcomes[i] = "skipped: destination \"" + d.destination() + "\" is not registered";
-      } else if (d.reason() == DeadLetterReason.NEEDS_RECONCILIATION && !resendUnknown) {
-        skipped++;
-        outcomes[i] = "skipped: needs-reconciliation (it may have been sent; check the destination,"
-            + " then resend explicitly)";
-      } else {
-        replayed++;
-        if (dryRun) {
-          outcomes[i] = "would-replay";
-        } else {
-          toReplay.add(i);
-        }
-      }
-    }
-    for (int from = 0; from < toReplay.size(); from += REPLAY_CHUNK) {
-      if (closed.get()) {
-        // close() is waiting for this replay: stop between chunks; the rest stay unresolved.
-        for (int i : toReplay.subList(from, toReplay.size())) {
-          outcomes[i] = "skipped: the client was closed during the replay";
-          replayed--;
-          skipped++;
-        }
-        break;
-      }
-      List<Integer> part = toReplay.subList(from, Math.min(toReplay.size(), from + REPLAY_CHUNK));
-      List<CompletableFuture<DestinationResult>> futures = new ArrayList<>(part.size());
-      for (int i : part) {
-        futures.add(replayOne(matching.get(i), resendUnknown));
-      }
-      for (int j = 0; j < part.size(); j++) {
-        DeadLetter d = matching.get(part.get(j));
-        DestinationResult r = futures.get(j).join();
-        if (r.state() == FinalState.DELIVERED || r.state() == FinalState.DEDUPLICATED) {
-          // Resolved only now, after the outcome: an interrupted replay leaves it unresolved, and
-          // the next run finds a delivered key deduplicated instead of sending it twice.
-          try {
-            config.deadLetters().markResolved(d.id());
-          } catch (RuntimeException e) {
-            // The store failed: the replay stops here, but what this chunk already handed to the
-            // lanes is still in flight. Let it finish before the caller hears of the failure, so
-            // "interrupted" means a settled state (those records stay unresolved and dedupe next
-            // time), not deliveries still running after replay returned.
-            awaitQuietly(futures.subList(j + 1, futures.size()));
-            throw e;
-          }
-          resolved++;
-          outcomes[part.get(j)] = "resolved: " + r.state().metricName();
-        } else {
-          stillFailing++;
-          outcomes[part.get(j)] = "still-failing: " + r.state().metricName()
-              + (r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
-        }
-      }
-    }
-    List<ReplayReport.Item> items = new ArrayList<>();
-    for (int i = 0; i < matching.size(); i++) {
-      if (outcomes[i] != null) {
-        DeadLetter d = matching.get(i);
-        items.add(new ReplayReport.Item(d.id(), DeadLetterListing.line(d), outcomes[i]));
-      }
-    }
-    log.info("dead-letter replay{}: {} matched, {} already resolved, {} skipped, {} replayed, {}"
-        + " resolved, {} still failing", dryRun ? " (dry run)" : "", matching.size(),
-        skippedResolved, skipped, replayed, resolved, stillFailing);
-    return new ReplayReport(dryRun, matching.size(), skippedResolved, skipped, replayed, resolved,
-        stillFailing, items);
-  }
-
-  /** Re-submits one record to its own destination only, with its recorded idempotency key. */
-  private CompletableFuture<DestinationResult> replayOne(DeadLetter d, boolean resendUnknown) {
-    Lane lane = lanes.get(d.destination());
-    RetentionEvent event = d.event();
-    Identity identity;
-    try {
-      identity = intake.validate(event);
-    } catch (ValidationException e) {
-      return CompletableFuture.completedFuture(
-          DestinationResult.builder(d.destination(), FinalState.REJECTED)
-              .detail("the recorded event is no longer valid: " + e.problems().size() + " problem(s)")
-              .build());
-    }
-    if (d.reason() == DeadLetterReason.NEEDS_RECONCILIATION && resendUnknown) {
-      // The operator decided to resend. A key marked delivered (by an earlier forced replay whose
-      // resolve was lost) stays blocked, so that replay is found deduplicated, not sent again.
-      config.idempotency().forgetUnknown(d.idempotencyKey());
-    }
-    AudienceAction.Action action =
-        event.audience() == null ? AudienceAction.Action.ADD : event.audience().action();
-    // Replays bypass the capacity check (like recovery) but are bounded by REPLAY_CHUNK.
-    intake.reserveUnchecked();
-    Submission sub = new Submission(event, identity, -1, clock.instant(), false);
-    sub.journalSafe = false; // not journaled: the dead letter itself is the durable record
-    pending.add(sub);
-    Work w = works.create(sub, lane, targetFor(lane, d), action, event, d.idempotencyKey(), true);
-    w.deadLetterId = d.id();
-    synchronized (sub) {
-      sub.works.add(w);
-      sub.open++;
-      sub.sealed = true;
-    }
-    startSafely(w);
-    return sub.future.thenApply(r -> r.results().get(0));
-  }
-
-  /** The route target that produced the record's key (for its audience and options), if any. */
-  private Route.Target targetFor(Lane lane, DeadLetter d) {
-    Route.Target first = null;
-    for (Route r : config.routes()) {
-      for (Route.Target t : r.targets()) {
-        if (!t.destination().equals(lane.name)) {
-          continue;
-        }
-        if (works.keyFor(lane, t, d.event()).equals(d.idempotencyKey())) {
-          return t;
-        }
-        if (first == null) {
-          first = t;
-        }
-      }
-    }
-    return first != null ? first : new Route.Target(lane.name, null, Map.of());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -615,11 +317,11 @@ public final class Engine {
 
   /** See {@code Outlane.close}. */
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!gate.close()) {
       return;
     }
     long startNanos = System.nanoTime();
-    if (!awaitCalls(config.closeTimeout())) {
+    if (!gate.await(config.closeTimeout())) {
       log.warn("close: submits or a replay still running after {}; closing anyway",
           config.closeTimeout());
     }
@@ -699,17 +401,11 @@ public final class Engine {
 
   /** See {@code Outlane.recovery}. */
   public RecoverySummary recoverySummary() {
-    int n = recovered;
-    if (n == 0) {
-      return RecoverySummary.none();
-    }
-    synchronized (recoveredDeadLetters) {
-      return new RecoverySummary(n, recoveredFinished, recoveredDeadLetters);
-    }
+    return recovery.summary();
   }
 
   public boolean isClosed() {
-    return closed.get();
+    return gate.isClosed();
   }
 
   /** Events accepted and not yet final. */
@@ -721,4 +417,37 @@ public final class Engine {
     return code == null ? "" : code;
   }
 
+  /** What the stages ask of the engine: start an item, take a submission in, complete it. */
+  private final class Hooks implements OutcomeHandler.Hooks, Recovery.Hooks, Replayer.Hooks {
+    @Override
+    public void start(Work w) {
+      startSafely(w);
+    }
+
+    @Override
+    public void completed(Submission sub) {
+      Engine.this.completed(sub);
+    }
+
+    @Override
+    public void accept(Submission sub) {
+      Engine.this.accept(sub);
+    }
+
+    @Override
+    public void fail(Submission sub, String detail) {
+      pending.add(sub);
+      failWhole(sub, detail);
+    }
+
+    @Override
+    public void admitted(Submission sub) {
+      pending.add(sub);
+    }
+
+    @Override
+    public boolean closed() {
+      return gate.isClosed();
+    }
+  }
 }

@@ -8,6 +8,7 @@ import dev.outlane.RecoverySummary;
 import dev.outlane.OutlaneException;
 import dev.outlane.Problem;
 import dev.outlane.QueueFullException;
+import dev.outlane.Scheduler;
 import dev.outlane.SubmitResult;
 import dev.outlane.ValidationException;
 import dev.outlane.contract.AudienceAction;
@@ -24,7 +25,6 @@ import dev.outlane.storage.EncryptionKey;
 import dev.outlane.journal.EventJournal;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.routing.Route;
-import dev.outlane.testing.ManualScheduler;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -207,12 +207,13 @@ public final class SendCommand implements Callable<Integer> {
     boolean durable = dir != null && !dryRun;
     long unreadable = 0;
     Report report = new Report(configured.names());
-    ManualScheduler virtual = dryRun ? new ManualScheduler(clock.instant()) : null;
+    // A dry run sends nothing (the Preview stage never proceeds), so it needs no pool: one real
+    // delivery thread keeps each destination's preview in file order. Event age uses the run's clock.
+    Scheduler previewThread = dryRun ? Scheduler.threads(1, "outlane-dry-run") : null;
     Outlane.Builder builder = Outlane.builder().clock(clock).identityNormalizer(normalizer)
         .closeTimeout(Duration.ofSeconds(5));
-    if (virtual != null) {
-      // One thread, in file order: the preview reads like the file. Event age still uses the real clock.
-      builder.scheduler(virtual);
+    if (previewThread != null) {
+      builder.scheduler(previewThread);
     } else if (dir != null) {
       builder.durable(DurableOptions.at(dir).withEncryptionKey(key));
     } else if (journal != null) {
@@ -275,6 +276,10 @@ public final class SendCommand implements Callable<Integer> {
     } catch (OutlaneException e) {
       // Durable mode could not open DIR (locked by another process, not writable…).
       return usage(err, "--dir " + dir + ": " + causeOf(e));
+    } finally {
+      if (previewThread != null) {
+        previewThread.close(); // a scheduler passed to the builder is not closed by the client
+      }
     }
     // A stage's callbacks may still be running on a delivery thread when flush returns.
     finished &= report.awaitResults(Duration.ofSeconds(5));
