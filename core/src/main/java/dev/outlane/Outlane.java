@@ -493,7 +493,9 @@ public final class Outlane implements AutoCloseable {
 
     /**
      * When and how often a retryable failure is tried again (default {@link RetryPolicy#defaults()}:
-     * 5 attempts, capped exponential backoff with jitter, {@code Retry-After} honoured). Never
+     * retried for 10 min after an item's first failure, 1 h in durable mode, unless the policy sets
+     * its own {@code retryWindow}; capped exponential backoff with jitter; a failing lane paused and
+     * probed with one request; {@code Retry-After} honoured). Never
      * applied to an unknown outcome on a destination that is not idempotent (an SMS): that is
      * dead-lettered instead.
      */
@@ -728,7 +730,9 @@ public final class Outlane implements AutoCloseable {
       });
       EngineConfig config = new EngineConfig(lanesWithStages, List.copyOf(routes),
           normalizer, keys, suppressionStore, frequencyCap, frequencyCapMaxPeople, preActivationCheck,
-          store, retry, metrics, deadLetterStore, eventJournal, optOut, queueCapacity,
+          store, retry.withDefaultRetryWindow(durable != null
+              ? RetryPolicy.DEFAULT_DURABLE_RETRY_WINDOW : RetryPolicy.DEFAULT_RETRY_WINDOW),
+          metrics, deadLetterStore, eventJournal, optOut, queueCapacity,
           splitRejectedBatches, clock, s, owns, closeTimeout, codec::validateExceptIdentity);
       Engine engine = new Engine(config);
       engine.recover();

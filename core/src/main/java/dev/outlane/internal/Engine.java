@@ -659,7 +659,7 @@ public final class Engine {
         end(w, Completion.optedOut(oo.code(), oo.reason()));
       } else if (o instanceof Outcome.Retryable r) {
         releaseFrequency(w);
-        if (r.retryAfter() != null && config.retry().canRetry(w.tries)) {
+        if (r.retryAfter() != null && mayRetry(w)) {
           Duration d = config.retry().delay(w.retries + 1, r.retryAfter());
           pause = pause == null || d.compareTo(pause) > 0 ? d : pause;
           w.retries++;
@@ -674,6 +674,8 @@ public final class Engine {
         unknownOutcome(lane, w, u.reason(), u.code());
       }
     }
+    lane.dispatcher.batchDone(LaneBreaker.reached(outcomes), LaneBreaker.failed(outcomes, idempotentLane),
+        pause);
     if (pause != null) {
       lane.dispatcher.pause(clock.instant().plus(pause), paused);
     }
@@ -777,7 +779,7 @@ public final class Engine {
 
   private void retryLater(Lane lane, Work w, String reason, @Nullable String code,
       @Nullable Duration retryAfter) {
-    if (!config.retry().canRetry(w.tries)) {
+    if (!mayRetry(w)) {
       end(w, Completion.retriesExhausted(w.tries, reason, code));
       return;
     }
@@ -787,6 +789,15 @@ public final class Engine {
     log.debug("{} customer_id={} key={}: retry {} in {} ({})", lane.name,
         w.sub.identity.customerId(), w.key, w.retries, delay, reason);
     lane.dispatcher.retryAfter(w, delay);
+  }
+
+  /** Whether {@code w}, which just failed retryably, is within its retry window and attempt cap. */
+  private boolean mayRetry(Work w) {
+    Instant now = clock.instant();
+    if (w.firstFailure == null) {
+      w.firstFailure = now;
+    }
+    return config.retry().canRetry(w.tries, Duration.between(w.firstFailure, now));
   }
 
   private void releaseFrequency(Work w) {
@@ -1345,6 +1356,7 @@ public final class Engine {
     @Nullable Instant enqueuedAt;
     @Nullable Instant firstAttempt;
     @Nullable Instant lastAttempt;
+    @Nullable Instant firstFailure; // the retry window counts from here
     @Nullable String frequencyKey;
     @Nullable Instant frequencySlot;
     @Nullable List<Work> followers; // guarded by inFlight's bin lock for this key
@@ -1449,7 +1461,7 @@ public final class Engine {
       this.chain = new DeliveryChain(destination, lc.interceptors());
       this.limits = destination.limits();
       this.dispatcher = new Dispatcher<>(name, limits, lc.concurrency(), lc.linger(),
-          lc.rateLimit(), clock, config.scheduler(), metrics,
+          lc.rateLimit(), config.retry(), clock, config.scheduler(), metrics,
           () -> flushing.get() > 0 || closed.get(), batch -> deliverBatch(this, batch));
     }
   }
