@@ -127,12 +127,35 @@ public final class Outlane implements AutoCloseable {
    * FinalState}. Refusal is immediate and synchronous — nothing is journaled or queued:
    *
    * @throws ValidationException if the event is invalid, listing every problem (no PII)
-   * @throws QueueFullException if {@code queueCapacity} events are unfinished; never blocks
+   * @throws QueueFullException if {@code queueCapacity} events are unfinished; never blocks (see
+   *     {@link #submit(RetentionEvent, Duration)} for a bounded wait instead)
    * @throws OutlaneException if the client is closed, or the journal could not record the event
    */
   public CompletionStage<SubmitResult> submit(RetentionEvent event) {
     Objects.requireNonNull(event, "event");
     return engine.submit(event);
+  }
+
+  /**
+   * {@link #submit(RetentionEvent)}, but when {@code queueCapacity} events are unfinished the calling
+   * thread waits up to {@code maxWait} (real time) for one to finish instead of being refused at once:
+   * the bounded back-pressure a producer loop wants. Validation errors are thrown before any waiting.
+   *
+   * @param maxWait how long to wait for room at most; {@link Duration#ZERO} behaves as {@link
+   *     #submit(RetentionEvent)}
+   * @throws ValidationException if the event is invalid, listing every problem (no PII)
+   * @throws QueueFullException if there was still no room after {@code maxWait}, the client started
+   *     closing meanwhile, or the thread was interrupted (its interrupt status is set)
+   * @throws IllegalArgumentException if {@code maxWait} is negative
+   * @throws OutlaneException if the client is closed, or the journal could not record the event
+   */
+  public CompletionStage<SubmitResult> submit(RetentionEvent event, Duration maxWait) {
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(maxWait, "maxWait");
+    if (maxWait.isNegative()) {
+      throw new IllegalArgumentException("maxWait: must not be negative, was " + maxWait);
+    }
+    return engine.submit(event, maxWait);
   }
 
   /**

@@ -81,6 +81,7 @@ public final class Engine {
   private final ConcurrentHashMap<String, Work> inFlight = new ConcurrentHashMap<>();
   private final Set<Submission> pending = ConcurrentHashMap.newKeySet();
   private final AtomicInteger outstanding = new AtomicInteger();
+  private final CapacityWait capacityWait = new CapacityWait();
   private final AtomicInteger flushing = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Journal records {@link #recover} re-submitted; written once, before the client is returned. */
@@ -119,12 +120,17 @@ public final class Engine {
 
   /** See {@code Outlane.submit}. */
   public CompletableFuture<SubmitResult> submit(RetentionEvent event) {
+    return submit(event, Duration.ZERO);
+  }
+
+  /** See {@code Outlane.submit(event, maxWait)}; {@link Duration#ZERO} never waits. */
+  public CompletableFuture<SubmitResult> submit(RetentionEvent event, Duration maxWait) {
     enterCall();
     try {
       if (closed.get()) {
         throw new OutlaneException("client is closed; event " + event.eventId() + " was not accepted");
       }
-      return submitOpen(event);
+      return submitOpen(event, maxWait);
     } finally {
       exitCall();
     }
@@ -168,9 +174,9 @@ public final class Engine {
     return true;
   }
 
-  private CompletableFuture<SubmitResult> submitOpen(RetentionEvent event) {
+  private CompletableFuture<SubmitResult> submitOpen(RetentionEvent event, Duration maxWait) {
     Identity identity = validate(event);
-    if (!reserve()) {
+    if (maxWait.isZero() ? !reserve() : !capacityWait.await(this::reserve, maxWait, closed::get)) {
       metrics.count("", "queue_full", "", 1);
       log.debug("refused event_id={} customer_id={}: queue full", event.eventId(), event.customerId());
       throw new QueueFullException(config.queueCapacity());
@@ -971,6 +977,7 @@ public final class Engine {
     }
     pending.remove(sub);
     outstanding.decrementAndGet();
+    capacityWait.released();
     sub.future.complete(new SubmitResult(sub.event.eventId(), sub.identity.customerId(), results));
   }
 
