@@ -22,6 +22,7 @@ import dev.outlane.idempotency.IdempotencyKeys;
 import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.internal.Engine;
 import dev.outlane.internal.EngineConfig;
+import dev.outlane.internal.QueueBudget;
 import dev.outlane.journal.EventJournal;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.journal.FileEventJournal;
@@ -360,7 +361,11 @@ public final class Outlane implements AutoCloseable {
    * message. Not thread-safe.
    */
   public static final class Builder {
-    /** Default capacity: enough for bursts of a busy journey, small enough to bound memory (~10 MB). */
+    /**
+     * The smallest default capacity. The default itself is sized by memory ({@code
+     * dev.outlane.internal.QueueBudget}): unfinished events may take one eighth of the maximum heap at
+     * ≈ 2 KB each, between 10,000 and 1,000,000 events (65,536 with {@code -Xmx1g}).
+     */
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
 
     private final Map<String, EngineConfig.LaneConfig> lanes = new LinkedHashMap<>();
@@ -380,7 +385,7 @@ public final class Outlane implements AutoCloseable {
     private DeadLetterStore deadLetters = new InMemoryDeadLetterStore();
     private EventJournal journal = EventJournal.none();
     private OptOutPolicy optOut = OptOutPolicy.defaults();
-    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private int queueCapacity = QueueBudget.defaultCapacity(Runtime.getRuntime().maxMemory());
     private boolean splitRejectedBatches = true;
     private Clock clock = Clock.systemUTC();
     private @Nullable Scheduler scheduler;
@@ -570,7 +575,9 @@ public final class Outlane implements AutoCloseable {
 
     /**
      * At most this many accepted events unfinished at once; {@code submit} then throws {@link
-     * QueueFullException}.
+     * QueueFullException} (or waits, see {@link Outlane#submit(RetentionEvent, Duration)}). Default:
+     * sized by memory, one eighth of the maximum heap at ≈ 2 KB per event, between 10,000 and
+     * 1,000,000 — so with the default a refusal means the backlog would otherwise grow without bound.
      *
      * @throws IllegalArgumentException if below 1
      */
