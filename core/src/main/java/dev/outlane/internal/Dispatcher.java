@@ -154,6 +154,12 @@ final class Dispatcher<T extends Dispatcher.Item> {
       queue.addLast(item);
       queuedBytes += item.size();
       metrics.queueDepth(name, queue.size());
+      if (inFlight >= concurrency) {
+        // Every slot is busy: the first batch to return pumps (deliver's finally), and sees this
+        // item. Not handing a pump to a scheduler thread per submitted event is most of the
+        // submitting thread's hand-off cost (issue 12's profile).
+        return;
+      }
     }
     schedulePump();
   }
