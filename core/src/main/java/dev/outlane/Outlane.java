@@ -22,6 +22,7 @@ import dev.outlane.idempotency.IdempotencyKeys;
 import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.internal.Engine;
 import dev.outlane.internal.EngineConfig;
+import dev.outlane.internal.QueueBudget;
 import dev.outlane.journal.EventJournal;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.journal.FileEventJournal;
@@ -129,12 +130,35 @@ public final class Outlane implements AutoCloseable {
    * FinalState}. Refusal is immediate and synchronous — nothing is journaled or queued:
    *
    * @throws ValidationException if the event is invalid, listing every problem (no PII)
-   * @throws QueueFullException if {@code queueCapacity} events are unfinished; never blocks
+   * @throws QueueFullException if {@code queueCapacity} events are unfinished; never blocks (see
+   *     {@link #submit(RetentionEvent, Duration)} for a bounded wait instead)
    * @throws OutlaneException if the client is closed, or the journal could not record the event
    */
   public CompletionStage<SubmitResult> submit(RetentionEvent event) {
     Objects.requireNonNull(event, "event");
     return engine.submit(event);
+  }
+
+  /**
+   * {@link #submit(RetentionEvent)}, but when {@code queueCapacity} events are unfinished the calling
+   * thread waits up to {@code maxWait} (real time) for one to finish instead of being refused at once:
+   * the bounded back-pressure a producer loop wants. Validation errors are thrown before any waiting.
+   *
+   * @param maxWait how long to wait for room at most; {@link Duration#ZERO} behaves as {@link
+   *     #submit(RetentionEvent)}
+   * @throws ValidationException if the event is invalid, listing every problem (no PII)
+   * @throws QueueFullException if there was still no room after {@code maxWait}, the client started
+   *     closing meanwhile, or the thread was interrupted (its interrupt status is set)
+   * @throws IllegalArgumentException if {@code maxWait} is negative
+   * @throws OutlaneException if the client is closed, or the journal could not record the event
+   */
+  public CompletionStage<SubmitResult> submit(RetentionEvent event, Duration maxWait) {
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(maxWait, "maxWait");
+    if (maxWait.isNegative()) {
+      throw new IllegalArgumentException("maxWait: must not be negative, was " + maxWait);
+    }
+    return engine.submit(event, maxWait);
   }
 
   /**
@@ -339,7 +363,11 @@ public final class Outlane implements AutoCloseable {
    * message. Not thread-safe.
    */
   public static final class Builder {
-    /** Default capacity: enough for bursts of a busy journey, small enough to bound memory (~10 MB). */
+    /**
+     * The smallest default capacity. The default itself is sized by memory ({@code
+     * dev.outlane.internal.QueueBudget}): unfinished events may take one eighth of the maximum heap at
+     * ≈ 2 KB each, between 10,000 and 1,000,000 events (65,536 with {@code -Xmx1g}).
+     */
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
 
     private final Map<String, EngineConfig.LaneConfig> lanes = new LinkedHashMap<>();
@@ -359,7 +387,7 @@ public final class Outlane implements AutoCloseable {
     private DeadLetterStore deadLetters = new InMemoryDeadLetterStore();
     private EventJournal journal = EventJournal.none();
     private OptOutPolicy optOut = OptOutPolicy.defaults();
-    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private int queueCapacity = QueueBudget.defaultCapacity(Runtime.getRuntime().maxMemory());
     private boolean splitRejectedBatches = true;
     private Clock clock = Clock.systemUTC();
     private @Nullable Scheduler scheduler;
@@ -495,7 +523,9 @@ public final class Outlane implements AutoCloseable {
 
     /**
      * When and how often a retryable failure is tried again (default {@link RetryPolicy#defaults()}:
-     * 5 attempts, capped exponential backoff with jitter, {@code Retry-After} honoured). Never
+     * retried for 10 min after an item's first failure, 1 h in durable mode, unless the policy sets
+     * its own {@code retryWindow}; capped exponential backoff with jitter; a failing lane paused and
+     * probed with one request; {@code Retry-After} honoured). Never
      * applied to an unknown outcome on a destination that is not idempotent (an SMS): that is
      * dead-lettered instead.
      */
@@ -547,7 +577,9 @@ public final class Outlane implements AutoCloseable {
 
     /**
      * At most this many accepted events unfinished at once; {@code submit} then throws {@link
-     * QueueFullException}.
+     * QueueFullException} (or waits, see {@link Outlane#submit(RetentionEvent, Duration)}). Default:
+     * sized by memory, one eighth of the maximum heap at ≈ 2 KB per event, between 10,000 and
+     * 1,000,000 — so with the default a refusal means the backlog would otherwise grow without bound.
      *
      * @throws IllegalArgumentException if below 1
      */
@@ -707,7 +739,8 @@ public final class Outlane implements AutoCloseable {
           .frequencyCapMaxPeople(frequencyCapMaxPeople)
           .preActivationCheck(preActivationCheck)
           .idempotency(store)
-          .retry(retry)
+          .retry(retry.withDefaultRetryWindow(durable != null
+              ? RetryPolicy.DEFAULT_DURABLE_RETRY_WINDOW : RetryPolicy.DEFAULT_RETRY_WINDOW))
           .metrics(metrics)
           .deadLetters(deadLetterStore)
           .journal(eventJournal)

@@ -4,17 +4,20 @@ import dev.outlane.Scheduler;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.metrics.MetricsSink;
 import dev.outlane.ratelimit.RateLimit;
+import dev.outlane.retry.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One destination's queue and the pump that turns it into batches: at most {@code concurrency}
@@ -24,6 +27,11 @@ import org.jspecify.annotations.Nullable;
  * split batch go out before anything queued. Items waiting out a retry delay are held here too, so
  * {@link #drain} finds them.
  *
+ * <p>A {@link LaneBreaker} pauses the whole lane once a batch fails as a whole (the handler reports
+ * each batch's verdict through {@link #batchDone}) and lets one probe batch out after the pause;
+ * when a batch reaches the destination again, the items waiting out their own retry delays are
+ * queued at once (their delays were spacing out a failure of the lane, which is over).
+ *
  * <p>All timing goes through the injected {@link Scheduler} and {@link Clock}, so it runs in virtual
  * time under {@code ManualScheduler}. Thread-safe: one lock guards the state; the batch handler runs
  * on a scheduler thread without it (the pump's own thread delivers the first batch it forms), and a
@@ -32,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the queued item
  */
 final class Dispatcher<T extends Dispatcher.Item> {
+  private static final Logger log = LoggerFactory.getLogger("dev.outlane.engine");
+
   /** What the dispatcher needs to know about a queued item. */
   interface Item {
     /** Its size in bytes as the destination measures it; fixed while queued. */
@@ -57,7 +67,9 @@ final class Dispatcher<T extends Dispatcher.Item> {
   // All guarded by this.
   private final ArrayDeque<T> queue = new ArrayDeque<>();
   private final ArrayDeque<List<T>> splitBatches = new ArrayDeque<>();
-  private final Map<T, Boolean> waiting = new IdentityHashMap<>(); // in backoff
+  // In backoff, in the order they failed. Items do not override equals: this is by identity.
+  private final Map<T, Boolean> waiting = new LinkedHashMap<>();
+  private final LaneBreaker breaker;
   private long queuedBytes;
   private int inFlight;
   private Instant pausedUntil = Instant.MIN;
@@ -67,12 +79,13 @@ final class Dispatcher<T extends Dispatcher.Item> {
   /**
    * @param name the destination's name (for the queue-depth metric)
    * @param rateLimit requests per second, or null for no limit
+   * @param retry the pauses of the lane's circuit breaker ({@link RetryPolicy#probeDelay})
    * @param hurry true while partial batches should go out at once (a flush or close is waiting)
    * @param handler delivers one batch; runs on a scheduler thread
    */
   Dispatcher(String name, DestinationLimits limits, int concurrency, Duration linger,
-      @Nullable RateLimit rateLimit, Clock clock, Scheduler scheduler, MetricsSink metrics,
-      BooleanSupplier hurry, Consumer<List<T>> handler) {
+      @Nullable RateLimit rateLimit, RetryPolicy retry, Clock clock, Scheduler scheduler,
+      MetricsSink metrics, BooleanSupplier hurry, Consumer<List<T>> handler) {
     this.name = name;
     this.limits = limits;
     this.concurrency = concurrency;
@@ -83,6 +96,55 @@ final class Dispatcher<T extends Dispatcher.Item> {
     this.hurry = hurry;
     this.handler = handler;
     this.bucket = rateLimit == null ? null : new TokenBucket(rateLimit, clock.instant());
+    this.breaker = new LaneBreaker(retry);
+  }
+
+  /**
+   * The verdict on a batch, from the handler before it returns: {@code reached} if any item was
+   * delivered, rejected or opted out (the destination is up); else {@code failed} if any item came
+   * back retryable or unknown (the destination is taken to be down: the lane pauses as a whole).
+   *
+   * @param retryAfter the capped {@code Retry-After} the destination gave, or null
+   */
+  void batchDone(boolean reached, boolean failed, @Nullable Duration retryAfter) {
+    synchronized (this) {
+      if (reached) {
+        if (breaker.state() != LaneBreaker.State.CLOSED) {
+          log.info("{}: the destination answers again after {} failed request(s); lane resumed",
+              name, breaker.failures());
+          breaker.reached();
+          releaseWaiting();
+        } else {
+          breaker.reached();
+        }
+      } else if (failed) {
+        Instant now = clock.instant();
+        if (breaker.failed(now, retryAfter)) {
+          metrics.count(name, "lane_paused", "", 1);
+          log.debug("{}: request failed as a whole ({} in a row); lane paused until {}, then one"
+              + " probe", name, breaker.failures(), breaker.openUntil());
+        }
+      }
+    }
+    schedulePump();
+  }
+
+  /** The breaker's state; for tests. */
+  synchronized LaneBreaker.State breakerState() {
+    return breaker.state();
+  }
+
+  private void releaseWaiting() {
+    // Caller holds the lock. Their scheduled retries find them gone and do nothing.
+    List<T> items = new ArrayList<>(waiting.keySet());
+    waiting.clear();
+    Instant now = clock.instant();
+    for (int i = items.size() - 1; i >= 0; i--) {
+      T item = items.get(i);
+      item.queuedAt(now);
+      queue.addFirst(item);
+      queuedBytes += item.size();
+    }
   }
 
   /** Queues {@code item} at the back. */
@@ -92,6 +154,12 @@ final class Dispatcher<T extends Dispatcher.Item> {
       queue.addLast(item);
       queuedBytes += item.size();
       metrics.queueDepth(name, queue.size());
+      if (inFlight >= concurrency) {
+        // Every slot is busy: the first batch to return pumps (deliver's finally), and sees this
+        // item. Not handing a pump to a scheduler thread per submitted event is most of the
+        // submitting thread's hand-off cost (issue 12's profile).
+        return;
+      }
     }
     schedulePump();
   }
@@ -187,6 +255,7 @@ final class Dispatcher<T extends Dispatcher.Item> {
 
   private void pump() {
     List<List<T>> batches = null;
+    boolean probe = false;
     synchronized (this) {
       pumpScheduled = false;
       while (inFlight < concurrency) {
@@ -196,6 +265,13 @@ final class Dispatcher<T extends Dispatcher.Item> {
         }
         if (now.isBefore(pausedUntil)) {
           wakeAt(now, pausedUntil);
+          break;
+        }
+        Instant blocked = breaker.admit(now, inFlight);
+        if (blocked != null) {
+          if (blocked != LaneBreaker.UNTIL_A_BATCH_RETURNS) {
+            wakeAt(now, blocked);
+          }
           break;
         }
         boolean full = !splitBatches.isEmpty() || queue.size() >= limits.maxItemsPerRequest()
@@ -215,6 +291,7 @@ final class Dispatcher<T extends Dispatcher.Item> {
           }
         }
         List<T> batch = splitBatches.isEmpty() ? takeBatch() : splitBatches.pollFirst();
+        probe = breaker.sent(); // only ever the first batch of a pump: the breaker admits one probe
         inFlight++;
         if (batches == null) {
           batches = new ArrayList<>(1);
@@ -228,17 +305,20 @@ final class Dispatcher<T extends Dispatcher.Item> {
     }
     for (int i = 1; i < batches.size(); i++) {
       List<T> b = batches.get(i);
-      scheduler.execute(() -> deliver(b));
+      scheduler.execute(() -> deliver(b, false));
     }
-    deliver(batches.get(0));
+    deliver(batches.get(0), probe);
   }
 
-  private void deliver(List<T> batch) {
+  private void deliver(List<T> batch, boolean probe) {
     try {
       handler.accept(batch);
     } finally {
       synchronized (this) {
         inFlight--;
+        if (probe) {
+          breaker.probeReturned();
+        }
       }
       schedulePump();
     }

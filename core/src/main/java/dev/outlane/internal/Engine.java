@@ -83,7 +83,7 @@ public final class Engine {
     }
     AttemptRecorder attempts = new AttemptRecorder(config.idempotency());
     config.lanes().forEach((name, lc) -> lanes.put(name, new Lane(name, lc, beforeSending,
-        attempts, failures, clock, config.scheduler(), metrics,
+        attempts, failures, config.retry(), clock, config.scheduler(), metrics,
         () -> flushing.get() > 0 || gate.isClosed(), this::deliverBatch)));
 
     this.intake = new Intake(config.validator(), config.normalizer(), config.journal(), metrics,
@@ -103,19 +103,20 @@ public final class Engine {
 
   /** See {@code Outlane.submit}. */
   public CompletableFuture<SubmitResult> submit(RetentionEvent event) {
+    return submit(event, Duration.ZERO);
+  }
+
+  /** See {@code Outlane.submit(event, maxWait)}; {@link Duration#ZERO} never waits. */
+  public CompletableFuture<SubmitResult> submit(RetentionEvent event, Duration maxWait) {
     gate.enter();
     try {
       if (gate.isClosed()) {
         throw new OutlaneException("client is closed; event " + event.eventId() + " was not accepted");
       }
-      return submitOpen(event);
+      return accept(intake.admit(event, maxWait, gate::isClosed));
     } finally {
       gate.exit();
     }
-  }
-
-  private CompletableFuture<SubmitResult> submitOpen(RetentionEvent event) {
-    return accept(intake.admit(event));
   }
 
   /** Re-submits what the journal holds as pending; see {@link Recovery}. */

@@ -10,6 +10,8 @@ import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.journal.EventJournal;
 import dev.outlane.metrics.MetricsSink;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +35,8 @@ final class Intake {
   private final Clock clock;
   private final int queueCapacity;
   private final AtomicInteger outstanding = new AtomicInteger();
+  /** Where a bounded {@code submit(event, maxWait)} waits for a release. */
+  private final CapacityWait capacityWait = new CapacityWait();
 
   Intake(Function<RetentionEvent, List<Problem>> validator, IdentityNormalizer normalizer,
       EventJournal journal, MetricsSink metrics, Clock clock, int queueCapacity) {
@@ -53,8 +57,16 @@ final class Intake {
    * @throws OutlaneException if the journal append failed (the reservation is released)
    */
   Submission admit(RetentionEvent event) {
+    return admit(event, Duration.ZERO, () -> false);
+  }
+
+  /**
+   * As {@link #admit(RetentionEvent)}, waiting up to {@code maxWait} for room when the queue is full
+   * (not at all for {@link Duration#ZERO}), and giving up early once {@code closing} says so.
+   */
+  Submission admit(RetentionEvent event, Duration maxWait, BooleanSupplier closing) {
     Identity identity = validate(event);
-    if (!reserve()) {
+    if (maxWait.isZero() ? !reserve() : !capacityWait.await(this::reserve, maxWait, closing)) {
       metrics.count("", "queue_full", "", 1);
       log.debug("refused event_id={} customer_id={}: queue full", event.eventId(), event.customerId());
       throw new QueueFullException(queueCapacity);
@@ -63,7 +75,7 @@ final class Intake {
     try {
       seq = journal.append(event);
     } catch (RuntimeException e) {
-      outstanding.decrementAndGet();
+      release();
       throw new OutlaneException("journal append failed (" + e.getClass().getSimpleName()
           + "); event " + event.eventId() + " was not accepted", e);
     }
@@ -118,6 +130,7 @@ final class Intake {
   /** An outstanding event is final. */
   void release() {
     outstanding.decrementAndGet();
+    capacityWait.released();
   }
 
   /** Events accepted and not yet final. */

@@ -1,5 +1,6 @@
 package dev.outlane.internal;
 
+import dev.outlane.retry.RetryPolicy;
 import dev.outlane.Scheduler;
 import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
@@ -29,7 +30,7 @@ final class Lane {
    * @param deliver runs a formed batch, on a scheduler thread
    */
   Lane(String name, EngineConfig.LaneConfig lc, List<ItemGuard> stages, AttemptRecorder attempts,
-      Failures failures, Clock clock, Scheduler scheduler, MetricsSink metrics,
+      Failures failures, RetryPolicy retry, Clock clock, Scheduler scheduler, MetricsSink metrics,
       BooleanSupplier hurry, BiConsumer<Lane, List<Work>> deliver) {
     this.name = name;
     this.destination = lc.destination();
@@ -37,6 +38,6 @@ final class Lane {
         destination.idempotent() ? null : attempts, lc.interceptors(), failures, clock);
     this.limits = destination.limits();
     this.dispatcher = new Dispatcher<>(name, limits, lc.concurrency(), lc.linger(),
-        lc.rateLimit(), clock, scheduler, metrics, hurry, batch -> deliver.accept(this, batch));
+        lc.rateLimit(), retry, clock, scheduler, metrics, hurry, batch -> deliver.accept(this, batch));
   }
 }

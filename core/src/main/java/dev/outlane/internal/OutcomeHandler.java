@@ -115,7 +115,7 @@ final class OutcomeHandler {
         end(w, Completion.optedOut(oo.code(), oo.reason()));
       } else if (o instanceof Outcome.Retryable r) {
         releaseFrequency(w);
-        if (r.retryAfter() != null && config.retry().canRetry(w.tries)) {
+        if (r.retryAfter() != null && mayRetry(w)) {
           Duration d = config.retry().delay(w.retries + 1, r.retryAfter());
           pause = pause == null || d.compareTo(pause) > 0 ? d : pause;
           w.retries++;
@@ -130,6 +130,8 @@ final class OutcomeHandler {
         unknownOutcome(lane, w, u.reason(), u.code());
       }
     }
+    lane.dispatcher.batchDone(LaneBreaker.reached(outcomes),
+        LaneBreaker.failed(outcomes, lane.destination.idempotent()), pause);
     if (pause != null) {
       lane.dispatcher.pause(clock.instant().plus(pause), paused);
     }
@@ -172,7 +174,7 @@ final class OutcomeHandler {
 
   void retryLater(Lane lane, Work w, String reason, @Nullable String code,
       @Nullable Duration retryAfter) {
-    if (!config.retry().canRetry(w.tries)) {
+    if (!mayRetry(w)) {
       end(w, Completion.retriesExhausted(w.tries, reason, code));
       return;
     }
@@ -182,6 +184,15 @@ final class OutcomeHandler {
     log.debug("{} customer_id={} key={}: retry {} in {} ({})", lane.name,
         w.sub.identity.customerId(), w.key, w.retries, delay, reason);
     lane.dispatcher.retryAfter(w, delay);
+  }
+
+  /** Whether {@code w}, which just failed retryably, is within its retry window and attempt cap. */
+  private boolean mayRetry(Work w) {
+    Instant now = clock.instant();
+    if (w.firstFailure == null) {
+      w.firstFailure = now;
+    }
+    return config.retry().canRetry(w.tries, Duration.between(w.firstFailure, now));
   }
 
   void releaseFrequency(Work w) {

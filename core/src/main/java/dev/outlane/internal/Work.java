@@ -41,6 +41,7 @@ final class Work implements Dispatcher.Item {
   @Nullable Instant enqueuedAt;
   @Nullable Instant firstAttempt;
   @Nullable Instant lastAttempt;
+  @Nullable Instant firstFailure; // the retry window counts from here
   @Nullable String frequencyKey;
   @Nullable Instant frequencySlot;
   @Nullable List<Work> followers; // guarded by the in-flight map's bin lock for this key

@@ -12,8 +12,17 @@ import org.jspecify.annotations.Nullable;
  * unknown} on an idempotent destination).
  *
  * <ul>
- *   <li>At most {@link #maxAttempts()} attempts in total; then the item is dead-lettered with reason
- *       {@code retries-exhausted} and its last error — never dropped.
+ *   <li>Bounded by time, not by a count a burst burns in seconds: an item is dead-lettered with
+ *       reason {@code retries-exhausted} (and its last error — never dropped) only once its {@link
+ *       #retryWindow() retry window}, counted from its first failure, has passed. The default window
+ *       is {@link #DEFAULT_RETRY_WINDOW} (10 min) in memory and {@link #DEFAULT_DURABLE_RETRY_WINDOW}
+ *       (1 h) in durable mode: in memory a queued item holds heap and queue capacity and is lost with
+ *       the process, so an outage longer than a few minutes is better handed to the dead-letter store
+ *       (replayable); on disk the item survives restarts and costs no heap, and 1 h stays well inside
+ *       the vendors' dedupe windows (Segment keeps a {@code messageId} at least 24 h).
+ *   <li>{@link #maxAttempts()} is an additional cap, unlimited unless set: while a destination fails
+ *       as a whole the engine pauses its lane (a circuit breaker that probes with one request), so
+ *       queued items do not spend attempts, and only the probe's items do.
  *   <li>Without {@code Retry-After}: capped exponential backoff with full jitter — the delay before
  *       retry {@code n} (1-based) is {@code jitter() × min(maxBackoff, initialBackoff × 2^(n-1))}
  *       (AWS Architecture Blog, "Exponential Backoff And Jitter", 2015: full jitter spreads retries of
@@ -26,7 +35,19 @@ import org.jspecify.annotations.Nullable;
  * {@link java.time.Clock} and a {@link dev.outlane.Scheduler}), so tests never sleep.
  */
 public final class RetryPolicy {
+  /** The retry window of the in-memory default (see the class comment for why). */
+  public static final Duration DEFAULT_RETRY_WINDOW = Duration.ofMinutes(10);
+  /** The retry window of the durable-mode default (see the class comment for why). */
+  public static final Duration DEFAULT_DURABLE_RETRY_WINDOW = Duration.ofHours(1);
+  /**
+   * The longest pause between two probes of a failing lane without {@code Retry-After}. One request
+   * a second is no load for a destination, and the lane resumes within a second of its recovery.
+   */
+  public static final Duration DEFAULT_MAX_PROBE_INTERVAL = Duration.ofSeconds(1);
+
   private final int maxAttempts;
+  private final @Nullable Duration retryWindow;
+  private final Duration maxProbeInterval;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Duration maxRetryAfter;
@@ -34,6 +55,8 @@ public final class RetryPolicy {
 
   private RetryPolicy(Builder b) {
     this.maxAttempts = b.maxAttempts;
+    this.retryWindow = b.retryWindow;
+    this.maxProbeInterval = b.maxProbeInterval;
     this.initialBackoff = b.initialBackoff;
     this.maxBackoff = b.maxBackoff;
     this.maxRetryAfter = b.maxRetryAfter;
@@ -41,7 +64,9 @@ public final class RetryPolicy {
   }
 
   /**
-   * The defaults: 5 attempts, backoff from 500 ms capped at 30 s, {@code Retry-After} capped at 5 min.
+   * The defaults: retries for the default window (10 min, 1 h in durable mode) with no attempt cap,
+   * backoff from 500 ms capped at 30 s per item and at 1 s between a failing lane's probes, {@code
+   * Retry-After} capped at 5 min.
    */
   public static RetryPolicy defaults() {
     return builder().build();
@@ -60,6 +85,8 @@ public final class RetryPolicy {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.maxAttempts = maxAttempts;
+    b.retryWindow = retryWindow;
+    b.maxProbeInterval = maxProbeInterval;
     b.initialBackoff = initialBackoff;
     b.maxBackoff = maxBackoff;
     b.maxRetryAfter = maxRetryAfter;
@@ -67,8 +94,27 @@ public final class RetryPolicy {
     return b;
   }
 
+  /** The attempt cap; {@link Integer#MAX_VALUE} (the default) means none. */
   public int maxAttempts() {
     return maxAttempts;
+  }
+
+  /**
+   * How long after its first failure an item may still be retried, or null if not set (the client
+   * then applies its mode's default, see {@link #withDefaultRetryWindow}).
+   */
+  public @Nullable Duration retryWindow() {
+    return retryWindow;
+  }
+
+  /** The longest pause between two probes of a failing lane when no {@code Retry-After} is given. */
+  public Duration maxProbeInterval() {
+    return maxProbeInterval;
+  }
+
+  /** This policy, or a copy with {@code window} if no retry window was set. */
+  public RetryPolicy withDefaultRetryWindow(Duration window) {
+    return retryWindow != null ? this : toBuilder().retryWindow(window).build();
   }
 
   public Duration initialBackoff() {
@@ -86,6 +132,37 @@ public final class RetryPolicy {
   /** Whether an item that has made {@code attempts} attempts may make another. */
   public boolean canRetry(int attempts) {
     return attempts < maxAttempts;
+  }
+
+  /**
+   * Whether an item that has made {@code attempts} attempts and first failed {@code sinceFirstFailure}
+   * ago may make another: under the attempt cap and inside the retry window (no window set: {@link
+   * #DEFAULT_RETRY_WINDOW}).
+   */
+  public boolean canRetry(int attempts, Duration sinceFirstFailure) {
+    Duration window = retryWindow == null ? DEFAULT_RETRY_WINDOW : retryWindow;
+    return attempts < maxAttempts && sinceFirstFailure.compareTo(window) < 0;
+  }
+
+  /**
+   * The pause of a lane whose last {@code failures} batches (1 for the first) all failed retryably:
+   * {@code Retry-After} when given (as in {@link #delay}); otherwise the same capped exponential
+   * backoff with full jitter, capped at {@link #maxProbeInterval()} instead: only one request probes
+   * a paused lane, so probing often costs the destination nothing.
+   */
+  public Duration probeDelay(int failures, @Nullable Duration retryAfter) {
+    if (retryAfter != null) {
+      return delay(failures, retryAfter);
+    }
+    long cap = Math.min(maxProbeInterval.toNanos(), maxBackoff.toNanos());
+    long base = Math.min(initialBackoff.toNanos(), cap);
+    int shift = Math.min(Math.max(failures - 1, 0), 62);
+    long exp = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
+    double j = jitter.getAsDouble();
+    if (!(j >= 0) || j > 1) {
+      j = 1;
+    }
+    return Duration.ofNanos((long) (exp * j));
   }
 
   /**
@@ -113,13 +190,17 @@ public final class RetryPolicy {
 
   @Override
   public String toString() {
-    return "RetryPolicy{maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff
+    return "RetryPolicy{maxAttempts=" + (maxAttempts == Integer.MAX_VALUE ? "unlimited" : maxAttempts)
+        + ", retryWindow=" + (retryWindow == null ? "default" : retryWindow)
+        + ", maxProbeInterval=" + maxProbeInterval + ", initialBackoff=" + initialBackoff
         + ", maxBackoff=" + maxBackoff + ", maxRetryAfter=" + maxRetryAfter + "}";
   }
 
   /** Builds a {@link RetryPolicy}; validates each value as it is set. Not thread-safe. */
   public static final class Builder {
-    private int maxAttempts = 5;
+    private int maxAttempts = Integer.MAX_VALUE;
+    private @Nullable Duration retryWindow;
+    private Duration maxProbeInterval = DEFAULT_MAX_PROBE_INTERVAL;
     private Duration initialBackoff = Duration.ofMillis(500);
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration maxRetryAfter = Duration.ofMinutes(5);
@@ -128,7 +209,7 @@ public final class RetryPolicy {
     private Builder() {}
 
     /**
-     * Attempts in total, including the first.
+     * Attempts in total, including the first: a cap on top of the retry window. Default: none.
      *
      * @throws IllegalArgumentException if below 1
      */
@@ -137,6 +218,33 @@ public final class RetryPolicy {
         throw new IllegalArgumentException("maxAttempts: must be ≥ 1, was " + maxAttempts);
       }
       this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * How long after its first failure an item may still be retried; then it is dead-lettered
+     * {@code retries-exhausted}. Default: {@link #DEFAULT_RETRY_WINDOW}, or {@link
+     * #DEFAULT_DURABLE_RETRY_WINDOW} in durable mode.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder retryWindow(Duration retryWindow) {
+      Objects.requireNonNull(retryWindow, "retryWindow");
+      if (retryWindow.isZero() || retryWindow.isNegative()) {
+        throw new IllegalArgumentException("retryWindow: must be positive, was " + retryWindow);
+      }
+      this.retryWindow = retryWindow;
+      return this;
+    }
+
+    /**
+     * The longest pause between two probes of a failing lane without {@code Retry-After}. Default:
+     * {@link #DEFAULT_MAX_PROBE_INTERVAL}.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder maxProbeInterval(Duration maxProbeInterval) {
+      this.maxProbeInterval = nonNegative("maxProbeInterval", maxProbeInterval);
       return this;
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.metrics.InMemoryMetrics;
 import dev.outlane.ratelimit.RateLimit;
+import dev.outlane.retry.RetryPolicy;
 import dev.outlane.testing.ManualScheduler;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,109 @@ class DispatcherTest {
   private final InMemoryMetrics metrics = new InMemoryMetrics();
   private final AtomicBoolean hurry = new AtomicBoolean();
   private final List<String> batches = new ArrayList<>();
+  private static final RetryPolicy RETRY = RetryPolicy.builder().initialBackoff(Duration.ofMillis(500))
+      .maxBackoff(Duration.ofSeconds(30)).maxProbeInterval(Duration.ofSeconds(2)).jitter(() -> 1.0)
+      .build();
+  /** The verdict the breaker tests' handler reports for each batch, in turn. */
+  private final java.util.ArrayDeque<String> verdicts = new java.util.ArrayDeque<>();
+  private @Nullable Dispatcher<Item> reporting;
+
+  private Dispatcher<Item> breakerDispatcher(int concurrency) {
+    Dispatcher<Item> d = new Dispatcher<>("segment", DestinationLimits.ofItems(2), concurrency,
+        Duration.ZERO, null, RETRY, time.clock(), time, metrics, hurry::get, recordThen(batch -> {
+          String v = verdicts.isEmpty() ? "reached" : verdicts.poll();
+          switch (v) {
+            case "reached" -> reporting.batchDone(true, false, null);
+            case "500" -> reporting.batchDone(false, true, null);
+            case "429" -> reporting.batchDone(false, true, Duration.ofSeconds(7));
+            default -> { } // no verdict: every item finished before sending
+          }
+        }));
+    reporting = d;
+    return d;
+  }
+
+  @Test
+  void aBatchFailingAsAWholePausesTheLaneThenOneProbeGoesOutBeforeTheQueueIsReleased() {
+    Dispatcher<Item> d = breakerDispatcher(4);
+    verdicts.add("500");
+    d.enqueue(item("a"));
+    d.enqueue(item("b"));
+    time.runDue();
+    assertThat(batches).containsExactly("[a, b]");
+    assertThat(d.breakerState()).isEqualTo(LaneBreaker.State.OPEN);
+
+    for (String name : List.of("c", "d", "e", "f", "g", "h")) {
+      d.enqueue(item(name));
+    }
+    time.advance(Duration.ofMillis(499));
+    assertThat(batches).containsExactly("[a, b]"); // paused: the queued items spend nothing
+    time.advance(Duration.ofMillis(1));
+    // 500 ms later exactly one probe; the lane is released only once it reached the destination.
+    assertThat(batches).containsExactly("[a, b]", "[c, d]", "[e, f]", "[g, h]");
+    assertThat(d.breakerState()).isEqualTo(LaneBreaker.State.CLOSED);
+    assertThat(metrics.count("segment", "lane_paused")).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedProbeReopensTheLaneWithALongerPauseCappedAtTheProbeInterval() {
+    Dispatcher<Item> d = breakerDispatcher(4);
+    verdicts.addAll(List.of("500", "500", "500", "500"));
+    for (String name : List.of("a", "b", "c", "d", "e", "f")) {
+      d.enqueue(item(name));
+    }
+    time.runDue();
+    assertThat(batches).containsExactly("[a, b]", "[c, d]", "[e, f]"); // sent before any verdict
+    batches.clear();
+
+    time.advance(Duration.ofMillis(500));
+    assertThat(d.breakerState()).isEqualTo(LaneBreaker.State.OPEN); // all three failed: 2 s
+    assertThat(batches).isEmpty();
+    d.enqueue(item("g"));
+    d.enqueue(item("h"));
+    time.advance(Duration.ofMillis(1500));
+    assertThat(batches).containsExactly("[g, h]"); // the probe fails: 4th failure, 2 s again
+    d.enqueue(item("i"));
+    d.enqueue(item("j"));
+    time.advance(Duration.ofMillis(1999));
+    assertThat(batches).containsExactly("[g, h]");
+    time.advance(Duration.ofMillis(1));
+    assertThat(batches).containsExactly("[g, h]", "[i, j]");
+    assertThat(d.breakerState()).isEqualTo(LaneBreaker.State.CLOSED);
+  }
+
+  @Test
+  void aRetryAfterSetsTheLanesPauseAndAProbeWithoutVerdictLetsTheNextBatchProbe() {
+    Dispatcher<Item> d = breakerDispatcher(1);
+    verdicts.addAll(List.of("429", "none"));
+    d.enqueue(item("a"));
+    d.enqueue(item("b"));
+    time.runDue();
+    for (String name : List.of("c", "d", "e", "f")) {
+      d.enqueue(item(name));
+    }
+    time.advance(Duration.ofMillis(6999));
+    assertThat(batches).containsExactly("[a, b]");
+    time.advance(Duration.ofMillis(1));
+    assertThat(batches).containsExactly("[a, b]", "[c, d]", "[e, f]");
+    assertThat(d.breakerState()).isEqualTo(LaneBreaker.State.CLOSED);
+  }
+
+  @Test
+  void whenTheLaneRecoversItemsWaitingOutTheirOwnRetryDelayAreQueuedAtOnce() {
+    Dispatcher<Item> d = breakerDispatcher(1);
+    verdicts.add("500");
+    d.enqueue(item("a"));
+    d.enqueue(item("b"));
+    time.runDue();
+    d.retryAfter(item("a2"), Duration.ofSeconds(30));
+    d.enqueue(item("c"));
+
+    time.advance(Duration.ofMillis(500));
+    assertThat(batches).containsExactly("[a, b]", "[c]", "[a2]");
+    time.runUntilIdle(Duration.ofMinutes(1));
+    assertThat(batches).containsExactly("[a, b]", "[c]", "[a2]"); // its old timer does nothing
+  }
 
   @Test
   void aPartialBatchWaitsUntilItsFirstItemHasLingeredThenGoesOutWhole() {
@@ -155,7 +259,7 @@ class DispatcherTest {
   @Test
   void aHandlerThatThrowsStillFreesItsInFlightSlotForTheNextBatch() {
     Dispatcher<Item> d = new Dispatcher<>("sms", DestinationLimits.single(), 1, Duration.ZERO,
-        null, time.clock(), time, metrics, hurry::get, recordThen(batch -> {
+        null, RETRY, time.clock(), time, metrics, hurry::get, recordThen(batch -> {
           if (batch.get(0).name.equals("boom")) {
             throw new IllegalStateException("handler failed");
           }
@@ -181,8 +285,8 @@ class DispatcherTest {
 
   private Dispatcher<Item> dispatcher(DestinationLimits limits, Duration linger,
       @Nullable RateLimit rateLimit) {
-    return new Dispatcher<>("sms", limits, 1, linger, rateLimit, time.clock(), time, metrics,
-        hurry::get, recordThen(batch -> {}));
+    return new Dispatcher<>("sms", limits, 1, linger, rateLimit, RETRY, time.clock(), time,
+        metrics, hurry::get, recordThen(batch -> {}));
   }
 
   private Consumer<List<Item>> recordThen(Consumer<List<Item>> then) {

@@ -70,4 +70,38 @@ class RetryPolicyTest {
     assertThat(RetryAfter.parse(null, clock)).isNull();
     assertThat(RetryAfter.parse("99999999999999999999999", clock)).isNull();
   }
+
+  @Test
+  void retryingIsBoundedByTheWindowSinceTheFirstFailureAndByNoCountUnlessOneIsSet() {
+    RetryPolicy p = RetryPolicy.builder().retryWindow(Duration.ofMinutes(10)).build();
+    assertThat(p.canRetry(1_000, Duration.ofSeconds(599))).isTrue();
+    assertThat(p.canRetry(2, Duration.ofMinutes(10))).isFalse();
+    assertThat(RetryPolicy.defaults().maxAttempts()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(RetryPolicy.defaults().canRetry(1_000, RetryPolicy.DEFAULT_RETRY_WINDOW.minusMillis(1)))
+        .isTrue();
+    RetryPolicy capped = p.toBuilder().maxAttempts(3).build();
+    assertThat(capped.canRetry(3, Duration.ZERO)).isFalse();
+  }
+
+  @Test
+  void theClientsDefaultWindowAppliesOnlyWhenThePolicySetsNone() {
+    assertThat(RetryPolicy.defaults().retryWindow()).isNull();
+    assertThat(RetryPolicy.defaults().withDefaultRetryWindow(Duration.ofHours(1)).retryWindow())
+        .isEqualTo(Duration.ofHours(1));
+    RetryPolicy own = RetryPolicy.builder().retryWindow(Duration.ofMinutes(2)).build();
+    assertThat(own.withDefaultRetryWindow(Duration.ofHours(1)).retryWindow())
+        .isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> RetryPolicy.builder().retryWindow(Duration.ZERO))
+        .hasMessage("retryWindow: must be positive, was PT0S");
+  }
+
+  @Test
+  void aLanesProbeDelayFollowsTheBackoffButIsCappedAtTheProbeInterval() {
+    assertThat(noJitter.probeDelay(1, null)).isEqualTo(Duration.ofMillis(500));
+    assertThat(noJitter.probeDelay(2, null)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(noJitter.probeDelay(50, null)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(noJitter.probeDelay(50, Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
+    RetryPolicy slow = noJitter.toBuilder().maxProbeInterval(Duration.ofMinutes(1)).build();
+    assertThat(slow.probeDelay(50, null)).isEqualTo(Duration.ofSeconds(3)); // maxBackoff still caps
+  }
 }

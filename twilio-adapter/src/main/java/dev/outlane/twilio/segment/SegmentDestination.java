@@ -1,10 +1,6 @@
 package dev.outlane.twilio.segment;
 
 import com.squareup.moshi.JsonReader;
-import com.squareup.moshi.JsonWriter;
-import dev.outlane.contract.Commerce;
-import dev.outlane.contract.ContractJson;
-import dev.outlane.contract.RetentionEvent;
 import dev.outlane.destination.Channel;
 import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
@@ -25,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.zip.Deflater;
@@ -35,7 +30,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okio.Buffer;
-import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,6 +74,9 @@ import org.jspecify.annotations.Nullable;
  * retryable (safe: dedupe by {@code messageId}); 400 and 413 → rejected as a whole batch with
  * Segment's message; other 4xx → rejected.
  *
+ * <p>Each event is serialized once: the bytes {@link #sizeOf} measures are kept (bounded, see {@code
+ * SegmentEvents}) and sent by {@link #deliver}.
+ *
  * <p>Thread-safe: {@link #deliver} may run on several engine threads at once; each call uses its own
  * buffers, and the gzip deflaters are pooled.
  */
@@ -118,6 +115,7 @@ public final class SegmentDestination implements Destination {
   private final String authorization;
   private final Clock clock;
   private final Gzip gzip = new Gzip(Deflater.BEST_SPEED);
+  private final SegmentEvents events = new SegmentEvents();
   private final DestinationLimits limits =
       new DestinationLimits(
           MAX_EVENTS_PER_BATCH,
@@ -174,13 +172,11 @@ public final class SegmentDestination implements Destination {
    */
   @Override
   public long sizeOf(DeliveryItem item) {
-    Buffer scratch = new Buffer();
     try {
-      writeEvent(item, writer(scratch));
-    } catch (BadOptionException e) {
+      return events.prepare(item).length;
+    } catch (SegmentEvents.BadOptionException e) {
       return 0;
     }
-    return scratch.size();
   }
 
   /**
@@ -191,23 +187,19 @@ public final class SegmentDestination implements Destination {
   public List<Outcome> deliver(List<DeliveryItem> batch) {
     Outcome[] outcomes = new Outcome[batch.size()];
     Buffer body = new Buffer();
-    Buffer scratch = new Buffer();
-    // One writer for the whole call: each event is a top-level value, moved out of scratch as soon as
-    // it is complete, so scratch always holds exactly the event just written.
-    JsonWriter writer = writer(scratch);
     List<Integer> members = new ArrayList<>(Math.min(batch.size(), MAX_EVENTS_PER_BATCH));
     long bytes = 0;
     for (int i = 0; i < batch.size(); i++) {
       DeliveryItem item = batch.get(i);
+      byte[] json;
       try {
-        writeEvent(item, writer);
-      } catch (BadOptionException e) {
+        json = events.take(item); // the bytes sizeOf made, if it did
+      } catch (SegmentEvents.BadOptionException e) {
         outcomes[i] = Outcome.rejected("option", e.getMessage());
         continue;
       }
-      long size = scratch.size();
+      long size = json.length;
       if (size > MAX_EVENT_BYTES) {
-        scratch.clear();
         outcomes[i] =
             Outcome.rejected("too_large", "event is " + size + " bytes, over Segment's 32 KB (32768 bytes) limit per event");
         continue;
@@ -222,7 +214,7 @@ public final class SegmentDestination implements Destination {
       if (!members.isEmpty()) {
         body.writeByte(',');
       }
-      body.write(scratch, scratch.size());
+      body.write(json);
       members.add(i);
       bytes += size;
     }
@@ -309,138 +301,6 @@ public final class SegmentDestination implements Destination {
     return s.length() <= REASON_MAX_CHARS ? s : s.substring(0, REASON_MAX_CHARS) + "…";
   }
 
-  private static JsonWriter writer(Buffer out) {
-    JsonWriter w = JsonWriter.of(out);
-    w.setSerializeNulls(true);
-    // Lenient only to allow one top-level value per event on a reused writer; values are unchanged.
-    w.setLenient(true);
-    return w;
-  }
-
-  /** Writes one event as a complete JSON object; validates the options before writing anything. */
-  private void writeEvent(DeliveryItem item, JsonWriter w) {
-    String call = item.option("call");
-    boolean identify;
-    if (call == null || call.equals("track")) {
-      identify = false;
-    } else if (call.equals("identify")) {
-      identify = true;
-    } else {
-      throw new BadOptionException("call: must be \"track\" or \"identify\"");
-    }
-    String includePii = item.option("include_pii");
-    if (includePii != null && !includePii.equals("true") && !includePii.equals("false")) {
-      throw new BadOptionException("include_pii: must be \"true\" or \"false\"");
-    }
-    if (item.idempotencyKey().length() > MAX_MESSAGE_ID_LENGTH) {
-      throw new BadOptionException(
-          "messageId: the idempotency key has " + item.idempotencyKey().length()
-              + " characters; Segment accepts fewer than 100");
-    }
-    boolean pii = "true".equals(includePii);
-    RetentionEvent event = item.event();
-    try {
-      w.beginObject();
-      w.name("type").value(identify ? "identify" : "track");
-      w.name("messageId").value(item.idempotencyKey());
-      w.name("userId").value(item.identity().customerId());
-      w.name("timestamp").value(IsoInstant.format(event.eventTime()));
-      if (identify) {
-        w.name("traits");
-        writeProperties(w, event, pii ? item : null);
-      } else {
-        w.name("event").value(event.eventName());
-        w.name("properties");
-        writeProperties(w, event, null);
-        if (pii && (item.identity().email() != null || item.identity().phoneE164() != null)) {
-          w.name("context").beginObject().name("traits");
-          w.beginObject();
-          writeIdentifiers(w, item);
-          w.endObject();
-          w.endObject();
-        }
-      }
-      w.endObject();
-      w.flush();
-    } catch (IOException e) {
-      // A Buffer never fails to accept bytes.
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void writeIdentifiers(JsonWriter w, DeliveryItem item) throws IOException {
-    if (item.identity().email() != null) {
-      w.name("email").value(item.identity().email());
-    }
-    if (item.identity().phoneE164() != null) {
-      w.name("phone").value(item.identity().phoneE164());
-    }
-  }
-
-  /** A contract value, digit for digit and bounded, the way core writes it. */
-  private static void writeValue(JsonWriter w, @Nullable Object value) throws IOException {
-    try (BufferedSink sink = w.valueSink()) {
-      ContractJson.write(value, sink);
-    }
-  }
-
-  private static void writeProperties(JsonWriter w, RetentionEvent event, @Nullable DeliveryItem identifiersOf)
-      throws IOException {
-    w.beginObject();
-    Commerce c = event.commerce();
-    boolean cartValue = false;
-    boolean currency = false;
-    boolean orderId = false;
-    boolean skus = false;
-    if (c != null) {
-      if (c.cartValue() != null) {
-        w.name("cart_value");
-        writeValue(w, c.cartValue());
-        cartValue = true;
-      }
-      if (c.currency() != null) {
-        w.name("currency").value(c.currency());
-        currency = true;
-      }
-      if (c.orderId() != null) {
-        w.name("order_id").value(c.orderId());
-        orderId = true;
-      }
-      if (!c.skus().isEmpty()) {
-        w.name("skus").beginArray();
-        for (String sku : c.skus()) {
-          w.value(sku);
-        }
-        w.endArray();
-        skus = true;
-      }
-    }
-    boolean pii = identifiersOf != null;
-    for (Map.Entry<String, @Nullable Object> e : event.properties().entrySet()) {
-      String key = e.getKey();
-      boolean taken =
-          switch (key) {
-            case "cart_value" -> cartValue;
-            case "currency" -> currency;
-            case "order_id" -> orderId;
-            case "skus" -> skus;
-            case "email", "phone" -> pii;
-            default -> false;
-          };
-      if (!taken) {
-        w.name(key);
-        writeValue(w, e.getValue());
-      }
-    }
-    if (!event.properties().containsKey("source")) {
-      w.name("source").value(event.source());
-    }
-    if (identifiersOf != null) {
-      writeIdentifiers(w, identifiersOf);
-    }
-    w.endObject();
-  }
-
   /**
    * Frees the pooled gzip deflaters, and the OkHttp threads and connections if this destination
    * created its own client; a client passed to {@link Builder#okHttpClient} is left to its owner.
@@ -451,6 +311,11 @@ public final class SegmentDestination implements Destination {
     http.close();
   }
 
+  /** How many events' bytes sizeOf kept for deliver; for tests. */
+  int keptEvents() {
+    return events.keptCount();
+  }
+
   /** The client requests go through; for tests of {@link #close()}. */
   OkHttpClient httpClient() {
     return http.client();
@@ -459,15 +324,6 @@ public final class SegmentDestination implements Destination {
   @Override
   public String toString() {
     return "SegmentDestination{name=" + name + ", url=" + batchUrl + "}";
-  }
-
-  /** An item whose route options cannot be sent; rejected without a request. */
-  private static final class BadOptionException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    BadOptionException(String message) {
-      super(message, null, false, false);
-    }
   }
 
   /**

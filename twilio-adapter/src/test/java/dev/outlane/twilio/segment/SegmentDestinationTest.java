@@ -148,6 +148,32 @@ class SegmentDestinationTest {
   }
 
   @Test
+  void eachEventIsSerializedOnceTheBytesSizeOfMadeAreSentEvenOnARetryAndThenDropped() {
+    DeliveryItem item = item("key-1", event("cust-1").build());
+    long size = destination.sizeOf(item);
+    assertThat(destination.keptEvents()).isEqualTo(1);
+
+    destination.deliver(List.of(item.nextAttempt()));
+
+    assertThat(destination.keptEvents()).isZero();
+    String body = FakeSegmentServer.bodyOf(segment.takeRequest());
+    String eventJson = body.substring("{\"batch\":[".length(), body.indexOf("],\"sentAt\""));
+    assertThat(eventJson.getBytes(StandardCharsets.UTF_8)).hasSize((int) size);
+    assertThat(eventJson).startsWith("{\"type\":\"track\",\"messageId\":\"key-1\",\"userId\":\"cust-1\"");
+  }
+
+  @Test
+  void anItemReplacedBeforeDeliveryIsSerializedAfreshNotFromTheBytesKeptForItsKey() {
+    destination.sizeOf(item("key-1", event("cust-1").build()));
+
+    destination.deliver(List.of(item("key-1", event("cust-2").build())));
+
+    assertThat(FakeSegmentServer.bodyOf(segment.takeRequest()))
+        .contains("\"userId\":\"cust-2\"").doesNotContain("cust-1");
+    assertThat(destination.keptEvents()).isZero();
+  }
+
+  @Test
   void anEventOfExactly32KbIsSentAndOneByteMoreIsRejectedNamingTheLimit() {
     DeliveryItem atLimit = sized("at-limit", 32_768);
     DeliveryItem over = sized("over", 32_769);
