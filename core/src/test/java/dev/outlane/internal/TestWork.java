@@ -63,7 +63,7 @@ final class TestWork {
     EngineConfig.LaneConfig lc =
         new EngineConfig.LaneConfig(d, 1, null, Duration.ZERO, interceptors);
     return new Lane(d.name(), lc, stages, new AttemptRecorder(attemptStore), new Failures(metrics),
-        time.clock(), time, metrics, () -> false,
+        dev.outlane.retry.RetryPolicy.defaults(), time.clock(), time, metrics, () -> false,
         (l, batch) -> batches.add(l.name + batch.stream().map(w -> w.sub.event.eventId()).toList()));
   }
 
