@@ -109,7 +109,8 @@ final class DeliveryChain {
 
   /** Runs the engine's stages on {@code w}; false if one ended it or put it back for a retry. */
   private boolean passes(Lane lane, Work w, OutcomeHandler outcomes) {
-    for (ItemGuard stage : stages) {
+    for (int i = 0, n = stages.size(); i < n; i++) { // per item: no iterator
+      ItemGuard stage = stages.get(i);
       Verdict v = stage.check(w);
       if (v instanceof Verdict.Finish f) {
         outcomes.end(w, f.completion());

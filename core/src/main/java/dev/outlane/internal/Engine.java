@@ -215,7 +215,8 @@ public final class Engine {
       w.counted = true; // a duplicate restarted after its leader failed is not submitted twice
       metrics.count(w.lane.name, "submitted", "", 1);
     }
-    for (ItemGuard guard : intakeGuards) {
+    for (int i = 0, n = intakeGuards.size(); i < n; i++) { // per item: no iterator
+      ItemGuard guard = intakeGuards.get(i);
       Verdict v = guard.check(w);
       if (v instanceof Verdict.Finish f) {
         outcomes.end(w, f.completion());
