@@ -19,7 +19,11 @@ import dev.outlane.metrics.InMemoryMetrics;
 import dev.outlane.routing.Route;
 import dev.outlane.testing.FakeDestination;
 import dev.outlane.testing.ManualScheduler;
+import dev.outlane.contract.RetentionEvent;
+import dev.outlane.journal.EventJournal;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -155,6 +159,56 @@ class OptOutTest {
       assertThat(done(next).state("sms")).isEqualTo(FinalState.SUPPRESSED);
       assertThat(outlane.lift(stop(TestEvents.phone(1)))).containsExactly(Channel.SMS);
     }
+  }
+
+  @Test
+  void audienceRemovesJournaledBeforeACrashAreQueuedAgainOnTheNextStart() {
+    CrashingJournal before = new CrashingJournal();
+    // Its own scheduler never runs: the process dies before the removes are delivered.
+    Outlane first = client().scheduler(new ManualScheduler(T0)).suppressionStore(suppression)
+        .journal(before).build();
+    first.optOut(stop(TestEvents.phone(1)));
+    assertThat(before.appended).hasSize(1);
+    assertThat(meta.items()).isEmpty();
+
+    CrashingJournal after = new CrashingJournal();
+    after.held.add(new EventJournal.Pending(1, before.appended.get(0)));
+    Outlane second = client().suppressionStore(suppression).journal(after).build();
+    time.runDue();
+
+    assertThat(meta.items()).singleElement().satisfies(item -> {
+      assertThat(item.action()).isEqualTo(AudienceAction.Action.REMOVE);
+      assertThat(item.identity()).isEqualTo(new Identity("", null, "+14155552001"));
+    });
+    assertThat(sms.items()).isEmpty(); // the marker is never routed as an event
+    assertThat(after.completed).containsExactly(1L);
+    assertThat(second.recovery().recovered()).isEqualTo(1);
+  }
+
+  /** Records appends and never completes them (a crash), or holds pending records for a start. */
+  static final class CrashingJournal implements EventJournal {
+    final List<RetentionEvent> appended = new ArrayList<>();
+    final List<Pending> held = new ArrayList<>();
+    final List<Long> completed = new ArrayList<>();
+
+    @Override
+    public synchronized long append(RetentionEvent event) {
+      appended.add(event);
+      return appended.size();
+    }
+
+    @Override
+    public synchronized void complete(long sequence) {
+      completed.add(sequence);
+    }
+
+    @Override
+    public List<Pending> pending() {
+      return held;
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Test
