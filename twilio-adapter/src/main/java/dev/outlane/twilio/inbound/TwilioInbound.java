@@ -129,12 +129,13 @@ public final class TwilioInbound {
 
   /** The incoming-message webhook handler. */
   public InboundHandler messages() {
-    return request -> handle(MESSAGES_ENDPOINT, messageTokens, request, this::message);
+    return request -> handle(MESSAGES_ENDPOINT, messageTokens, twiml(), request, this::message);
   }
 
   /** The status-callback handler. */
   public InboundHandler statusCallbacks() {
-    return request -> handle(STATUS_ENDPOINT, statusTokens, request, this::status);
+    return request -> handle(STATUS_ENDPOINT, statusTokens, InboundResponse.of(204), request,
+        this::status);
   }
 
   /** The result of one endpoint's own work: the response and the outcome to count. */
@@ -145,11 +146,12 @@ public final class TwilioInbound {
     Answer run(Map<String, List<String>> params);
   }
 
-  private InboundResponse handle(String endpoint, RecentTokens tokens, InboundRequest request,
-      Work work) {
+  /** @param duplicate what a retry of a request already acted on is answered (as the first was) */
+  private InboundResponse handle(String endpoint, RecentTokens tokens, InboundResponse duplicate,
+      InboundRequest request, Work work) {
     Answer a;
     try {
-      a = checkThenRun(tokens, request, work);
+      a = checkThenRun(tokens, duplicate, request, work);
     } catch (RuntimeException e) {
       // Never a stack trace to the caller, never request data in the log line.
       log.error("{}: request failed ({})", endpoint, e.getClass().getName());
@@ -159,7 +161,8 @@ public final class TwilioInbound {
     return a.response();
   }
 
-  private Answer checkThenRun(RecentTokens tokens, InboundRequest request, Work work) {
+  private Answer checkThenRun(RecentTokens tokens, InboundResponse duplicate,
+      InboundRequest request, Work work) {
     if (request.bodyLength() > maxBodyBytes) {
       return new Answer(InboundResponse.text(413, "body too large"), "too_large");
     }
@@ -191,7 +194,7 @@ public final class TwilioInbound {
     }
     @Nullable String token = request.header("I-Twilio-Idempotency-Token");
     if (token != null && tokens.contains(token)) {
-      return new Answer(twiml(), "duplicate");
+      return new Answer(duplicate, "duplicate");
     }
     Answer a;
     try {

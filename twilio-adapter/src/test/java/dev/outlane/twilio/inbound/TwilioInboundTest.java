@@ -235,6 +235,18 @@ class TwilioInboundTest {
   }
 
   @Test
+  void aRetriedStatusCallbackIsAnsweredAsTheFirstAndCountedOnce() {
+    InboundRequest callback = InboundRequest.builder("POST", URI.create("http://10.0.0.5:8080/twilio/status"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("X-Twilio-Signature", SIG_STATUS_DELIVERED).header("I-Twilio-Idempotency-Token", "tok-9")
+        .body("MessageSid=SM0003&MessageStatus=delivered&To=%2B14155552003").build();
+    assertThat(twilio.statusCallbacks().handle(callback).status()).isEqualTo(204);
+    assertThat(twilio.statusCallbacks().handle(callback).status()).isEqualTo(204);
+    assertThat(metrics.inboundCount("twilio-status", "status_delivered")).isEqualTo(1);
+    assertThat(metrics.inboundCount("twilio-status", "duplicate")).isEqualTo(1);
+  }
+
+  @Test
   void keywordsFollowAdvancedOptOutFirstThenTwiliosDefaultList() {
     assertThat(TwilioInbound.keyword("", "  stopall ")).isEqualTo(TwilioInbound.Keyword.STOP);
     assertThat(TwilioInbound.keyword("", "Unstop")).isEqualTo(TwilioInbound.Keyword.START);
