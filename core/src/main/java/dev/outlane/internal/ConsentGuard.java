@@ -1,5 +1,6 @@
 package dev.outlane.internal;
 
+import dev.outlane.guardrail.SuppressionSource;
 import dev.outlane.contract.Consent;
 import dev.outlane.contract.ConsentStatus;
 import dev.outlane.destination.Channel;
@@ -33,7 +34,7 @@ final class ConsentGuard implements ItemGuard {
     }
     if (!denied.isEmpty()) {
       try {
-        suppression.suppress(identity, denied, "consent-denied");
+        suppression.suppress(identity, denied, SuppressionSource.CONSENT_DENIED);
       } catch (RuntimeException | Error e) {
         // The event is already journaled: keep going. This event's own denied channels are still
         // refused (check() reads the event itself), and the re-check before sending fails closed.

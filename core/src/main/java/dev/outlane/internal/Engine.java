@@ -8,6 +8,7 @@ import dev.outlane.contract.RetentionEvent;
 import dev.outlane.deadletter.DeadLetterQuery;
 import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.identity.Identity;
+import dev.outlane.journal.EventJournal;
 import dev.outlane.metrics.MetricsSink;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,6 +118,44 @@ public final class Engine {
     } finally {
       gate.exit();
     }
+  }
+
+  /**
+   * See {@code Outlane.optOut} ({@link OptOuts}): journals {@code marker} and queues an audience
+   * remove of {@code identity} on every routed audience target. The stage completes when each is
+   * final.
+   *
+   * @throws dev.outlane.QueueFullException if {@code queueCapacity} events are unfinished
+   * @throws OutlaneException if the client is closed or the journal refused the marker
+   */
+  public CompletableFuture<SubmitResult> removeFromAudiences(RetentionEvent marker, Identity identity) {
+    gate.enter();
+    try {
+      if (gate.isClosed()) {
+        throw new OutlaneException("client is closed; the opt-out's audience removes were not queued");
+      }
+      return acceptRemoves(intake.admitMarker(marker, identity));
+    } finally {
+      gate.exit();
+    }
+  }
+
+  private CompletableFuture<SubmitResult> acceptRemoves(Submission sub) {
+    pending.add(sub);
+    List<Work> removes = outcomes.markerRemoves(sub);
+    for (Work w : removes) {
+      sub.add(w);
+    }
+    synchronized (sub) {
+      sub.sealed = true;
+    }
+    for (Work w : removes) {
+      startSafely(w);
+    }
+    if (sub.tryComplete()) {
+      completed(sub);
+    }
+    return sub.future;
   }
 
   /** Re-submits what the journal holds as pending; see {@link Recovery}. */
@@ -440,6 +479,29 @@ public final class Engine {
     public void fail(Submission sub, String detail) {
       pending.add(sub);
       failWhole(sub, detail);
+    }
+
+    @Override
+    public void recoverOptOut(EventJournal.Pending p) {
+      Identity identity;
+      try {
+        identity = OptOuts.identityOfMarker(p.event(), config.normalizer());
+      } catch (RuntimeException e) {
+        // Nothing to dead-letter against (no route names it); the suppression itself is durable.
+        log.warn("journal record {}: an opt-out whose identity no longer normalizes ({}); its"
+            + " audience removes are dropped", p.sequence(), e.getClass().getName());
+        Submission sub = new Submission(p.event(), new Identity("", null, null), p.sequence(),
+            clock.instant(), true);
+        pending.add(sub);
+        synchronized (sub) {
+          sub.sealed = true;
+        }
+        if (sub.tryComplete()) {
+          completed(sub);
+        }
+        return;
+      }
+      acceptRemoves(new Submission(p.event(), identity, p.sequence(), clock.instant(), true));
     }
 
     @Override

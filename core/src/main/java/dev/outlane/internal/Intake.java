@@ -82,6 +82,29 @@ final class Intake {
     return new Submission(event, identity, seq, clock.instant(), false);
   }
 
+  /**
+   * Reserves and journals an {@code Outlane.optOut} marker ({@link OptOuts}), already normalized as
+   * {@code identity}; no validation (the marker is the engine's own).
+   *
+   * @throws QueueFullException if the queue is full (nothing reserved)
+   * @throws OutlaneException if the journal append failed (the reservation is released)
+   */
+  Submission admitMarker(RetentionEvent marker, Identity identity) {
+    if (!reserve()) {
+      metrics.count("", "queue_full", "", 1);
+      throw new QueueFullException(queueCapacity);
+    }
+    long seq;
+    try {
+      seq = journal.append(marker);
+    } catch (RuntimeException e) {
+      release();
+      throw new OutlaneException("journal append failed (" + e.getClass().getSimpleName()
+          + "); the opt-out's audience removes were not queued", e);
+    }
+    return new Submission(marker, identity, seq, clock.instant(), false);
+  }
+
   /** Validates {@code event} under the client's identity rules. */
   Identity validate(RetentionEvent event) {
     return validate(event, null);

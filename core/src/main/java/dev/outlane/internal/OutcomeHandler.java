@@ -1,5 +1,7 @@
 package dev.outlane.internal;
 
+import dev.outlane.guardrail.SuppressionSource;
+import dev.outlane.idempotency.IdempotencyKeys;
 import dev.outlane.DestinationResult;
 import dev.outlane.FinalState;
 import dev.outlane.contract.AudienceAction;
@@ -206,7 +208,7 @@ final class OutcomeHandler {
     Identity identity = w.sub.identity;
     Set<Channel> channels = config.optOut().suppressChannels();
     try {
-      config.suppression().suppress(identity, channels, "opted-out");
+      config.suppression().suppress(identity, channels, SuppressionSource.DESTINATION_OPT_OUT);
     } catch (RuntimeException e) {
       log.error("{} customer_id={}: could not record the opt-out in the suppression store ({})",
           w.lane.name, identity.customerId(), e.getClass().getName());
@@ -216,16 +218,41 @@ final class OutcomeHandler {
       return;
     }
     for (RemoveTarget rt : removeTargets) {
-      String audience = rt.target.target() != null ? rt.target.target() : rt.lane.name;
-      RetentionEvent removeEvent =
-          w.sub.event.toBuilder().audience(audience, AudienceAction.Action.REMOVE).build();
-      Work remove = works.create(w.sub, rt.lane, rt.target, AudienceAction.Action.REMOVE, removeEvent);
-      remove.origin = DestinationResult.Origin.OPT_OUT;
+      Work remove = removeWork(w.sub, rt, null);
       w.sub.add(remove);
       log.debug("{} customer_id={} key={}: audience remove after opt-out", rt.lane.name,
           identity.customerId(), remove.key);
       hooks.start(remove);
     }
+  }
+
+  /**
+   * The audience remove of {@code sub}'s person at {@code rt}; {@code key} as recorded, or null to
+   * derive it from the remove event as any event's.
+   */
+  private Work removeWork(Submission sub, RemoveTarget rt, @Nullable String key) {
+    String audience = rt.target.target() != null ? rt.target.target() : rt.lane.name;
+    RetentionEvent removeEvent =
+        sub.event.toBuilder().audience(audience, AudienceAction.Action.REMOVE).build();
+    Work remove = works.create(sub, rt.lane, rt.target, AudienceAction.Action.REMOVE, removeEvent,
+        key, true);
+    remove.origin = DestinationResult.Origin.OPT_OUT;
+    return remove;
+  }
+
+  /**
+   * The audience removes of an {@code Outlane.optOut} marker ({@link OptOuts}), one per routed
+   * audience target, keyed per occurrence of the marker's id (derived from the inbound dedupe id):
+   * a retried STOP gets the same keys, whatever the configured key mode.
+   */
+  List<Work> markerRemoves(Submission sub) {
+    List<Work> removes = new ArrayList<>(removeTargets.size());
+    for (RemoveTarget rt : removeTargets) {
+      String keyDestination =
+          rt.target.target() == null ? rt.lane.name : rt.lane.name + "/" + rt.target.target();
+      removes.add(removeWork(sub, rt, IdempotencyKeys.perOccurrence().keyFor(keyDestination, sub.event)));
+    }
+    return removes;
   }
 
   /**

@@ -36,6 +36,9 @@ final class Recovery {
 
     /** Dead-letters a recovered event that cannot be processed, with {@code detail}. */
     void fail(Submission sub, String detail);
+
+    /** Re-queues the audience removes of a journaled {@code Outlane.optOut} marker. */
+    void recoverOptOut(EventJournal.Pending p);
   }
 
   private final EventJournal journal;
@@ -64,6 +67,10 @@ final class Recovery {
       // Recovered events were accepted before: they may exceed the capacity for a while.
       intake.reserveUnchecked();
       n++;
+      if (OptOuts.isMarker(event)) {
+        hooks.recoverOptOut(p);
+        continue;
+      }
       Identity identity;
       try {
         // Normalize under the rules the event was accepted with, when the journal kept them: a

@@ -33,6 +33,13 @@ public interface MetricsSink {
   /** The size of an audience after a sync, and before it (drift = size - previous). */
   default void audienceSize(String destination, String audience, long size, long previous) {}
 
+  /**
+   * Counts one request to an inbound receiver: {@code endpoint} names the receiver (e.g. {@code
+   * twilio-messages}), {@code outcome} what it answered (e.g. {@code accepted}, {@code unauthorized},
+   * {@code duplicate}, {@code too_large}); both bounded-cardinality codes, never request data.
+   */
+  default void inbound(String endpoint, String outcome) {}
+
   /** A sink that discards everything. */
   static MetricsSink noop() {
     return NoopMetricsSink.INSTANCE;

@@ -48,6 +48,11 @@ class RecoveryTest {
       public void fail(Submission sub, String detail) {
         calls.add("fail " + sub.event.eventId() + ": " + detail);
       }
+
+      @Override
+      public void recoverOptOut(EventJournal.Pending p) {
+        calls.add("opt-out " + p.event().eventId() + " seq " + p.sequence());
+      }
     });
   }
 
