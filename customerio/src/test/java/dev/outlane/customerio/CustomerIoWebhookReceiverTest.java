@@ -13,14 +13,17 @@ import dev.outlane.inbound.InboundRequest;
 import dev.outlane.inbound.InboundResponse;
 import dev.outlane.metrics.InMemoryMetrics;
 import dev.outlane.routing.Route;
+import dev.outlane.testing.DiskBytes;
 import dev.outlane.testing.FakeDestination;
 import dev.outlane.testing.ManualScheduler;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CustomerIoWebhookReceiverTest {
   static final Instant T0 = Instant.parse("2026-12-01T18:00:00Z");
@@ -110,6 +113,20 @@ class CustomerIoWebhookReceiverTest {
 
     assertThat(sms.items()).hasSize(1);
     assertThat(sms.items().get(0).event().eventId()).isEqualTo("cio-dlv-02");
+  }
+
+  @Test
+  void inDurableModeThe202ComesAfterTheJournalHoldsTheEvent(@TempDir Path dir) {
+    FakeDestination durableSms = sms();
+    try (Outlane durable = Outlane.builder().scheduler(time).clock(time.clock()).durable(dir)
+        .destination(durableSms).route(Route.builder().event("cart_abandoned").to("sms").build()).build()) {
+      InboundResponse r = receiver(durable).handle(post(body("c-1")).header("x-cio-delivery-id", "dlv-d").build());
+
+      // Nothing has been delivered yet (virtual time stands still): only the journal holds it.
+      assertThat(r.status()).isEqualTo(202);
+      assertThat(durableSms.items()).isEmpty();
+      assertThat(DiskBytes.filesContaining(dir.resolve("journal"), "cio-dlv-d")).isNotEmpty();
+    }
   }
 
   @Test
