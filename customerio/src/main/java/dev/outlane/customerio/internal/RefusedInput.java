@@ -59,7 +59,12 @@ public final class RefusedInput {
     props.put("endpoint", endpoint);
     byte[] kept = body;
     if (body.length > MAX_KEPT_BYTES) {
-      kept = java.util.Arrays.copyOf(body, MAX_KEPT_BYTES);
+      int cut = MAX_KEPT_BYTES;
+      // Never cut inside a UTF-8 sequence: step back over continuation bytes (10xxxxxx).
+      while (cut > 0 && (body[cut] & 0xC0) == 0x80) {
+        cut--;
+      }
+      kept = java.util.Arrays.copyOf(body, cut);
       props.put("refused_body_truncated", true);
       props.put("refused_body_bytes", (long) body.length);
     }
