@@ -87,7 +87,7 @@ import org.slf4j.LoggerFactory;
  * {@code data.recipient} as phone. The {@code event_id} is passed as the opt-out's dedupe id.
  *
  * <p>Thread-safe. Never logs a body, a header value or an identifier. Metrics: {@code
- * MetricsSink.count("customerio-reporting", outcome, metric-or-"", 1)}, outcome one of {@code acted
+ * MetricsSink.inbound("customerio-reporting", outcome)} per request, outcome one of {@code acted
  * ignored duplicate dead_lettered unauthorized too_large method_not_allowed unavailable}.
  */
 public final class CustomerIoReportingReceiver implements InboundHandler {
@@ -333,7 +333,7 @@ public final class CustomerIoReportingReceiver implements InboundHandler {
   }
 
   private InboundResponse count(String outcome, String metric, InboundResponse response) {
-    metrics.count(ENDPOINT, outcome, metric, 1);
+    metrics.inbound(ENDPOINT, outcome);
     return response;
   }
 

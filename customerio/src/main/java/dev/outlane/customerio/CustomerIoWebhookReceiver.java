@@ -76,8 +76,8 @@ import org.slf4j.LoggerFactory;
  * required).
  *
  * <p>Thread-safe. Never logs a body, a header value or a person's identifiers: log lines name the
- * outcome and exception classes only. Metrics: {@code MetricsSink.count("customerio-webhook",
- * outcome, "", 1)} per request, outcome one of {@code accepted duplicate in_flight invalid
+ * outcome and exception classes only. Metrics: {@code MetricsSink.inbound("customerio-webhook",
+ * outcome)} per request, outcome one of {@code accepted duplicate in_flight invalid
  * unauthorized too_large method_not_allowed queue_full unavailable}.
  */
 public final class CustomerIoWebhookReceiver implements InboundHandler {
@@ -204,7 +204,7 @@ public final class CustomerIoWebhookReceiver implements InboundHandler {
   }
 
   private InboundResponse outcome(String outcome, InboundResponse response) {
-    metrics.count(ENDPOINT, outcome, "", 1);
+    metrics.inbound(ENDPOINT, outcome);
     return response;
   }
 

@@ -97,8 +97,8 @@ class CustomerIoWebhookReceiverTest {
     });
     assertThat(sms.items()).hasSize(1);
     assertThat(sms.items().get(0).event().eventId()).isEqualTo("cio-idem-01");
-    assertThat(metrics.count(CustomerIoWebhookReceiver.ENDPOINT, "accepted")).isEqualTo(1);
-    assertThat(metrics.count(CustomerIoWebhookReceiver.ENDPOINT, "duplicate")).isEqualTo(3);
+    assertThat(metrics.inboundCount(CustomerIoWebhookReceiver.ENDPOINT, "accepted")).isEqualTo(1);
+    assertThat(metrics.inboundCount(CustomerIoWebhookReceiver.ENDPOINT, "duplicate")).isEqualTo(3);
   }
 
   @Test
@@ -200,7 +200,7 @@ class CustomerIoWebhookReceiverTest {
 
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.bodyText()).isEmpty();
-    assertThat(metrics.count(CustomerIoWebhookReceiver.ENDPOINT, "unauthorized")).isEqualTo(1);
+    assertThat(metrics.inboundCount(CustomerIoWebhookReceiver.ENDPOINT, "unauthorized")).isEqualTo(1);
   }
 
   @Test
