@@ -128,19 +128,19 @@ public final class CustomerIoReportingReceiver implements InboundHandler {
   @Override
   public InboundResponse handle(InboundRequest request) {
     if (!request.method().equals("POST")) {
-      return count("method_not_allowed", "", InboundResponse.of(405).withHeader("Allow", "POST"));
+      return count("method_not_allowed", InboundResponse.of(405).withHeader("Allow", "POST"));
     }
     if (request.bodyLength() > maxBodyBytes) {
-      return count("too_large", "", InboundResponse.of(413));
+      return count("too_large", InboundResponse.of(413));
     }
     byte[] body = request.body();
     String sig = request.header("X-CIO-Signature");
     if (!signature.verify(request.header("X-CIO-Timestamp"), sig, body, clock.instant())) {
-      return count("unauthorized", "", InboundResponse.of(401));
+      return count("unauthorized", InboundResponse.of(401));
     }
     String sigKey = sig.strip().toLowerCase(Locale.ROOT);
     if (signatures.reserve(sigKey) != RecentKeys.State.NEW) {
-      return count("duplicate", "", duplicate());
+      return count("duplicate", duplicate());
     }
     InboundResponse answer = null;
     try {
@@ -179,7 +179,7 @@ public final class CustomerIoReportingReceiver implements InboundHandler {
         case NEW:
           break;
         default:
-          return count("duplicate", label, duplicate());
+          return count("duplicate", duplicate());
       }
     }
     InboundResponse answer = null;
@@ -232,7 +232,7 @@ public final class CustomerIoReportingReceiver implements InboundHandler {
       }
     }
     if (suppress.isEmpty() && lift.isEmpty()) {
-      return count("ignored", label, ok());
+      return count("ignored", ok());
     }
     Map<?, ?> ids = data.get("identifiers") instanceof Map<?, ?> i ? i : Map.of();
     String customerId = first(text(ids.get("id")), text(data.get("customer_id")));
@@ -252,9 +252,9 @@ public final class CustomerIoReportingReceiver implements InboundHandler {
     } catch (RuntimeException e) {
       log.warn("customerio-reporting: {} not applied ({})", label, e.getClass().getSimpleName());
       return deadLetter(eventId, label, "action_failed",
-          label + ": not applied (" + e.getClass().getSimpleName() + ")", body);
+          "not applied (" + e.getClass().getSimpleName() + ")", body);
     }
-    return count("acted", label, ok());
+    return count("acted", ok());
   }
 
   private static OptOut person(SuppressionSource source, Set<Channel> channels, @Nullable String customerId,
@@ -300,12 +300,14 @@ public final class CustomerIoReportingReceiver implements InboundHandler {
   private InboundResponse deadLetter(@Nullable String eventId, String label, String code, String detail,
       byte[] body) {
     try {
-      RefusedInput.deadLetter(client.deadLetters(), clock, ENDPOINT, eventId, code, detail, body);
+      // The label (object_type.metric) names the kind of webhook; it is never personal data.
+      RefusedInput.deadLetter(client.deadLetters(), clock, ENDPOINT, eventId, code,
+          label.isEmpty() ? detail : label + ": " + detail, body);
     } catch (RuntimeException e) {
       log.warn("customerio-reporting: dead letter not written ({})", e.getClass().getSimpleName());
-      return count("unavailable", label, InboundResponse.of(503).withHeader("Retry-After", "60"));
+      return count("unavailable", InboundResponse.of(503).withHeader("Retry-After", "60"));
     }
-    return count("dead_lettered", label, ok());
+    return count("dead_lettered", ok());
   }
 
   private static @Nullable String text(@Nullable Object v) {
@@ -332,7 +334,7 @@ public final class CustomerIoReportingReceiver implements InboundHandler {
     return InboundResponse.json(200, "{\"status\":\"duplicate\"}");
   }
 
-  private InboundResponse count(String outcome, String metric, InboundResponse response) {
+  private InboundResponse count(String outcome, InboundResponse response) {
     metrics.inbound(ENDPOINT, outcome);
     return response;
   }

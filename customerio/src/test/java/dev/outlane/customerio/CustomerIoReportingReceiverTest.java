@@ -226,6 +226,9 @@ class CustomerIoReportingReceiverTest {
     assertThat(dead).extracting(DeadLetter::errorCode)
         .containsExactlyInAnyOrder("unparseable", "unknown_payload", "no_identity");
     assertThat(dead).allSatisfy(d -> assertThat(d.destination()).isEqualTo("customerio-reporting"));
+    assertThat(dead).filteredOn(d -> "no_identity".equals(d.errorCode())).singleElement()
+        .satisfies(d -> assertThat(d.detail())
+            .isEqualTo("customer.unsubscribed: $.data.identifiers: no id, email or phone to act on"));
     assertThat(dead).filteredOn(d -> "unparseable".equals(d.errorCode()))
         .singleElement().satisfies(d -> assertThat(d.event().properties().get("refused_body")).isEqualTo("not json at all"));
   }
