@@ -9,6 +9,7 @@ import dev.outlane.examples.serve.Admission;
 import dev.outlane.examples.serve.EventIntake;
 import dev.outlane.examples.serve.ExchangeBridge;
 import dev.outlane.examples.serve.InboundServer;
+import dev.outlane.examples.serve.LateHandler;
 import dev.outlane.examples.serve.ServeDemo;
 import dev.outlane.examples.serve.ServiceEndpoints;
 import dev.outlane.inbound.InboundHandler;
@@ -218,7 +219,14 @@ public final class ServeCommand implements Callable<Integer> {
     if (token != null) {
       endpoints.put("/v1/events", admission.admit(new EventIntake(() -> required(client), token)));
     }
-    receivers(endpoints, admission, client);
+    Map<String, Function<Outlane, InboundHandler>> receivers = new LinkedHashMap<>();
+    receivers(receivers, registry);
+    Map<LateHandler, Function<Outlane, InboundHandler>> late = new LinkedHashMap<>();
+    receivers.forEach((path, factory) -> {
+      LateHandler handler = new LateHandler();
+      late.put(handler, factory);
+      endpoints.put(path, admission.admit(handler));
+    });
     if (fakes != null) {
       endpoints.put("/demo/fakes", fakes.fakes());
     }
@@ -254,16 +262,17 @@ public final class ServeCommand implements Callable<Integer> {
           + "/v1/events, then GET " + url + "/demo/fakes");
     }
     out.flush();
-    return new Running(server, admission, client, builder, fakes, configured, dir, drainTimeout, url);
+    return new Running(server, admission, client, late, builder, fakes, configured, dir, drainTimeout, url);
   }
 
   /**
    * The mounting points of the receivers (Customer.io journey actions and reporting webhooks,
-   * Twilio inbound messages and status callbacks): each behind {@code admission}, reading the
-   * client from {@code client} once ready.
+   * Twilio inbound messages and status callbacks), by path: each made from the client once crash
+   * recovery built it, and mounted behind the admission (503 until then). A receiver whose secret's
+   * environment variable is unset is not mounted.
    */
-  private void receivers(Map<String, InboundHandler> endpoints, Admission admission,
-      AtomicReference<@Nullable Outlane> client) {
+  private void receivers(Map<String, Function<Outlane, InboundHandler>> receivers,
+      PrometheusMeterRegistry registry) {
     // Mounted here as the receivers land (modules customerio and twilio-adapter's inbound package).
   }
 
@@ -311,6 +320,7 @@ public final class ServeCommand implements Callable<Integer> {
     private final InboundServer server;
     private final Admission admission;
     private final AtomicReference<@Nullable Outlane> client;
+    private final Map<LateHandler, Function<Outlane, InboundHandler>> receivers;
     private final Outlane.Builder builder;
     private final @Nullable ServeDemo fakes;
     private final @Nullable ConfiguredDestinations configured;
@@ -322,11 +332,13 @@ public final class ServeCommand implements Callable<Integer> {
     private int exitCode;
 
     Running(InboundServer server, Admission admission, AtomicReference<@Nullable Outlane> client,
-        Outlane.Builder builder, @Nullable ServeDemo fakes, @Nullable ConfiguredDestinations configured,
+        Map<LateHandler, Function<Outlane, InboundHandler>> receivers, Outlane.Builder builder,
+        @Nullable ServeDemo fakes, @Nullable ConfiguredDestinations configured,
         @Nullable Path dir, Duration drainTimeout, String url) {
       this.server = server;
       this.admission = admission;
       this.client = client;
+      this.receivers = Map.copyOf(receivers);
       this.builder = builder;
       this.fakes = fakes;
       this.configured = configured;
@@ -401,6 +413,26 @@ public final class ServeCommand implements Callable<Integer> {
         return false;
       }
       client.set(built);
+      try {
+        receivers.forEach((handler, factory) -> handler.set(factory.apply(built)));
+      } catch (RuntimeException e) {
+        // A receiver's builder refused its settings: say which, stop, exit 2.
+        err.println("outlane serve: receivers: " + SendCommand.causeOf(e));
+        err.flush();
+        admission.drain();
+        built.close();
+        server.stop(Duration.ZERO);
+        if (fakes != null) {
+          fakes.close();
+        }
+        synchronized (this) {
+          recoveryOver = true;
+          shutDown = true;
+          exitCode = 2;
+          notifyAll();
+        }
+        return false;
+      }
       boolean stopping;
       synchronized (this) {
         recoveryOver = true;
