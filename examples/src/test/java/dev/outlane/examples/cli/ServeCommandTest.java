@@ -27,7 +27,7 @@ class ServeCommandTest {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
-  private ServeCommand.Running running;
+  private ServeRunning running;
 
   @AfterEach
   void stop() {
@@ -36,7 +36,7 @@ class ServeCommandTest {
     }
   }
 
-  private ServeCommand.Running start(Map<String, String> env, String... args) throws Exception {
+  private ServeRunning start(Map<String, String> env, String... args) throws Exception {
     ServeCommand command = new ServeCommand(env::get);
     new CommandLine(command).parseArgs(args);
     running = command.start(new PrintWriter(out, true), new PrintWriter(err, true));
