@@ -9,6 +9,7 @@ import dev.outlane.deadletter.InMemoryDeadLetterStore;
 import dev.outlane.deadletter.ReplayOptions;
 import dev.outlane.deadletter.ReplayReport;
 import dev.outlane.destination.DeliveryInterceptor;
+import dev.outlane.destination.Channel;
 import dev.outlane.destination.Destination;
 import dev.outlane.guardrail.FileIdempotencyStore;
 import dev.outlane.guardrail.FileSuppressionStore;
@@ -22,6 +23,7 @@ import dev.outlane.idempotency.IdempotencyKeys;
 import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.internal.Engine;
 import dev.outlane.internal.EngineConfig;
+import dev.outlane.internal.OptOuts;
 import dev.outlane.journal.EventJournal;
 import dev.outlane.journal.EventSerializer;
 import dev.outlane.journal.FileEventJournal;
@@ -39,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
@@ -72,7 +75,8 @@ import org.jspecify.annotations.Nullable;
  * {@code deduplicated}, {@code suppressed}, {@code stale}, {@code skipped}, {@code frequency_capped},
  * {@code dead_lettered} with the dead-letter reason) plus {@code split} (a whole-batch rejection was
  * split); with destination {@code ""}: {@code invalid}, {@code queue_full} and {@code unrouted}
- * events. Latency is acceptance to final state, per item.
+ * events, and {@code opted_out} / {@code lifted} calls of {@link #optOut} / {@link #lift} with the
+ * suppression source's code as reason. Latency is acceptance to final state, per item.
  *
  * <p><b>Bounds.</b> At most {@code queueCapacity} accepted events may be unfinished at once; every
  * per-destination queue is bounded by it (plus the audience removes an opt-out triggers).
@@ -95,16 +99,18 @@ import org.jspecify.annotations.Nullable;
 public final class Outlane implements AutoCloseable {
 
   private final Engine engine;
+  private final OptOuts optOuts;
   private final DeadLetterStore deadLetters;
   private final @Nullable RecoveryReport recovery;
   private final EventCodec codec;
   /** Stores the client opened itself (durable mode), closed after the engine. */
   private final List<AutoCloseable> owned;
 
-  private Outlane(Engine engine, DeadLetterStore deadLetters, @Nullable RecoveryReport recovery,
-      List<AutoCloseable> owned, EventCodec codec) {
+  private Outlane(Engine engine, OptOuts optOuts, DeadLetterStore deadLetters,
+      @Nullable RecoveryReport recovery, List<AutoCloseable> owned, EventCodec codec) {
     this.codec = codec;
     this.engine = engine;
+    this.optOuts = optOuts;
     this.deadLetters = deadLetters;
     this.recovery = recovery;
     this.owned = owned;
@@ -133,6 +139,59 @@ public final class Outlane implements AutoCloseable {
   public CompletionStage<SubmitResult> submit(RetentionEvent event) {
     Objects.requireNonNull(event, "event");
     return engine.submit(event);
+  }
+
+  /**
+   * Records an opt-out reported by a receiver (a Twilio STOP, a Customer.io unsubscribe) and
+   * propagates it exactly as a destination-reported opt-out is: the person is suppressed on {@link
+   * OptOut#channels()} with {@link OptOut#source()} as the cause, then, if {@link
+   * OptOutPolicy#removeFromAudiences()}, an audience {@code remove} is queued on every routed {@link
+   * Channel#ADS} destination target. A person known only by phone or email is suppressed and removed
+   * by those identifiers (an audience destination that matches by phone, as Meta's does, removes
+   * them; one that needs the customer id gets an item without it).
+   *
+   * <p><b>Durability.</b> The suppression is on disk when this returns (durable mode, or a {@link
+   * dev.outlane.guardrail.FileSuppressionStore}); the removes are journaled like an event, so a crash
+   * re-queues them on the next start. Acknowledge the webhook after this returns.
+   *
+   * <p><b>Threads.</b> Blocks the caller for the suppression's and the journal's flush. The stage
+   * completes, never exceptionally, on a delivery thread (or on the caller's when there is nothing
+   * to remove) once every remove is delivered or dead-lettered.
+   *
+   * <p>A repeated opt-out is harmless: the suppression is already there, and with the same {@link
+   * OptOut#dedupeId()} the removes are deduplicated by key.
+   *
+   * @throws ValidationException if the email or phone does not normalize (nothing recorded)
+   * @throws dev.outlane.storage.StorageException if the suppression could not be made durable (it
+   *     is then honoured until the process ends); nothing is queued
+   * @throws QueueFullException if {@code queueCapacity} events are unfinished: the suppression is
+   *     recorded, the removes are not queued (answer 503 so the sender retries)
+   * @throws OutlaneException if the client is closed (the suppression is recorded) or the journal
+   *     refused the removes
+   */
+  public CompletionStage<OptOutResult> optOut(OptOut optOut) {
+    Objects.requireNonNull(optOut, "optOut");
+    return optOuts.optOut(optOut).thenApply(removes -> new OptOutResult(optOut.channels(), removes));
+  }
+
+  /**
+   * Lifts what {@link OptOut#source()} suppressed on {@link OptOut#channels()} for the person (a
+   * Twilio START lifts the STOP's SMS suppression); another source's suppression on the same channel
+   * stays (a START never lifts a consent denial). Nothing is re-added to audiences: the next event
+   * that routes there adds the person again. The dedupe id is ignored.
+   *
+   * <p>Runs on the caller's thread; with a durable store it returns once the lift is on disk.
+   *
+   * @return the channels on which a suppression by that source was lifted (empty if none was there)
+   * @throws ValidationException if the email or phone does not normalize
+   * @throws dev.outlane.storage.StorageException if the lift could not be made durable (nothing is
+   *     lifted)
+   * @throws UnsupportedOperationException if the configured {@link
+   *     dev.outlane.guardrail.SuppressionStore} cannot lift
+   */
+  public Set<Channel> lift(OptOut optOut) {
+    Objects.requireNonNull(optOut, "optOut");
+    return optOuts.lift(optOut);
   }
 
   /**
@@ -732,7 +791,8 @@ public final class Outlane implements AutoCloseable {
           splitRejectedBatches, clock, s, owns, closeTimeout, codec::validateExceptIdentity);
       Engine engine = new Engine(config);
       engine.recover();
-      return new Outlane(engine, deadLetterStore, recovery, List.copyOf(owned), codec);
+      return new Outlane(engine, new OptOuts(config, engine), deadLetterStore, recovery,
+          List.copyOf(owned), codec);
     }
   }
 }

@@ -11,11 +11,13 @@ import dev.outlane.storage.internal.SegmentedLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +42,17 @@ import org.slf4j.LoggerFactory;
  * <h2>Format</h2>
  *
  * An append-only log in the storage engine's checksummed segment format ({@code SegmentedLog})
- * with one record type, SUPPRESS ({@code RecordType.SUPPRESSION_SUPPRESS}), one record per call
- * that added something: {@code key count (1) | keys
- * (kind 1 + SHA-256 32, each) | channels length (1) | channels as comma-separated wire names |
- * reason (UTF-8, at most 255 chars)}. Channels are stored by name so a later release may add
- * channels without misreading old records. Opening replays every record into memory; a torn tail is
- * truncated as in the journal (see {@link #recoveryReport()}).
+ * with two record types, SUPPRESS ({@code RecordType.SUPPRESSION_SUPPRESS}, one record per call
+ * that added something) and LIFT ({@code RecordType.SUPPRESSION_LIFT}, one per call that lifted
+ * something), both laid out as {@code key count (1) | keys (kind 1 + SHA-256 32, each) | channels
+ * length (1) | channels as comma-separated wire names | source code (UTF-8, at most 255 chars)}.
+ * Channels are stored by name so a later release may add channels without misreading old records.
+ * The source is its {@link SuppressionSource#code()}; records written before sources were typed
+ * carry a free-form reason there, which reads back through {@link SuppressionSource#fromCode}
+ * ({@code opted-out} → {@link SuppressionSource#DESTINATION_OPT_OUT}, {@code consent-denied} →
+ * {@link SuppressionSource#CONSENT_DENIED}, anything else → {@link SuppressionSource#OPERATOR}),
+ * so today's directories open unchanged. Opening replays every record in order into memory; a torn
+ * tail is truncated as in the journal (see {@link #recoveryReport()}).
  *
  * <h2>Durability and cost</h2>
  *
@@ -64,8 +71,12 @@ import org.slf4j.LoggerFactory;
  * so the directory grows with the number of suppressions that added something new, not with the
  * number of events.
  *
- * <p>Thread-safe. {@link #suppress} blocks its caller until the flush (and while the writer's
- * bounded queue is full); {@link #isSuppressed} never touches the disk.
+ * <p>{@link #lift} returns once its LIFT record is flushed; if it cannot be written nothing is lifted
+ * (fail closed) and it throws. Lifts are exclusive with suppressions (a read-write lock: concurrent
+ * suppressions still share one flush), so the order on disk is the order in memory.
+ *
+ * <p>Thread-safe. {@link #suppress} and {@link #lift} block their caller until the flush (and while
+ * the writer's bounded queue is full); {@link #isSuppressed} never touches the disk.
  *
  * <p>The record types and payloads are also listed in {@code ARCHITECTURE.md}, section "On-disk
  * formats", with every other store's.
@@ -74,6 +85,7 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
   private static final Logger logger = LoggerFactory.getLogger(FileSuppressionStore.class);
 
   static final byte SUPPRESS = RecordType.SUPPRESSION_SUPPRESS.code();
+  static final byte LIFT = RecordType.SUPPRESSION_LIFT.code();
   /** The longest reason kept; reasons are short codes such as {@code opted-out}. */
   static final int MAX_REASON_CHARS = 255;
   /** 8 MiB: about 60,000 suppressions per segment. */
@@ -86,6 +98,8 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
   private final SuppressionIndex durable = new SuppressionIndex();
   /** Suppressions whose record could not be written: honoured until the process ends. */
   private final SuppressionIndex unsaved = new SuppressionIndex();
+  /** Read: suppressing (concurrent, group commit). Write: lifting (exclusive). */
+  private final ReentrantReadWriteLock order = new ReentrantReadWriteLock();
 
   private FileSuppressionStore(Builder b) {
     this.directory = b.settings.directory();
@@ -123,7 +137,60 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
    */
   @Override
   public void suppress(Identity identity, Set<Channel> channels, String reason) {
-    write(SuppressionIndex.keysOf(identity), channels, reason);
+    Objects.requireNonNull(reason, "reason");
+    write(SuppressionIndex.keysOf(identity), channels, SuppressionSource.fromCode(reason));
+  }
+
+  /**
+   * Suppresses {@code identity} on {@code channels} as caused by {@code source}, and returns once
+   * that is on disk.
+   *
+   * @throws StorageException as {@link #suppress(Identity, Set, String)}
+   */
+  @Override
+  public void suppress(Identity identity, Set<Channel> channels, SuppressionSource source) {
+    Objects.requireNonNull(source, "source");
+    write(SuppressionIndex.keysOf(identity), channels, source);
+  }
+
+  /**
+   * Lifts what {@code source} suppressed on {@code channels} for {@code identity} (every key of it),
+   * and returns once the LIFT record is on disk. Writes nothing if {@code source} suppressed none of
+   * them.
+   *
+   * @return the channels on which a suppression by {@code source} was lifted
+   * @throws StorageException if it could not be made durable; nothing is lifted then
+   */
+  @Override
+  public Set<Channel> lift(Identity identity, Set<Channel> channels, SuppressionSource source) {
+    Objects.requireNonNull(channels, "channels");
+    Objects.requireNonNull(source, "source");
+    List<SuppressionIndex.Key> keys = SuppressionIndex.keysOf(identity);
+    int bits = SuppressionIndex.bits(channels, source);
+    order.writeLock().lock();
+    try {
+      if (bits == 0 || !(durable.intersects(keys, bits) || unsaved.intersects(keys, bits))) {
+        return Set.of();
+      }
+      try {
+        log.submit(RecordType.SUPPRESSION_LIFT, encode(keys, channels, source.code()), true, null)
+            .await();
+      } catch (StorageException e) {
+        throw new StorageException("suppression store " + directory + ": lift not stored ("
+            + e.getMessage() + "); the suppression stays", e);
+      }
+      int lifted = durable.lift(keys, bits) | unsaved.lift(keys, bits);
+      return SuppressionIndex.channelsOf(lifted);
+    } finally {
+      order.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public List<SuppressionEntry> list() {
+    List<SuppressionEntry> entries = new ArrayList<>();
+    durable.forEach((k, bits) -> entries.add(SuppressionEntry.of(k, bits)));
+    return entries;
   }
 
   /**
@@ -134,25 +201,32 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
    */
   public void suppressCustomer(String customerId, Set<Channel> channels, String reason) {
     Objects.requireNonNull(customerId, "customerId");
-    write(List.of(SuppressionIndex.customerKey(customerId)), channels, reason);
+    Objects.requireNonNull(reason, "reason");
+    write(List.of(SuppressionIndex.customerKey(customerId)), channels,
+        SuppressionSource.fromCode(reason));
   }
 
-  private void write(List<SuppressionIndex.Key> keys, Set<Channel> channels, String reason) {
+  private void write(List<SuppressionIndex.Key> keys, Set<Channel> channels,
+      SuppressionSource source) {
     Objects.requireNonNull(channels, "channels");
-    Objects.requireNonNull(reason, "reason");
-    int mask = SuppressionIndex.mask(channels);
-    if (mask == 0 || durable.covers(keys, mask)) {
+    int bits = SuppressionIndex.bits(channels, source);
+    if (bits == 0 || durable.covers(keys, bits)) {
       return; // already on disk: nothing to wait for
     }
+    order.readLock().lock();
     try {
-      byte[] payload = encode(keys, channels, reason);
-      log.submit(RecordType.SUPPRESSION_SUPPRESS, payload, true, null).await();
-    } catch (StorageException e) {
-      unsaved.add(keys, mask);
-      throw new StorageException("suppression store " + directory + ": suppression not stored ("
-          + e.getMessage() + "); honoured until this process ends", e);
+      try {
+        byte[] payload = encode(keys, channels, source.code());
+        log.submit(RecordType.SUPPRESSION_SUPPRESS, payload, true, null).await();
+      } catch (StorageException e) {
+        unsaved.add(keys, bits);
+        throw new StorageException("suppression store " + directory + ": suppression not stored ("
+            + e.getMessage() + "); honoured until this process ends", e);
+      }
+      durable.add(keys, bits);
+    } finally {
+      order.readLock().unlock();
     }
-    durable.add(keys, mask);
   }
 
   /** What opening the directory found. */
@@ -201,7 +275,7 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
 
   /** Applies one replayed record; false if this release does not understand it. */
   private boolean replay(byte type, byte[] payload) {
-    if (type != SUPPRESS || payload.length < 2) {
+    if ((type != SUPPRESS && type != LIFT) || payload.length < 2) {
       return false;
     }
     ByteBuffer in = ByteBuffer.wrap(payload);
@@ -228,7 +302,14 @@ public final class FileSuppressionStore implements SuppressionStore, AutoCloseab
         channels.add(c);
       }
     }
-    durable.add(List.of(keys), SuppressionIndex.mask(channels));
+    in.position(in.position() + length);
+    String code = new String(payload, in.position(), in.remaining(), StandardCharsets.UTF_8);
+    int bits = SuppressionIndex.bits(channels, SuppressionSource.fromCode(code));
+    if (type == SUPPRESS) {
+      durable.add(List.of(keys), bits);
+    } else {
+      durable.lift(List.of(keys), bits);
+    }
     return understood;
   }
 

@@ -22,7 +22,9 @@ import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
+import dev.outlane.guardrail.SuppressionSource;
 import dev.outlane.hashing.HashingProfile;
+import dev.outlane.idempotency.IdempotencyKeys;
 import dev.outlane.identity.Identity;
 import dev.outlane.journal.EventJournal;
 import dev.outlane.metrics.MetricsSink;
@@ -199,6 +201,10 @@ public final class Engine {
       // Recovered events were accepted before: they may exceed the capacity for a while.
       outstanding.incrementAndGet();
       n++;
+      if (OptOuts.isMarker(event)) {
+        recoverOptOut(p);
+        continue;
+      }
       Identity identity;
       try {
         // Normalize under the rules the event was accepted with, when the journal kept them: a
@@ -223,6 +229,27 @@ public final class Engine {
       log.info("recovered {} pending events from the journal", n);
     }
     return n;
+  }
+
+  /** Re-queues an opt-out's audience removes; one that cannot even be read is completed empty. */
+  private void recoverOptOut(EventJournal.Pending p) {
+    Identity identity;
+    try {
+      identity = OptOuts.identityOfMarker(p.event(), config.normalizer());
+    } catch (RuntimeException e) {
+      // Nothing to dead-letter against (no route names it); the suppression itself is durable.
+      log.warn("journal record {}: an opt-out whose identity no longer normalizes ({}); its"
+          + " audience removes are dropped", p.sequence(), e.getClass().getName());
+      identity = new Identity("", null, null);
+      Submission sub = new Submission(p.event(), identity, p.sequence(), clock.instant(), true);
+      pending.add(sub);
+      synchronized (sub) {
+        sub.sealed = true;
+      }
+      sub.maybeComplete(this);
+      return;
+    }
+    acceptRemoves(p.event(), identity, p.sequence(), true);
   }
 
   /** The problems' field paths, never their values: {@code 2 problem(s) at $.phone, $.email}. */
@@ -402,7 +429,7 @@ public final class Engine {
     }
     if (!denied.isEmpty()) {
       try {
-        config.suppression().suppress(identity, denied, "consent-denied");
+        config.suppression().suppress(identity, denied, SuppressionSource.CONSENT_DENIED);
       } catch (RuntimeException | Error e) {
         // The event is already journaled: keep going; this event's own denied channels are still
         // refused below because the delivery-time check fails closed (see deliverBatchUnchecked).
@@ -800,7 +827,7 @@ public final class Engine {
     Identity identity = w.sub.identity;
     Set<Channel> channels = config.optOut().suppressChannels();
     try {
-      config.suppression().suppress(identity, channels, "opted-out");
+      config.suppression().suppress(identity, channels, SuppressionSource.DESTINATION_OPT_OUT);
     } catch (RuntimeException e) {
       log.error("{} customer_id={}: could not record the opt-out in the suppression store ({})",
           w.lane.name, identity.customerId(), e.getClass().getName());
@@ -810,11 +837,7 @@ public final class Engine {
       return;
     }
     for (RemoveTarget rt : removeTargets) {
-      String audience = rt.target.target() != null ? rt.target.target() : rt.lane.name;
-      RetentionEvent removeEvent =
-          w.sub.event.toBuilder().audience(audience, AudienceAction.Action.REMOVE).build();
-      Work remove = new Work(w.sub, rt.lane, rt.target, AudienceAction.Action.REMOVE, removeEvent);
-      remove.origin = DestinationResult.Origin.OPT_OUT;
+      Work remove = removeWork(w.sub, rt, null);
       synchronized (w.sub) {
         w.sub.works.add(remove);
         w.sub.open++;
@@ -823,6 +846,78 @@ public final class Engine {
           identity.customerId(), remove.key);
       startSafely(remove);
     }
+  }
+
+  /**
+   * The audience remove of {@code sub}'s person at {@code rt}; {@code key} as recorded, or null to
+   * derive it from the remove event as any event's.
+   */
+  private Work removeWork(Submission sub, RemoveTarget rt, @Nullable String key) {
+    String audience = rt.target.target() != null ? rt.target.target() : rt.lane.name;
+    RetentionEvent removeEvent =
+        sub.event.toBuilder().audience(audience, AudienceAction.Action.REMOVE).build();
+    Work remove = new Work(sub, rt.lane, rt.target, AudienceAction.Action.REMOVE, removeEvent, key,
+        true);
+    remove.origin = DestinationResult.Origin.OPT_OUT;
+    return remove;
+  }
+
+  /**
+   * See {@code Outlane.optOut} ({@link OptOuts}): journals {@code marker} and queues an audience
+   * remove of {@code identity} on every routed audience target. The stage completes when each is
+   * final.
+   *
+   * @throws QueueFullException if {@code queueCapacity} events are unfinished
+   * @throws OutlaneException if the client is closed or the journal refused the marker
+   */
+  public CompletableFuture<SubmitResult> removeFromAudiences(RetentionEvent marker, Identity identity) {
+    enterCall();
+    try {
+      if (closed.get()) {
+        throw new OutlaneException("client is closed; the opt-out's audience removes were not queued");
+      }
+      if (!reserve()) {
+        metrics.count("", "queue_full", "", 1);
+        throw new QueueFullException(config.queueCapacity());
+      }
+      long seq;
+      try {
+        seq = config.journal().append(marker);
+      } catch (RuntimeException e) {
+        outstanding.decrementAndGet();
+        throw new OutlaneException("journal append failed (" + e.getClass().getSimpleName()
+            + "); the opt-out's audience removes were not queued", e);
+      }
+      return acceptRemoves(marker, identity, seq, false);
+    } finally {
+      exitCall();
+    }
+  }
+
+  private CompletableFuture<SubmitResult> acceptRemoves(RetentionEvent marker, Identity identity,
+      long seq, boolean recovering) {
+    Submission sub = new Submission(marker, identity, seq, clock.instant(), recovering);
+    pending.add(sub);
+    List<Work> removes = new ArrayList<>(removeTargets.size());
+    synchronized (sub) {
+      for (RemoveTarget rt : removeTargets) {
+        String keyDestination =
+            rt.target.target() == null ? rt.lane.name : rt.lane.name + "/" + rt.target.target();
+        // Per occurrence of the marker's id (derived from the inbound dedupe id): a retried STOP
+        // gets the same keys, whatever the configured key mode.
+        String key = IdempotencyKeys.perOccurrence().keyFor(keyDestination, marker);
+        Work remove = removeWork(sub, rt, key);
+        sub.works.add(remove);
+        sub.open++;
+        removes.add(remove);
+      }
+      sub.sealed = true;
+    }
+    for (Work w : removes) {
+      startSafely(w);
+    }
+    sub.maybeComplete(this);
+    return sub.future;
   }
 
   /**

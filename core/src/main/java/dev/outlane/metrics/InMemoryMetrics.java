@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class InMemoryMetrics implements MetricsSink {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> inbound = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> latencyCount = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> latencyNanos = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> queueDepth = new ConcurrentHashMap<>();
@@ -27,6 +28,17 @@ public final class InMemoryMetrics implements MetricsSink {
   public void count(String destination, String outcome, String reason, long amount) {
     counts.computeIfAbsent(destination + '\u0000' + outcome + '\u0000' + reason, k -> new LongAdder())
         .add(amount);
+  }
+
+  @Override
+  public void inbound(String endpoint, String outcome) {
+    inbound.computeIfAbsent(endpoint + '\u0000' + outcome, k -> new LongAdder()).increment();
+  }
+
+  /** How many requests {@code endpoint} answered with {@code outcome}. */
+  public long inboundCount(String endpoint, String outcome) {
+    LongAdder a = inbound.get(endpoint + '\u0000' + outcome);
+    return a == null ? 0 : a.sum();
   }
 
   @Override

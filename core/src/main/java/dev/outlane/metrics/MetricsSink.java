@@ -33,6 +33,14 @@ public interface MetricsSink {
   /** The size of an audience after a sync, and before it (drift = size - previous). */
   default void audienceSize(String destination, String audience, long size, long previous) {}
 
+  /**
+   * Counts one request answered by an inbound receiver. {@code endpoint} is the receiver's fixed
+   * name (e.g. {@code customerio-webhook}); {@code outcome} a short code from the receiver's
+   * documented list (e.g. {@code accepted}, {@code duplicate}, {@code unauthorized}). Both are
+   * bounded, never request data.
+   */
+  default void inbound(String endpoint, String outcome) {}
+
   /** A sink that discards everything. */
   static MetricsSink noop() {
     return NoopMetricsSink.INSTANCE;

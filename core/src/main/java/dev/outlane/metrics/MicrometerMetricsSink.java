@@ -53,6 +53,17 @@ public final class MicrometerMetricsSink implements MetricsSink {
   }
 
   @Override
+  public void inbound(String endpoint, String outcome) {
+    counters.computeIfAbsent("inbound\u0000" + endpoint + '\u0000' + outcome,
+            k -> Counter.builder("outlane.inbound")
+                .description("Requests answered by Outlane's inbound receivers")
+                .tag("endpoint", endpoint)
+                .tag("outcome", outcome)
+                .register(registry))
+        .increment();
+  }
+
+  @Override
   public void latency(String destination, Duration latency) {
     timers.computeIfAbsent(destination,
             k -> Timer.builder("outlane.delivery.latency")

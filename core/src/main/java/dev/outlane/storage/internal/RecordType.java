@@ -42,8 +42,10 @@ public enum RecordType {
   IDEMPOTENCY_CLEAR(Log.IDEMPOTENCY, 8),
   /** A key was forgotten: the key in UTF-8. */
   IDEMPOTENCY_FORGET(Log.IDEMPOTENCY, 9),
-  /** Identities were suppressed: key count (1), keys, channel mask and reason. */
-  SUPPRESSION_SUPPRESS(Log.SUPPRESSION, 1);
+  /** Identities were suppressed: key count (1), keys, channel names and the source's code. */
+  SUPPRESSION_SUPPRESS(Log.SUPPRESSION, 1),
+  /** One source's suppressions were lifted: laid out as {@link #SUPPRESSION_SUPPRESS}. */
+  SUPPRESSION_LIFT(Log.SUPPRESSION, 2);
 
   /**
    * The kinds of log, one per store; each lives in its own directory, and its name is what the

@@ -26,6 +26,7 @@ class RecordTypeTest {
     pinned.put(RecordType.IDEMPOTENCY_CLEAR, 8);
     pinned.put(RecordType.IDEMPOTENCY_FORGET, 9);
     pinned.put(RecordType.SUPPRESSION_SUPPRESS, 1);
+    pinned.put(RecordType.SUPPRESSION_LIFT, 2);
 
     Map<RecordType, Integer> actual = new LinkedHashMap<>();
     for (RecordType t : RecordType.values()) {
