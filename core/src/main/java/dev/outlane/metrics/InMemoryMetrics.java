@@ -23,7 +23,6 @@ public final class InMemoryMetrics implements MetricsSink {
   private final Map<String, LongAdder> received = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> matched = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> audienceSize = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> inbound = new ConcurrentHashMap<>();
 
   @Override
   public void count(String destination, String outcome, String reason, long amount) {
@@ -74,17 +73,6 @@ public final class InMemoryMetrics implements MetricsSink {
       }
     }
     return sum;
-  }
-
-  @Override
-  public void inbound(String endpoint, String outcome) {
-    inbound.computeIfAbsent(endpoint + '\u0000' + outcome, k -> new LongAdder()).increment();
-  }
-
-  /** Requests to inbound {@code endpoint} answered with {@code outcome}. */
-  public long inboundCount(String endpoint, String outcome) {
-    LongAdder a = inbound.get(endpoint + '\u0000' + outcome);
-    return a == null ? 0 : a.sum();
   }
 
   /** The count of {@code outcome} with exactly {@code reason} for {@code destination}. */
