@@ -12,7 +12,13 @@ import dev.outlane.examples.serve.LateHandler;
 import dev.outlane.examples.serve.ServeDemo;
 import dev.outlane.examples.serve.ServiceEndpoints;
 import dev.outlane.inbound.InboundHandler;
+import dev.outlane.metrics.MetricsSink;
 import dev.outlane.metrics.MicrometerMetricsSink;
+import dev.outlane.customerio.CustomerIoReportingReceiver;
+import dev.outlane.customerio.CustomerIoWebhookReceiver;
+import dev.outlane.inbound.InboundAuth;
+import dev.outlane.twilio.inbound.TwilioInbound;
+import dev.outlane.twilio.testing.FakeTwilioServer;
 import dev.outlane.storage.EncryptionKey;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,6 +35,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,6 +81,8 @@ import picocli.CommandLine.Spec;
 public final class ServeCommand implements Callable<Integer> {
   /** The intake's bearer token in {@code --demo} (a fake: the demo only listens on loopback). */
   static final String DEMO_TOKEN = "demo-token";
+  /** The Customer.io reporting webhooks' signing key in {@code --demo} (a fake). */
+  static final String DEMO_REPORTING_KEY = "demo-reporting-key";
 
   @Spec CommandSpec spec;
 
@@ -111,6 +121,21 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--intake-token-env", paramLabel = "NAME", defaultValue = "OUTLANE_INTAKE_TOKEN",
       description = "Environment variable holding POST /v1/events' bearer token (default ${DEFAULT-VALUE}).")
   String intakeTokenEnv = "OUTLANE_INTAKE_TOKEN";
+
+  @Option(names = "--cio-webhook-secret-env", paramLabel = "NAME", defaultValue = "CUSTOMERIO_WEBHOOK_SECRET",
+      description = {"Environment variable holding the bearer token of POST /customerio/webhook (Customer.io",
+        "webhook actions; default ${DEFAULT-VALUE}; NAME_NEXT holds a second one during rotation)."})
+  String cioWebhookSecretEnv = "CUSTOMERIO_WEBHOOK_SECRET";
+
+  @Option(names = "--cio-reporting-key-env", paramLabel = "NAME", defaultValue = "CUSTOMERIO_REPORTING_SIGNING_KEY",
+      description = {"Environment variable holding the signing key of POST /customerio/reporting",
+        "(default ${DEFAULT-VALUE}; NAME_NEXT holds a second one during rotation)."})
+  String cioReportingKeyEnv = "CUSTOMERIO_REPORTING_SIGNING_KEY";
+
+  @Option(names = "--twilio-auth-token-env", paramLabel = "NAME", defaultValue = "TWILIO_AUTH_TOKEN",
+      description = {"Environment variable holding the auth token that signs POST /twilio/messages and",
+        "/twilio/status (default ${DEFAULT-VALUE}; NAME_PREVIOUS holds the old one during rotation)."})
+  String twilioAuthTokenEnv = "TWILIO_AUTH_TOKEN";
 
   @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "PT30S",
       description = "On SIGTERM, how long to deliver what was accepted before dead-lettering it (default ${DEFAULT-VALUE}).")
@@ -191,8 +216,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MetricsSink metrics = new MicrometerMetricsSink(registry);
     Outlane.Builder builder = Outlane.builder()
-        .metrics(new MicrometerMetricsSink(registry))
+        .metrics(metrics)
         .closeTimeout(drainTimeout);
     ConfiguredDestinations configured = null;
     ServeDemo fakes = null;
@@ -219,7 +245,10 @@ public final class ServeCommand implements Callable<Integer> {
       endpoints.put("/v1/events", admission.admit(new EventIntake(() -> required(client), token)));
     }
     Map<String, Function<Outlane, InboundHandler>> receivers = new LinkedHashMap<>();
-    receivers(receivers, registry);
+    // Twilio signs the URL it was configured with: the public one, else where we listen (known
+    // once bound; the receivers are made after that).
+    AtomicReference<@Nullable URI> listening = new AtomicReference<>(publicUrl);
+    receivers(receivers, metrics, () -> Objects.requireNonNull(listening.get()));
     Map<LateHandler, Function<Outlane, InboundHandler>> late = new LinkedHashMap<>();
     receivers.forEach((path, factory) -> {
       LateHandler handler = new LateHandler();
@@ -251,6 +280,7 @@ public final class ServeCommand implements Callable<Integer> {
       throw new UsageException("--listen " + listen + ": " + SendCommand.causeOf(e));
     }
     String url = "http://" + address.getHostString() + ":" + server.port();
+    listening.compareAndSet(null, URI.create(url));
     out.println("listening on " + url + " (" + String.join(", ",
         endpoints.keySet().stream().filter(p -> !p.equals("/")).toList()) + ")");
     if (token == null) {
@@ -258,7 +288,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (demo) {
       out.println("demo: POST a v1 event with 'Authorization: Bearer " + DEMO_TOKEN + "' to " + url
-          + "/v1/events, then GET " + url + "/demo/fakes");
+          + "/customerio/webhook (as a Customer.io webhook action) or " + url + "/v1/events, then GET "
+          + url + "/demo/fakes");
     }
     out.flush();
     return new ServeRunning(server, admission, client, late, builder, fakes, configured, dir, drainTimeout, url);
@@ -270,9 +301,52 @@ public final class ServeCommand implements Callable<Integer> {
    * recovery built it, and mounted behind the admission (503 until then). A receiver whose secret's
    * environment variable is unset is not mounted.
    */
-  private void receivers(Map<String, Function<Outlane, InboundHandler>> receivers,
-      PrometheusMeterRegistry registry) {
-    // Mounted here as the receivers land (modules customerio and twilio-adapter's inbound package).
+  private void receivers(Map<String, Function<Outlane, InboundHandler>> receivers, MetricsSink metrics,
+      Supplier<URI> publicBase) {
+    String cioSecret = demo ? DEMO_TOKEN : secret(cioWebhookSecretEnv);
+    if (cioSecret != null) {
+      InboundAuth.Builder auth = InboundAuth.builder().header("Authorization", "Bearer " + cioSecret);
+      String next = demo ? null : secret(cioWebhookSecretEnv + "_NEXT");
+      if (next != null) {
+        auth.header("Authorization", "Bearer " + next);
+      }
+      InboundAuth built = auth.build();
+      receivers.put("/customerio/webhook", client -> CustomerIoWebhookReceiver.builder(client)
+          .auth(built).maxBodyBytes(maxBodyBytes).metrics(metrics).build());
+    }
+    String reportingKey = demo ? DEMO_REPORTING_KEY : secret(cioReportingKeyEnv);
+    if (reportingKey != null) {
+      String next = demo ? null : secret(cioReportingKeyEnv + "_NEXT");
+      receivers.put("/customerio/reporting", client -> {
+        CustomerIoReportingReceiver.Builder b = CustomerIoReportingReceiver.builder(client)
+            .maxBodyBytes(maxBodyBytes).metrics(metrics);
+        return (next == null ? b.signingKeys(reportingKey) : b.signingKeys(reportingKey, next)).build();
+      });
+    }
+    String twilioToken = demo ? FakeTwilioServer.AUTH_TOKEN : secret(twilioAuthTokenEnv);
+    if (twilioToken != null) {
+      String previous = demo ? null : secret(twilioAuthTokenEnv + "_PREVIOUS");
+      AtomicReference<@Nullable TwilioInbound> twilio = new AtomicReference<>();
+      // One TwilioInbound for both paths: they share its idempotency-token memory.
+      Function<Outlane, TwilioInbound> make = client -> twilio.updateAndGet(t -> {
+        if (t != null) {
+          return t;
+        }
+        TwilioInbound.Builder b = TwilioInbound.builder().outlane(client).authToken(twilioToken)
+            .publicBaseUrl(publicBase.get()).maxBodyBytes(maxBodyBytes).metrics(metrics);
+        if (previous != null) {
+          b.previousAuthToken(previous);
+        }
+        return b.build();
+      });
+      receivers.put("/twilio/messages", client -> make.apply(client).messages());
+      receivers.put("/twilio/status", client -> make.apply(client).statusCallbacks());
+    }
+  }
+
+  private @Nullable String secret(String variable) {
+    String v = env.apply(variable);
+    return v == null || v.isEmpty() ? null : v;
   }
 
   private static Outlane required(AtomicReference<@Nullable Outlane> client) {
