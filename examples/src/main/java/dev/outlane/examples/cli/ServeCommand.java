@@ -51,7 +51,12 @@ import picocli.CommandLine.Spec;
  * <ul>
  *   <li>{@code POST /v1/events}: one v1 event ({@link EventIntake}), when the bearer token's
  *       environment variable ({@code --intake-token-env}, default {@code OUTLANE_INTAKE_TOKEN}) is
- *       set. The receivers' endpoints are mounted in {@link #receivers}.
+ *       set.
+ *   <li>{@code POST /customerio/webhook} ({@code CustomerIoWebhookReceiver}), {@code
+ *       /customerio/reporting} ({@code CustomerIoReportingReceiver}), {@code /twilio/messages} and
+ *       {@code /twilio/status} ({@code TwilioInbound}): each when its secret's variable is set
+ *       ({@code --cio-webhook-secret-env}, {@code --cio-reporting-key-env}, {@code
+ *       --twilio-auth-token-env}; {@code NAME_NEXT} / {@code NAME_PREVIOUS} for rotation).
  *   <li>{@code /healthz} (the process answers), {@code /readyz} (not while recovering or draining,
  *       nor when a store directory is unusable), {@code /metrics} (Prometheus text).
  * </ul>
