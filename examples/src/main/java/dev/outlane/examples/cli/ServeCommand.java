@@ -2,17 +2,23 @@ package dev.outlane.examples.cli;
 
 import dev.outlane.DurableOptions;
 import dev.outlane.Outlane;
-import dev.outlane.OutlaneException;
 import dev.outlane.examples.cli.SendConfig.ConfigException;
 import dev.outlane.examples.serve.AccessLog;
 import dev.outlane.examples.serve.Admission;
 import dev.outlane.examples.serve.EventIntake;
 import dev.outlane.examples.serve.ExchangeBridge;
 import dev.outlane.examples.serve.InboundServer;
+import dev.outlane.examples.serve.LateHandler;
 import dev.outlane.examples.serve.ServeDemo;
 import dev.outlane.examples.serve.ServiceEndpoints;
 import dev.outlane.inbound.InboundHandler;
+import dev.outlane.metrics.MetricsSink;
 import dev.outlane.metrics.MicrometerMetricsSink;
+import dev.outlane.customerio.CustomerIoReportingReceiver;
+import dev.outlane.customerio.CustomerIoWebhookReceiver;
+import dev.outlane.inbound.InboundAuth;
+import dev.outlane.twilio.inbound.TwilioInbound;
+import dev.outlane.twilio.testing.FakeTwilioServer;
 import dev.outlane.storage.EncryptionKey;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,6 +35,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +51,12 @@ import picocli.CommandLine.Spec;
  * <ul>
  *   <li>{@code POST /v1/events}: one v1 event ({@link EventIntake}), when the bearer token's
  *       environment variable ({@code --intake-token-env}, default {@code OUTLANE_INTAKE_TOKEN}) is
- *       set. The receivers' endpoints are mounted in {@link #receivers}.
+ *       set.
+ *   <li>{@code POST /customerio/webhook} ({@code CustomerIoWebhookReceiver}), {@code
+ *       /customerio/reporting} ({@code CustomerIoReportingReceiver}), {@code /twilio/messages} and
+ *       {@code /twilio/status} ({@code TwilioInbound}): each when its secret's variable is set
+ *       ({@code --cio-webhook-secret-env}, {@code --cio-reporting-key-env}, {@code
+ *       --twilio-auth-token-env}; {@code NAME_NEXT} / {@code NAME_PREVIOUS} for rotation).
  *   <li>{@code /healthz} (the process answers), {@code /readyz} (not while recovering or draining,
  *       nor when a store directory is unusable), {@code /metrics} (Prometheus text).
  * </ul>
@@ -57,7 +70,7 @@ import picocli.CommandLine.Spec;
  * everything of ours is closed.
  *
  * <p>Secrets come from environment variables and are never printed. Not thread-safe: one instance
- * per invocation; {@link Running} is thread-safe.
+ * per invocation; {@link ServeRunning} is thread-safe.
  */
 @Command(
     name = "serve",
@@ -73,6 +86,8 @@ import picocli.CommandLine.Spec;
 public final class ServeCommand implements Callable<Integer> {
   /** The intake's bearer token in {@code --demo} (a fake: the demo only listens on loopback). */
   static final String DEMO_TOKEN = "demo-token";
+  /** The Customer.io reporting webhooks' signing key in {@code --demo} (a fake). */
+  static final String DEMO_REPORTING_KEY = "demo-reporting-key";
 
   @Spec CommandSpec spec;
 
@@ -112,6 +127,21 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Environment variable holding POST /v1/events' bearer token (default ${DEFAULT-VALUE}).")
   String intakeTokenEnv = "OUTLANE_INTAKE_TOKEN";
 
+  @Option(names = "--cio-webhook-secret-env", paramLabel = "NAME", defaultValue = "CUSTOMERIO_WEBHOOK_SECRET",
+      description = {"Environment variable holding the bearer token of POST /customerio/webhook (Customer.io",
+        "webhook actions; default ${DEFAULT-VALUE}; NAME_NEXT holds a second one during rotation)."})
+  String cioWebhookSecretEnv = "CUSTOMERIO_WEBHOOK_SECRET";
+
+  @Option(names = "--cio-reporting-key-env", paramLabel = "NAME", defaultValue = "CUSTOMERIO_REPORTING_SIGNING_KEY",
+      description = {"Environment variable holding the signing key of POST /customerio/reporting",
+        "(default ${DEFAULT-VALUE}; NAME_NEXT holds a second one during rotation)."})
+  String cioReportingKeyEnv = "CUSTOMERIO_REPORTING_SIGNING_KEY";
+
+  @Option(names = "--twilio-auth-token-env", paramLabel = "NAME", defaultValue = "TWILIO_AUTH_TOKEN",
+      description = {"Environment variable holding the auth token that signs POST /twilio/messages and",
+        "/twilio/status (default ${DEFAULT-VALUE}; NAME_PREVIOUS holds the old one during rotation)."})
+  String twilioAuthTokenEnv = "TWILIO_AUTH_TOKEN";
+
   @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "PT30S",
       description = "On SIGTERM, how long to deliver what was accepted before dead-lettering it (default ${DEFAULT-VALUE}).")
   Duration drainTimeout = Duration.ofSeconds(30);
@@ -134,7 +164,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Running running;
+    ServeRunning running;
     try {
       running = start(out, err);
     } catch (UsageException e) {
@@ -158,11 +188,11 @@ public final class ServeCommand implements Callable<Integer> {
 
   /**
    * Checks the options, starts listening and the fakes ({@code --demo}); the client is built by
-   * {@link Running#recover}.
+   * {@link ServeRunning#recover}.
    *
    * @throws UsageException naming the option and the reason
    */
-  Running start(PrintWriter out, PrintWriter err) throws UsageException {
+  ServeRunning start(PrintWriter out, PrintWriter err) throws UsageException {
     if (!demo && config == null) {
       throw new UsageException("--config: required (or --demo)");
     }
@@ -191,8 +221,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MetricsSink metrics = new MicrometerMetricsSink(registry);
     Outlane.Builder builder = Outlane.builder()
-        .metrics(new MicrometerMetricsSink(registry))
+        .metrics(metrics)
         .closeTimeout(drainTimeout);
     ConfiguredDestinations configured = null;
     ServeDemo fakes = null;
@@ -218,7 +249,17 @@ public final class ServeCommand implements Callable<Integer> {
     if (token != null) {
       endpoints.put("/v1/events", admission.admit(new EventIntake(() -> required(client), token)));
     }
-    receivers(endpoints, admission, client);
+    Map<String, Function<Outlane, InboundHandler>> receivers = new LinkedHashMap<>();
+    // Twilio signs the URL it was configured with: the public one, else where we listen (known
+    // once bound; the receivers are made after that).
+    AtomicReference<@Nullable URI> listening = new AtomicReference<>(publicUrl);
+    receivers(receivers, metrics, () -> Objects.requireNonNull(listening.get()));
+    Map<LateHandler, Function<Outlane, InboundHandler>> late = new LinkedHashMap<>();
+    receivers.forEach((path, factory) -> {
+      LateHandler handler = new LateHandler();
+      late.put(handler, factory);
+      endpoints.put(path, admission.admit(handler));
+    });
     if (fakes != null) {
       endpoints.put("/demo/fakes", fakes.fakes());
     }
@@ -244,6 +285,7 @@ public final class ServeCommand implements Callable<Integer> {
       throw new UsageException("--listen " + listen + ": " + SendCommand.causeOf(e));
     }
     String url = "http://" + address.getHostString() + ":" + server.port();
+    listening.compareAndSet(null, URI.create(url));
     out.println("listening on " + url + " (" + String.join(", ",
         endpoints.keySet().stream().filter(p -> !p.equals("/")).toList()) + ")");
     if (token == null) {
@@ -251,20 +293,65 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (demo) {
       out.println("demo: POST a v1 event with 'Authorization: Bearer " + DEMO_TOKEN + "' to " + url
-          + "/v1/events, then GET " + url + "/demo/fakes");
+          + "/customerio/webhook (as a Customer.io webhook action) or " + url + "/v1/events, then GET "
+          + url + "/demo/fakes");
     }
     out.flush();
-    return new Running(server, admission, client, builder, fakes, configured, dir, drainTimeout, url);
+    return new ServeRunning(server, admission, client, late, builder, fakes, configured, dir, drainTimeout, url);
   }
 
   /**
    * The mounting points of the receivers (Customer.io journey actions and reporting webhooks,
-   * Twilio inbound messages and status callbacks): each behind {@code admission}, reading the
-   * client from {@code client} once ready.
+   * Twilio inbound messages and status callbacks), by path: each made from the client once crash
+   * recovery built it, and mounted behind the admission (503 until then). A receiver whose secret's
+   * environment variable is unset is not mounted.
    */
-  private void receivers(Map<String, InboundHandler> endpoints, Admission admission,
-      AtomicReference<@Nullable Outlane> client) {
-    // Mounted here as the receivers land (modules customerio and twilio-adapter's inbound package).
+  private void receivers(Map<String, Function<Outlane, InboundHandler>> receivers, MetricsSink metrics,
+      Supplier<URI> publicBase) {
+    String cioSecret = demo ? DEMO_TOKEN : secret(cioWebhookSecretEnv);
+    if (cioSecret != null) {
+      InboundAuth.Builder auth = InboundAuth.builder().header("Authorization", "Bearer " + cioSecret);
+      String next = demo ? null : secret(cioWebhookSecretEnv + "_NEXT");
+      if (next != null) {
+        auth.header("Authorization", "Bearer " + next);
+      }
+      InboundAuth built = auth.build();
+      receivers.put("/customerio/webhook", client -> CustomerIoWebhookReceiver.builder(client)
+          .auth(built).maxBodyBytes(maxBodyBytes).metrics(metrics).build());
+    }
+    String reportingKey = demo ? DEMO_REPORTING_KEY : secret(cioReportingKeyEnv);
+    if (reportingKey != null) {
+      String next = demo ? null : secret(cioReportingKeyEnv + "_NEXT");
+      receivers.put("/customerio/reporting", client -> {
+        CustomerIoReportingReceiver.Builder b = CustomerIoReportingReceiver.builder(client)
+            .maxBodyBytes(maxBodyBytes).metrics(metrics);
+        return (next == null ? b.signingKeys(reportingKey) : b.signingKeys(reportingKey, next)).build();
+      });
+    }
+    String twilioToken = demo ? FakeTwilioServer.AUTH_TOKEN : secret(twilioAuthTokenEnv);
+    if (twilioToken != null) {
+      String previous = demo ? null : secret(twilioAuthTokenEnv + "_PREVIOUS");
+      AtomicReference<@Nullable TwilioInbound> twilio = new AtomicReference<>();
+      // One TwilioInbound for both paths: they share its idempotency-token memory.
+      Function<Outlane, TwilioInbound> make = client -> twilio.updateAndGet(t -> {
+        if (t != null) {
+          return t;
+        }
+        TwilioInbound.Builder b = TwilioInbound.builder().outlane(client).authToken(twilioToken)
+            .publicBaseUrl(publicBase.get()).maxBodyBytes(maxBodyBytes).metrics(metrics);
+        if (previous != null) {
+          b.previousAuthToken(previous);
+        }
+        return b.build();
+      });
+      receivers.put("/twilio/messages", client -> make.apply(client).messages());
+      receivers.put("/twilio/status", client -> make.apply(client).statusCallbacks());
+    }
+  }
+
+  private @Nullable String secret(String variable) {
+    String v = env.apply(variable);
+    return v == null || v.isEmpty() ? null : v;
   }
 
   private static Outlane required(AtomicReference<@Nullable Outlane> client) {
@@ -303,167 +390,6 @@ public final class ServeCommand implements Callable<Integer> {
 
     UsageException(String message) {
       super(message);
-    }
-  }
-
-  /** The service once listening. Thread-safe; {@link #shutdown} runs once. */
-  static final class Running {
-    private final InboundServer server;
-    private final Admission admission;
-    private final AtomicReference<@Nullable Outlane> client;
-    private final Outlane.Builder builder;
-    private final @Nullable ServeDemo fakes;
-    private final @Nullable ConfiguredDestinations configured;
-    private final @Nullable Path dir;
-    private final Duration drainTimeout;
-    private final String url;
-    private boolean shutDown;
-    private boolean recoveryOver;
-    private int exitCode;
-
-    Running(InboundServer server, Admission admission, AtomicReference<@Nullable Outlane> client,
-        Outlane.Builder builder, @Nullable ServeDemo fakes, @Nullable ConfiguredDestinations configured,
-        @Nullable Path dir, Duration drainTimeout, String url) {
-      this.server = server;
-      this.admission = admission;
-      this.client = client;
-      this.builder = builder;
-      this.fakes = fakes;
-      this.configured = configured;
-      this.dir = dir;
-      this.drainTimeout = drainTimeout;
-      this.url = url;
-    }
-
-    /**
-     * A SIGTERM during crash recovery waits (up to the drain timeout) for the client to exist, so
-     * that it is closed; past that, the journal keeps the pending events for the next start.
-     */
-    private synchronized void awaitRecovery(long started) {
-      long deadline = started + drainTimeout.toNanos();
-      while (!recoveryOver) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        try {
-          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-
-    /** {@code http://HOST:PORT}. */
-    String url() {
-      return url;
-    }
-
-    Admission admission() {
-      return admission;
-    }
-
-    /** The client once {@link #recover} built it, else null. */
-    @Nullable Outlane client() {
-      return client.get();
-    }
-
-    @Nullable ServeDemo fakes() {
-      return fakes;
-    }
-
-    /**
-     * Builds the client (durable: crash recovery re-submits the journal's pending events), then
-     * admits requests. False (and everything stopped) if the directory could not be opened.
-     */
-    boolean recover(PrintWriter out, PrintWriter err) {
-      Outlane built;
-      try {
-        built = builder.build();
-      } catch (OutlaneException | IllegalStateException e) {
-        err.println("outlane serve: --dir " + dir + ": " + SendCommand.causeOf(e));
-        err.flush();
-        admission.drain();
-        server.stop(Duration.ZERO);
-        if (configured != null) {
-          configured.close();
-        }
-        if (fakes != null) {
-          fakes.close();
-        }
-        synchronized (this) {
-          recoveryOver = true;
-          shutDown = true;
-          exitCode = 2;
-          notifyAll();
-        }
-        return false;
-      }
-      client.set(built);
-      boolean stopping;
-      synchronized (this) {
-        recoveryOver = true;
-        stopping = shutDown;
-        if (!stopping) {
-          admission.ready();
-        }
-        notifyAll();
-      }
-      int recovered = built.recovery().recovered();
-      if (recovered > 0) {
-        out.println("recovered " + recovered + " pending event" + (recovered == 1 ? "" : "s")
-            + " from the journal of " + dir);
-      }
-      if (!stopping) {
-        out.println("ready");
-      }
-      out.flush();
-      return true;
-    }
-
-    /**
-     * Stops admitting, waits for requests in flight, flushes and closes the client, stops the
-     * server and the fakes. Returns the exit code: 0, or 1 if something was still queued or in
-     * flight at the drain timeout (dead-lettered, not lost).
-     */
-    int shutdown(PrintWriter out) {
-      synchronized (this) {
-        if (shutDown) {
-          return exitCode;
-        }
-        shutDown = true;
-      }
-      long started = System.nanoTime();
-      admission.drain();
-      awaitRecovery(started);
-      boolean idle;
-      try {
-        idle = admission.awaitIdle(drainTimeout);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        idle = false;
-      }
-      Outlane c = client.get();
-      boolean flushed = true;
-      if (c != null) {
-        Duration left = drainTimeout.minusNanos(System.nanoTime() - started);
-        flushed = c.flush(left.isNegative() ? Duration.ZERO : left);
-        c.close();
-      }
-      server.stop(Duration.ZERO);
-      if (fakes != null) {
-        fakes.close();
-      }
-      int code = idle && flushed ? 0 : 1;
-      out.println(code == 0
-          ? "stopped: everything accepted was delivered or dead-lettered"
-          : "stopped: the drain timed out; what was still queued is dead-lettered");
-      out.flush();
-      synchronized (this) {
-        exitCode = code;
-      }
-      return code;
     }
   }
 }

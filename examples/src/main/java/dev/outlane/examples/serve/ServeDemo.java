@@ -76,7 +76,10 @@ public final class ServeDemo implements AutoCloseable {
         .baseUrl(segment.url()).build(),
         Outlane.DestinationOptions.defaults().withLinger(Duration.ofMillis(50)));
     builder.destination(MetaCustomAudienceDestination.builder().name("meta-audience")
-        .accessToken(META_TOKEN).baseUrl(meta.mockWebServer().url("/")).build(),
+        .accessToken(META_TOKEN).baseUrl(meta.mockWebServer().url("/"))
+        // A Twilio STOP knows only the phone; the fake Meta matches whole rows, so rows of hashed
+        // email and phone only (no EXTERN_ID) let the phone-only remove find the person.
+        .sendExternId(false).build(),
         Outlane.DestinationOptions.defaults().withLinger(Duration.ofMillis(50)));
     builder.route(Route.builder().event("cart_abandoned").window(Duration.ZERO, Duration.ofHours(24))
         .to("twilio-sms", null, Map.of("template", CART_TEMPLATE))

@@ -5,7 +5,7 @@
  * without detail for a handler that throws, a PII-free access log); {@link
  * dev.outlane.examples.serve.InboundServer} runs the server on a bounded pool; {@link
  * dev.outlane.examples.serve.Admission} answers 503 while the client recovers or drains; {@link
- * dev.outlane.examples.serve.ServeCommand} is the command.
+ * dev.outlane.examples.cli.ServeCommand} is the command.
  */
 @NullMarked
 package dev.outlane.examples.serve;

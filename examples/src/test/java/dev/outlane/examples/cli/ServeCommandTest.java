@@ -27,7 +27,7 @@ class ServeCommandTest {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
-  private ServeCommand.Running running;
+  private ServeRunning running;
 
   @AfterEach
   void stop() {
@@ -36,7 +36,7 @@ class ServeCommandTest {
     }
   }
 
-  private ServeCommand.Running start(Map<String, String> env, String... args) throws Exception {
+  private ServeRunning start(Map<String, String> env, String... args) throws Exception {
     ServeCommand command = new ServeCommand(env::get);
     new CommandLine(command).parseArgs(args);
     running = command.start(new PrintWriter(out, true), new PrintWriter(err, true));
@@ -60,6 +60,78 @@ class ServeCommandTest {
         + Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS) + "\","
         + "\"phone\":\"" + phone + "\",\"consent\":{\"sms\":\"granted\",\"ads\":\"granted\"},"
         + "\"commerce\":{\"cart_value\":\"129.90\",\"currency\":\"EUR\"}}";
+  }
+
+  private HttpResponse<String> postCustomerIo(String idempotencyKey, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(running.url() + "/customerio/webhook"))
+        .header("Authorization", "Bearer " + ServeCommand.DEMO_TOKEN)
+        .header("x-cio-idempotency-key", idempotencyKey)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A Twilio incoming-message webhook, signed as Twilio does (HMAC-SHA1 over URL + sorted params). */
+  private HttpResponse<String> postTwilioMessage(String from, String text) throws Exception {
+    String url = running.url() + "/twilio/messages";
+    java.util.TreeMap<String, String> params = new java.util.TreeMap<>(Map.of(
+        "AccountSid", dev.outlane.twilio.testing.FakeTwilioServer.ACCOUNT_SID,
+        "MessageSid", "SM" + "0".repeat(31) + "1", "From", from, "To", "+14155550000", "Body", text));
+    StringBuilder signed = new StringBuilder(url);
+    StringBuilder form = new StringBuilder();
+    params.forEach((k, v) -> {
+      signed.append(k).append(v);
+      form.append(form.length() == 0 ? "" : "&").append(k).append('=')
+          .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+    });
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+    mac.init(new javax.crypto.spec.SecretKeySpec(dev.outlane.twilio.testing.FakeTwilioServer.AUTH_TOKEN
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
+    String signature = java.util.Base64.getEncoder().encodeToString(
+        mac.doFinal(signed.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return http.send(HttpRequest.newBuilder(URI.create(url))
+        .header("X-Twilio-Signature", signature)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** What the shipped Liquid template renders, minus event_id: the receiver takes the delivery key. */
+  static String customerIoBody(String customer, String phone) {
+    return "{\"schema_version\":\"1.0\",\"event_name\":\"cart_abandoned\",\"source\":\"customerio\","
+        + "\"customer_id\":\"" + customer + "\",\"event_time\":\""
+        + Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS) + "\","
+        + "\"phone\":\"" + phone + "\",\"consent\":{\"sms\":\"granted\",\"ads\":\"granted\"}}";
+  }
+
+  @Test
+  void aCustomerIoDeliveryRetriedThreeTimesIsOneSmsAtTheFakeTwilio() throws Exception {
+    start(Map.of(), "--demo", "--listen", "127.0.0.1:0");
+    running.recover(new PrintWriter(out, true), new PrintWriter(err, true));
+
+    for (int attempt = 0; attempt < 4; attempt++) {
+      assertThat(postCustomerIo("delivery-1", customerIoBody("cus_1", "+14155550101")).statusCode())
+          .as("attempt " + attempt).isEqualTo(202);
+    }
+    assertThat(running.client().flush(Duration.ofSeconds(10))).isTrue();
+
+    assertThat(running.fakes().twilio().messages()).hasSize(1);
+  }
+
+  @Test
+  void aStopThroughTheTwilioEndpointSuppressesTheNextSmsAndRemovesThePersonFromTheMetaAudience()
+      throws Exception {
+    start(Map.of(), "--demo", "--listen", "127.0.0.1:0");
+    running.recover(new PrintWriter(out, true), new PrintWriter(err, true));
+    assertThat(postCustomerIo("delivery-1", customerIoBody("cus_1", "+14155550101")).statusCode()).isEqualTo(202);
+    assertThat(running.client().flush(Duration.ofSeconds(10))).isTrue();
+    assertThat(running.fakes().meta().audience(ServeDemo.AUDIENCE_ID)).hasSize(1);
+
+    HttpResponse<String> stop = postTwilioMessage("+14155550101", "STOP");
+    assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+    assertThat(postCustomerIo("delivery-2", customerIoBody("cus_1", "+14155550101")).statusCode()).isEqualTo(202);
+    assertThat(running.client().flush(Duration.ofSeconds(10))).isTrue();
+
+    assertThat(running.fakes().twilio().messages()).hasSize(1);
+    assertThat(running.fakes().meta().audience(ServeDemo.AUDIENCE_ID)).isEmpty();
   }
 
   @Test
