@@ -104,6 +104,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Its segments, record types and quarantine file are specified in {@code ARCHITECTURE.md},
  * section "On-disk formats".
+ *
+ * <p>A little over the project's ~500-line guide: the log engine itself is {@code SegmentedLog};
+ * what stays here is the journal's own contract (pending events, completion, retention of PII-bearing
+ * segments, the encryption envelope choice), most of it javadoc a user of the durable mode reads.
  */
 public final class FileEventJournal implements EventJournal {
   private static final Logger logger = LoggerFactory.getLogger(FileEventJournal.class);

@@ -36,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Rules for the shape: JSON {@code null} for an optional field means absent; for a required
  * field it is a problem. Unknown fields are skipped at every level, so a newer 1.x minor version
  * can add fields. A duplicate key is a problem (which value wins would otherwise be a guess).
+ *
+ * <p>Over the project's ~500-line guide on purpose: it is one streaming pass over one event, one
+ * method per field of the v1 contract, all sharing the reader and the problem list; the field rules
+ * themselves live in {@code FieldRules}. Splitting the pass would hand the reader's state around.
  */
 public final class EventReader {
   private final JsonReader reader;

@@ -1,29 +1,20 @@
 package dev.outlane.examples.cli;
 
-import dev.outlane.DestinationResult;
 import dev.outlane.DurableOptions;
-import dev.outlane.FinalState;
 import dev.outlane.Outlane;
 import dev.outlane.RecoverySummary;
 import dev.outlane.OutlaneException;
 import dev.outlane.Problem;
 import dev.outlane.QueueFullException;
 import dev.outlane.Scheduler;
-import dev.outlane.SubmitResult;
 import dev.outlane.ValidationException;
-import dev.outlane.contract.AudienceAction;
 import dev.outlane.contract.EventCodec;
 import dev.outlane.contract.ParseResult;
 import dev.outlane.contract.RetentionEvent;
-import dev.outlane.deadletter.DeadLetterReason;
-import dev.outlane.destination.DeliveryInterceptor;
-import dev.outlane.destination.DeliveryItem;
-import dev.outlane.destination.Outcome;
 import dev.outlane.examples.cli.SendConfig.ConfigException;
 import dev.outlane.identity.IdentityNormalizer;
 import dev.outlane.storage.EncryptionKey;
 import dev.outlane.journal.EventJournal;
-import dev.outlane.journal.EventSerializer;
 import dev.outlane.routing.Route;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -40,8 +31,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -206,8 +195,8 @@ public final class SendCommand implements Callable<Integer> {
     // Durable: the client reports what crash recovery re-delivered and how it ended (Outlane#recovery).
     boolean durable = dir != null && !dryRun;
     long unreadable = 0;
-    Report report = new Report(configured.names());
-    // A dry run sends nothing (the Preview stage never proceeds), so it needs no pool: one real
+    SendReport report = new SendReport(configured.names());
+    // A dry run sends nothing (the DryRunPreview stage never proceeds), so it needs no pool: one real
     // delivery thread keeps each destination's preview in file order. Event age uses the run's clock.
     Scheduler previewThread = dryRun ? Scheduler.threads(1, "outlane-dry-run") : null;
     Outlane.Builder builder = Outlane.builder().clock(clock).identityNormalizer(normalizer)
@@ -222,7 +211,7 @@ public final class SendCommand implements Callable<Integer> {
     for (SendDestinationType.Built b : built) {
       builder.destination(b.destination(), b.options());
       if (dryRun) {
-        builder.interceptor(b.destination().name(), new Preview(b.preview(), out, cfg));
+        builder.interceptor(b.destination().name(), new DryRunPreview(b.preview(), out, cfg));
       }
     }
     for (Route r : cfg.routes()) {
@@ -365,7 +354,7 @@ public final class SendCommand implements Callable<Integer> {
   }
 
   /** Submits, waiting for room when the client's queue is full; returns the engine's problems if any. */
-  private List<Problem> submit(Outlane outlane, RetentionEvent event, Report report) {
+  private List<Problem> submit(Outlane outlane, RetentionEvent event, SendReport report) {
     while (true) {
       try {
         outlane.submit(event).thenAccept(report::add);
@@ -437,225 +426,7 @@ public final class SendCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * The dry run as a stage on the real destination's chain: routing, batching and the hashed
-   * identifiers are exactly those of a real run, but instead of proceeding to {@code deliver} it
-   * prints each item's preview and answers delivered, or rejected if the adapter would refuse the
-   * item without sending it (no phone, a template value missing). Runs on the dry run's single
-   * thread.
-   */
-  private static final class Preview implements DeliveryInterceptor {
-    private final Function<DeliveryItem, String> preview;
-    private final PrintWriter out;
-    private final SendConfig config;
 
-    Preview(Function<DeliveryItem, String> preview, PrintWriter out, SendConfig config) {
-      this.preview = preview;
-      this.out = out;
-      this.config = config;
-    }
 
-    /**
-     * {@code line} without any value that came from an environment variable: a route target or
-     * option (exactly, however short), an SMS body rendered from a template that came from one
-     * (whole), and anything else the config recorded ({@link SendConfig#scrub}).
-     */
-    private String hideEnvironmentValues(DeliveryItem item, String line) {
-      String templateVar = config.variableOf(item.option("template"));
-      int body = line.indexOf(" Body=");
-      if (templateVar != null && body >= 0) {
-        line = line.substring(0, body) + " Body=(template from ${" + templateVar + "} not shown)";
-      }
-      List<String> values = new ArrayList<>(item.options().values());
-      if (item.target() != null) {
-        values.add(item.target());
-      }
-      for (String v : values) {
-        String var = config.variableOf(v);
-        if (var != null && !v.isEmpty()) {
-          line = line.replace(v, "(value from ${" + var + "} not shown)");
-        }
-      }
-      return config.scrub(line);
-    }
 
-    /** Never proceeds: a dry run sends nothing. */
-    @Override
-    public List<Outcome> intercept(Chain chain) {
-      String name = chain.destination().name();
-      List<Outcome> outcomes = new ArrayList<>(chain.batch().size());
-      synchronized (out) {
-        for (DeliveryItem item : chain.batch()) {
-          String line = preview.apply(item);
-          out.println(name + ": " + hideEnvironmentValues(item, line));
-          outcomes.add(line.startsWith(SendDestinationType.WOULD_BE_REJECTED)
-              ? Outcome.rejected(null, line.substring(SendDestinationType.WOULD_BE_REJECTED.length()))
-              : Outcome.delivered("dry-run"));
-        }
-      }
-      return outcomes;
-    }
-  }
-
-  /** Final states per destination, filled from delivery threads. Thread-safe. */
-  static final class Report {
-    static final List<FinalState> COLUMNS = List.of(FinalState.DELIVERED, FinalState.DEDUPLICATED,
-        FinalState.SUPPRESSED, FinalState.STALE, FinalState.REJECTED, FinalState.OPTED_OUT,
-        FinalState.DEAD_LETTERED);
-
-    private final Map<String, EnumMap<FinalState, Integer>> counts = new LinkedHashMap<>();
-    private final Map<String, Map<String, Integer>> codes = new LinkedHashMap<>();
-    private final Map<String, Integer> removes = new LinkedHashMap<>();
-    private long lines;
-    private long invalid;
-    private long submitted;
-    private long accepted;
-    private long unrouted;
-    private final Map<String, Integer> deadLetterReasons = new TreeMap<>();
-    private long notAcceptedLine;
-    private String notAcceptedCause = "";
-
-    Report(List<String> destinations) {
-      for (String d : destinations) {
-        counts.put(d, new EnumMap<>(FinalState.class));
-        codes.put(d, new TreeMap<>());
-        removes.put(d, 0);
-      }
-    }
-
-    synchronized void line() {
-      lines++;
-    }
-
-    synchronized long lines() {
-      return lines;
-    }
-
-    synchronized void invalid() {
-      invalid++;
-    }
-
-    synchronized void submitted() {
-      submitted++;
-    }
-
-    /** The line whose event the client refused to accept (journal failure); reading stopped there. */
-    synchronized void notAccepted(long line, String cause) {
-      notAcceptedLine = line;
-      notAcceptedCause = cause;
-    }
-
-    /** This run's own results that went to the dead-letter store, by reason's wire name. */
-    synchronized Map<String, Integer> deadLettersByReason() {
-      return new TreeMap<>(deadLetterReasons);
-    }
-
-    synchronized long notAcceptedLine() {
-      return notAcceptedLine;
-    }
-
-    synchronized String notAcceptedCause() {
-      return notAcceptedCause;
-    }
-
-    /** Waits until every submitted event's result was added; false if {@code timeout} passed first. */
-    synchronized boolean awaitResults(Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (accepted < submitted) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
-      }
-      return true;
-    }
-
-    synchronized void add(SubmitResult result) {
-      accepted++;
-      notifyAll();
-      if (result.results().isEmpty()) {
-        unrouted++;
-      }
-      for (DestinationResult r : result.results()) {
-        if (r.action() == AudienceAction.Action.REMOVE && r.state() == FinalState.DELIVERED) {
-          // An audience remove (asked for by the event, or after an opt-out): its own column.
-          removes.merge(r.destination(), 1, Integer::sum);
-          continue;
-        }
-        counts.computeIfAbsent(r.destination(), k -> new EnumMap<>(FinalState.class)).merge(r.state(), 1, Integer::sum);
-        // Rejected and opted-out results are dead-lettered too, without a deadLetterReason.
-        DeadLetterReason reason = r.deadLetterReason() != null ? r.deadLetterReason()
-            : r.state() == FinalState.REJECTED ? DeadLetterReason.REJECTED
-            : r.state() == FinalState.OPTED_OUT ? DeadLetterReason.OPTED_OUT : null;
-        if (reason != null) {
-          deadLetterReasons.merge(reason.wireName(), 1, Integer::sum);
-        }
-        if (r.code() != null && r.state() != FinalState.DELIVERED) {
-          codes.computeIfAbsent(r.destination(), k -> new TreeMap<>()).merge(r.code(), 1, Integer::sum);
-        }
-      }
-    }
-
-    synchronized int count(String destination, FinalState state) {
-      return counts.getOrDefault(destination, new EnumMap<>(FinalState.class)).getOrDefault(state, 0);
-    }
-
-    /** Activations that ended rejected, opted out or dead-lettered: what the dead-letter store got. */
-    synchronized long deadLettered() {
-      long n = 0;
-      for (EnumMap<FinalState, Integer> m : counts.values()) {
-        n += m.getOrDefault(FinalState.REJECTED, 0) + m.getOrDefault(FinalState.OPTED_OUT, 0)
-            + m.getOrDefault(FinalState.DEAD_LETTERED, 0);
-      }
-      return n;
-    }
-
-    /** No invalid line, nothing rejected or dead-lettered. */
-    synchronized boolean clean() {
-      if (invalid > 0 || notAcceptedLine > 0) {
-        return false;
-      }
-      for (EnumMap<FinalState, Integer> m : counts.values()) {
-        if (m.getOrDefault(FinalState.REJECTED, 0) > 0 || m.getOrDefault(FinalState.DEAD_LETTERED, 0) > 0) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    synchronized String render(boolean dryRun) {
-      StringBuilder b = new StringBuilder();
-      b.append(String.format("%-18s", "destination"));
-      for (FinalState s : COLUMNS) {
-        String name = s == FinalState.DELIVERED && dryRun ? "would-send" : s.metricName().replace('_', '-');
-        b.append(String.format("%14s", name));
-      }
-      b.append(String.format("%10s%n", "removes"));
-      for (Map.Entry<String, EnumMap<FinalState, Integer>> e : counts.entrySet()) {
-        b.append(String.format("%-18s", e.getKey()));
-        for (FinalState s : COLUMNS) {
-          b.append(String.format("%14d", e.getValue().getOrDefault(s, 0)));
-        }
-        b.append(String.format("%10d%n", removes.getOrDefault(e.getKey(), 0)));
-      }
-      List<String> errorParts = new ArrayList<>();
-      for (Map.Entry<String, Map<String, Integer>> e : codes.entrySet()) {
-        e.getValue().forEach((code, n) -> errorParts.add(e.getKey() + " " + code + " ×" + n));
-      }
-      if (!errorParts.isEmpty()) {
-        b.append("error codes: ").append(String.join(", ", errorParts)).append(String.format("%n"));
-      }
-      b.append(String.format("lines: %d read, %d invalid; events: %d accepted, %d not routed%n",
-          lines, invalid, accepted, unrouted));
-      if (notAcceptedLine > 0) {
-        b.append(String.format("stopped at line %d: not accepted (%s); later lines were not read%n",
-            notAcceptedLine, notAcceptedCause));
-      }
-      if (dryRun) {
-        b.append(String.format("dry run: nothing was sent%n"));
-      }
-      return b.toString();
-    }
-  }
 }
