@@ -74,12 +74,13 @@ class OutageTest {
     // 40 failed requests, one at a time (the lane paused between them), then 20 full batches.
     assertThat(segment.calls()).isEqualTo(60);
     assertThat(segment.deliveredItems()).hasSize(200);
-    // Probes 500 ms, then 1 s apart (the probe interval); the lane resumes right after the 40th.
+    // Probes 500 ms apart (the backoff's first step is already the probe interval); the lane
+    // resumes right after the 40th.
     List<Instant> calls = segment.callTimes();
     assertThat(calls.get(1)).isEqualTo(T0.plusMillis(500));
-    assertThat(calls.get(2)).isEqualTo(T0.plusMillis(1500));
-    assertThat(calls.get(40)).isEqualTo(T0.plusMillis(39_500));
-    assertThat(calls.get(59)).isEqualTo(T0.plusMillis(39_500));
+    assertThat(calls.get(2)).isEqualTo(T0.plusMillis(1000));
+    assertThat(calls.get(40)).isEqualTo(T0.plusMillis(20_000));
+    assertThat(calls.get(59)).isEqualTo(T0.plusMillis(20_000));
     assertThat(metrics.count("segment", "lane_paused")).isEqualTo(40); // once per failed request
   }
 

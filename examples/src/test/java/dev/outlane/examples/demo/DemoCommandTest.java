@@ -31,7 +31,9 @@ class DemoCommandTest {
     // destinations' request counts are exact too (each includes its scripted failures' retries).
     assertThat(lines.subList(2, 5)).containsExactly(
         "segment-events              1842           904            58             0             0             0             0             0         0         5",
-        "meta-cart-0-24h              833           543            69           554             0             0            80             0       106        12",
+        // 8, not 12, since issue 12's lane breaker: after a failed request the lane pauses, and on
+        // recovery the items waiting out their backoff go out together instead of one by one.
+        "meta-cart-0-24h              833           543            69           554             0             0            80             0       106         8",
         "meta-cart-24-72h             462           153            34           554             0             0            54             0       106         9");
     assertThat(lines.subList(5, 15)).containsExactly(
         "",
@@ -45,7 +47,9 @@ class DemoCommandTest {
         "",
         "events generated: 3000, accepted: 2912, refused as invalid: 88, queue-full retries: 0",
         "dead-letter store: needs-reconciliation 6, opted-out 21, rejected 49");
-    assertThat(lines.get(15)).isEqualTo("transient failures retried: 36");
+    // Item retries, not requests: since issue 12's lane breaker the batches that meet the scripted
+    // failures are formed differently (36 before), with fewer requests and the same outcomes.
+    assertThat(lines.get(15)).isEqualTo("transient failures retried: 65");
     assertThat(lines.get(16)).matches("took \\d+ ms \\(wall clock\\)");
     assertThat(lines).hasSize(17);
     assertThat(err.toString()).contains("[########################################] 3000/3000 events");
