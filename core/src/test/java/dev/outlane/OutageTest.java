@@ -71,8 +71,9 @@ class OutageTest {
     assertThat(results).allSatisfy(f -> assertThat(f.join().results().get(0).state())
         .isEqualTo(FinalState.DELIVERED));
     assertThat(deadLetters.list(DeadLetterQuery.unresolved())).isEmpty();
-    // 40 failed requests, one at a time (the lane paused between them), then 20 full batches.
-    assertThat(segment.calls()).isEqualTo(60);
+    // 40 failed requests, one at a time (the lane paused between them; every probe holds one
+    // item), a probe that succeeds, then the 199 others in 20 batches.
+    assertThat(segment.calls()).isEqualTo(61);
     assertThat(segment.deliveredItems()).hasSize(200);
     // Probes 500 ms apart (the backoff's first step is already the probe interval); the lane
     // resumes right after the 40th.
@@ -80,7 +81,8 @@ class OutageTest {
     assertThat(calls.get(1)).isEqualTo(T0.plusMillis(500));
     assertThat(calls.get(2)).isEqualTo(T0.plusMillis(1000));
     assertThat(calls.get(40)).isEqualTo(T0.plusMillis(20_000));
-    assertThat(calls.get(59)).isEqualTo(T0.plusMillis(20_000));
+    assertThat(calls.get(60)).isEqualTo(T0.plusMillis(20_000));
+    assertThat(segment.batches().get(1)).hasSize(1);
     assertThat(metrics.count("segment", "lane_paused")).isEqualTo(40); // once per failed request
   }
 
@@ -94,7 +96,8 @@ class OutageTest {
     time.advance(Duration.ofMinutes(1));
 
     assertThat(segment.callTimes()).containsExactly(T0, T0.plusSeconds(7), T0.plusSeconds(14),
-        T0.plusSeconds(14), T0.plusSeconds(14));
+        T0.plusSeconds(14), T0.plusSeconds(14), T0.plusSeconds(14));
+    assertThat(segment.batches()).extracting(List::size).containsExactly(10, 1, 1, 10, 10, 9);
     assertThat(results).allSatisfy(f -> assertThat(f.join().results().get(0).state())
         .isEqualTo(FinalState.DELIVERED));
     assertThat(deadLetters.list(DeadLetterQuery.unresolved())).isEmpty();
