@@ -71,15 +71,18 @@ class OutageTest {
     assertThat(results).allSatisfy(f -> assertThat(f.join().results().get(0).state())
         .isEqualTo(FinalState.DELIVERED));
     assertThat(deadLetters.list(DeadLetterQuery.unresolved())).isEmpty();
-    // 40 failed requests, one at a time (the lane paused between them), then 20 full batches.
-    assertThat(segment.calls()).isEqualTo(60);
+    // 40 failed requests, one at a time (the lane paused between them; every probe holds one
+    // item), a probe that succeeds, then the 199 others in 20 batches.
+    assertThat(segment.calls()).isEqualTo(61);
     assertThat(segment.deliveredItems()).hasSize(200);
-    // Probes 500 ms, then 1 s apart (the probe interval); the lane resumes right after the 40th.
+    // Probes 500 ms apart (the backoff's first step is already the probe interval); the lane
+    // resumes right after the 40th.
     List<Instant> calls = segment.callTimes();
     assertThat(calls.get(1)).isEqualTo(T0.plusMillis(500));
-    assertThat(calls.get(2)).isEqualTo(T0.plusMillis(1500));
-    assertThat(calls.get(40)).isEqualTo(T0.plusMillis(39_500));
-    assertThat(calls.get(59)).isEqualTo(T0.plusMillis(39_500));
+    assertThat(calls.get(2)).isEqualTo(T0.plusMillis(1000));
+    assertThat(calls.get(40)).isEqualTo(T0.plusMillis(20_000));
+    assertThat(calls.get(60)).isEqualTo(T0.plusMillis(20_000));
+    assertThat(segment.batches().get(1)).hasSize(1);
     assertThat(metrics.count("segment", "lane_paused")).isEqualTo(40); // once per failed request
   }
 
@@ -93,7 +96,8 @@ class OutageTest {
     time.advance(Duration.ofMinutes(1));
 
     assertThat(segment.callTimes()).containsExactly(T0, T0.plusSeconds(7), T0.plusSeconds(14),
-        T0.plusSeconds(14), T0.plusSeconds(14));
+        T0.plusSeconds(14), T0.plusSeconds(14), T0.plusSeconds(14));
+    assertThat(segment.batches()).extracting(List::size).containsExactly(10, 1, 1, 10, 10, 9);
     assertThat(results).allSatisfy(f -> assertThat(f.join().results().get(0).state())
         .isEqualTo(FinalState.DELIVERED));
     assertThat(deadLetters.list(DeadLetterQuery.unresolved())).isEmpty();

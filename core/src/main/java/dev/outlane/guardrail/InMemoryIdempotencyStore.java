@@ -50,6 +50,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   // Open addressing with linear probing: ring slot + 1, 0 = empty. Holds exactly the live slots.
   private int[] index = new int[32];
   private int live;
+  // The last key's fingerprint, set by fingerprint() under the lock.
+  private long fpHi;
+  private long fpLo;
 
   /**
    * @throws IllegalArgumentException if {@code ttl} is not positive or {@code maxEntries < 1}
@@ -82,9 +85,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public synchronized boolean isDone(String key, Instant now) {
-    long h = high(key);
-    long l = low(key);
-    int s = find(h, l);
+    fingerprint(key);
+    int s = find(fpHi, fpLo);
     return s >= 0 && nanos(now) < expiry[s];
   }
 
@@ -100,8 +102,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public synchronized boolean forgetUnknown(String key) {
-    long h = high(key);
-    int s = find(h, low(key));
+    fingerprint(key);
+    int s = find(fpHi, fpLo);
     if (s < 0 || (flags[s] & UNKNOWN) == 0) {
       return false;
     }
@@ -115,8 +117,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   private void put(String key, Instant now, byte flag) {
-    long h = high(key);
-    long l = low(key);
+    fingerprint(key);
+    long h = fpHi;
+    long l = fpLo;
     int s = find(h, l);
     if (s >= 0) {
       kill(s); // re-marked: it moves to the young end, as its expiry does
@@ -242,34 +245,48 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     index[i] = 0;
   }
 
-  private static long high(String key) {
-    return isOwn(key) ? hex(key, OWN_PREFIX.length()) : foreign(key)[0];
-  }
-
-  private static long low(String key) {
-    return isOwn(key) ? hex(key, OWN_PREFIX.length() + 16) : foreign(key)[1];
-  }
-
-  private static boolean isOwn(String key) {
-    if (key.length() < OWN_PREFIX.length() + 32 || !key.startsWith(OWN_PREFIX)) {
-      return false;
-    }
-    for (int i = OWN_PREFIX.length(); i < OWN_PREFIX.length() + 32; i++) {
-      char c = key.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        return false;
+  /**
+   * Sets {@link #fpHi}/{@link #fpLo} to {@code key}'s fingerprint, in one pass over its first 32 hex
+   * digits for the client's own keys (the profile showed a check-then-parse twice per call).
+   */
+  private void fingerprint(String key) {
+    int from = OWN_PREFIX.length();
+    if (key.length() >= from + 32 && key.startsWith(OWN_PREFIX)) {
+      long h = 0;
+      long l = 0;
+      int bad = 0;
+      for (int i = 0; i < 16; i++) {
+        char a = key.charAt(from + i);
+        char b = key.charAt(from + 16 + i);
+        int da = a < 128 ? HEX[a] : -1;
+        int db = b < 128 ? HEX[b] : -1;
+        bad |= da | db;
+        h = (h << 4) | (da & 0xf);
+        l = (l << 4) | (db & 0xf);
+      }
+      if (bad >= 0) {
+        fpHi = h;
+        fpLo = l;
+        return;
       }
     }
-    return true;
+    long[] f = foreign(key);
+    fpHi = f[0];
+    fpLo = f[1];
   }
 
-  private static long hex(String key, int from) {
-    long v = 0;
-    for (int i = from; i < from + 16; i++) {
-      char c = key.charAt(i);
-      v = (v << 4) | (c <= '9' ? c - '0' : c - 'a' + 10);
+  private static final byte[] HEX = hexTable();
+
+  private static byte[] hexTable() {
+    byte[] t = new byte[128];
+    java.util.Arrays.fill(t, (byte) -1);
+    for (int c = '0'; c <= '9'; c++) {
+      t[c] = (byte) (c - '0');
     }
-    return v;
+    for (int c = 'a'; c <= 'f'; c++) {
+      t[c] = (byte) (c - 'a' + 10);
+    }
+    return t;
   }
 
   /** SHA-256 of a key the client did not derive, as two longs (the first 128 bits). */

@@ -290,7 +290,11 @@ final class Dispatcher<T extends Dispatcher.Item> {
             break;
           }
         }
-        List<T> batch = splitBatches.isEmpty() ? takeBatch() : splitBatches.pollFirst();
+        // The probe is a request of one item: it costs the failing destination (and us: serializing,
+        // gzip) next to nothing, so the lane can probe often.
+        boolean probing = breaker.state() == LaneBreaker.State.HALF_OPEN;
+        List<T> batch = splitBatches.isEmpty() ? takeBatch(probing ? 1 : limits.maxItemsPerRequest())
+            : splitBatches.pollFirst();
         probe = breaker.sent(); // only ever the first batch of a pump: the breaker admits one probe
         inFlight++;
         if (batches == null) {
@@ -324,9 +328,8 @@ final class Dispatcher<T extends Dispatcher.Item> {
     }
   }
 
-  private List<T> takeBatch() {
+  private List<T> takeBatch(int max) {
     // Caller holds the lock.
-    int max = limits.maxItemsPerRequest();
     long maxBytes = limits.maxBytesPerRequest();
     List<T> batch = new ArrayList<>(Math.min(max, queue.size()));
     long bytes = 0;

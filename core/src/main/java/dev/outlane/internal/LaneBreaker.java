@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * idempotent destination, and none delivered or refused), the destination is taken to be down and the lane pauses as a whole, so the
  * queued items do not spend their attempts (and their retry windows) on requests that would fail
  * too. After the pause ({@code Retry-After} when the destination gave one, else {@link
- * RetryPolicy#probeDelay}) exactly one batch goes out as a probe; nothing else is sent until it
- * returns. A probe that reaches the destination closes the breaker; one that fails re-opens it with
+ * RetryPolicy#probeDelay}) exactly one request goes out as a probe, holding one item (the
+ * dispatcher's choice: a probe should cost the failing destination nothing); nothing else is sent
+ * until it returns. A probe that reaches the destination closes the breaker; one that fails re-opens it with
  * the next, longer pause; one that ends without a verdict (every item finished before sending, for
  * example suppressed) lets the next batch probe.
  *

@@ -97,9 +97,11 @@ class RetryPolicyTest {
 
   @Test
   void aLanesProbeDelayFollowsTheBackoffButIsCappedAtTheProbeInterval() {
+    RetryPolicy fastStart = noJitter.toBuilder().initialBackoff(Duration.ofMillis(100)).build();
+    assertThat(fastStart.probeDelay(1, null)).isEqualTo(Duration.ofMillis(100));
+    assertThat(fastStart.probeDelay(2, null)).isEqualTo(Duration.ofMillis(200));
+    assertThat(fastStart.probeDelay(50, null)).isEqualTo(RetryPolicy.DEFAULT_MAX_PROBE_INTERVAL);
     assertThat(noJitter.probeDelay(1, null)).isEqualTo(Duration.ofMillis(500));
-    assertThat(noJitter.probeDelay(2, null)).isEqualTo(Duration.ofSeconds(1));
-    assertThat(noJitter.probeDelay(50, null)).isEqualTo(Duration.ofSeconds(1));
     assertThat(noJitter.probeDelay(50, Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
     RetryPolicy slow = noJitter.toBuilder().maxProbeInterval(Duration.ofMinutes(1)).build();
     assertThat(slow.probeDelay(50, null)).isEqualTo(Duration.ofSeconds(3)); // maxBackoff still caps

@@ -30,9 +30,13 @@ class DemoCommandTest {
     // Virtual time on one thread: batches form the same way on every run, so the batching
     // destinations' request counts are exact too (each includes its scripted failures' retries).
     assertThat(lines.subList(2, 5)).containsExactly(
-        "segment-events              1842           904            58             0             0             0             0             0         0         5",
-        "meta-cart-0-24h              833           543            69           554             0             0            80             0       106        12",
-        "meta-cart-24-72h             462           153            34           554             0             0            54             0       106         9");
+        // Each batching lane's count includes one one-item probe after its scripted failure.
+        "segment-events              1842           904            58             0             0             0             0             0         0         6",
+        // 9, not 12, since issue 12's lane breaker: after a failed request the lane pauses, one
+        // item probes it, and on recovery the items waiting out their backoff go out together
+        // instead of one by one; the 24-72h lane's 10 (was 9) is its one-item probe.
+        "meta-cart-0-24h              833           543            69           554             0             0            80             0       106         9",
+        "meta-cart-24-72h             462           153            34           554             0             0            54             0       106        10");
     assertThat(lines.subList(5, 15)).containsExactly(
         "",
         "error codes:",

@@ -32,8 +32,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: {@code sizeOf} runs on submitting threads, {@code deliver} on delivery threads.
  */
 final class SegmentEvents {
-  /** The most serialized bytes kept between {@code sizeOf} and {@code deliver}: 8 MiB. */
-  static final long MAX_KEPT_BYTES = 8L << 20;
+  /**
+   * The most serialized bytes kept between {@code sizeOf} and {@code deliver}: 32 MiB, above what
+   * the client's default queue holds at -Xmx1g (65,536 events of ≈ 270 B = 17 MB; with 8 MiB the
+   * final profile showed the cache overflowing and a fifth of the delivery thread re-serializing).
+   */
+  static final long MAX_KEPT_BYTES = 32L << 20;
 
   private final ConcurrentHashMap<String, Kept> kept = new ConcurrentHashMap<>();
   private final AtomicLong keptBytes = new AtomicLong();
