@@ -3,12 +3,9 @@ package dev.outlane.http.testing;
 import dev.outlane.testing.Fault;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ServerSocketFactory;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -48,7 +45,7 @@ public final class FaultInjectingServer implements AutoCloseable {
 
   private FaultInjectingServer(String name, Answers answers) {
     this.name = name;
-    server.setServerSocketFactory(new NoDelayServerSockets());
+    server.setServerSocketFactory(new NoDelayServerSocketFactory());
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
@@ -137,51 +134,5 @@ public final class FaultInjectingServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-  }
-
-  /**
-   * Server sockets whose accepted connections have {@code TCP_NODELAY} set: MockWebServer writes a
-   * response's headers and body in separate writes with Nagle on, so on Linux loopback the body
-   * waits for the client's delayed ACK, about 40 ms per request. Real front ends answer without it.
-   */
-  private static final class NoDelayServerSockets extends ServerSocketFactory {
-    @Override
-    public ServerSocket createServerSocket() throws IOException {
-      return new NoDelaySocket();
-    }
-
-    @Override
-    public ServerSocket createServerSocket(int port) throws IOException {
-      ServerSocket s = new NoDelaySocket();
-      s.bind(new java.net.InetSocketAddress(port));
-      return s;
-    }
-
-    @Override
-    public ServerSocket createServerSocket(int port, int backlog) throws IOException {
-      ServerSocket s = new NoDelaySocket();
-      s.bind(new java.net.InetSocketAddress(port), backlog);
-      return s;
-    }
-
-    @Override
-    public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
-      ServerSocket s = new NoDelaySocket();
-      s.bind(new java.net.InetSocketAddress(address, port), backlog);
-      return s;
-    }
-  }
-
-  private static final class NoDelaySocket extends ServerSocket {
-    NoDelaySocket() throws IOException {
-      super();
-    }
-
-    @Override
-    public Socket accept() throws IOException {
-      Socket socket = super.accept();
-      socket.setTcpNoDelay(true);
-      return socket;
-    }
   }
 }

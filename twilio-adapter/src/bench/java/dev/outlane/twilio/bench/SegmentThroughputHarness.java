@@ -39,7 +39,7 @@ import okio.Okio;
  * SegmentDestination#deliver} to a loopback collector, and heap after GC.
  *
  * <p>The collector is a MockWebServer (with {@code TCP_NODELAY} on its sockets, see {@link
- * dev.outlane.twilio.testing.NoDelayServerSocketFactory}) with a trivial dispatcher that gunzips each batch and marks
+ * dev.outlane.http.testing.NoDelayServerSocketFactory}) with a trivial dispatcher that gunzips each batch and marks
  * every {@code messageId} in a bit set (so duplicates are counted and the collector adds almost
  * nothing to the heap). The client side does what the engine would: split the stream into batches by
  * {@code limits()} and {@code sizeOf}, and call {@code deliver} from {@code --threads} threads.
@@ -98,7 +98,7 @@ public final class SegmentThroughputHarness {
   private static Result runOnce(int events, int threads, boolean faults) throws Exception {
     Collector collector = new Collector(events, faults ? 160 : 0, faults ? 80 : 0);
     try (MockWebServer server = new MockWebServer()) {
-      server.setServerSocketFactory(new dev.outlane.twilio.testing.NoDelayServerSocketFactory());
+      server.setServerSocketFactory(new dev.outlane.http.testing.NoDelayServerSocketFactory());
       server.setDispatcher(collector);
       server.start();
       OkHttpClient http =
