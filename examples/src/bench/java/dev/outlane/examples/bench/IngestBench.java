@@ -7,7 +7,10 @@ import dev.outlane.destination.DeliveryItem;
 import dev.outlane.destination.Destination;
 import dev.outlane.destination.DestinationLimits;
 import dev.outlane.destination.Outcome;
+import dev.outlane.customerio.CustomerIoWebhookReceiver;
 import dev.outlane.examples.serve.AccessLog;
+import dev.outlane.inbound.InboundAuth;
+import dev.outlane.inbound.InboundHandler;
 import dev.outlane.examples.serve.Admission;
 import dev.outlane.examples.serve.EventIntake;
 import dev.outlane.examples.serve.ExchangeBridge;
@@ -63,18 +66,23 @@ public final class IngestBench {
         "mode", "clients", "rate", "errors", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "heap MiB");
     // The first run otherwise pays for the JIT of the client, the server and the engine: measured
     // memory/16 at 72 req/s first versus 4,994 req/s for memory paced last, in one process.
-    run(false, 64, 0, warmup, warmup, false);
+    run(false, 64, 0, warmup, warmup, false, false);
     for (boolean durable : new boolean[] {false, true}) {
       for (int clients : new int[] {16, 64}) {
-        run(durable, clients, 0, seconds, warmup, true);
+        run(durable, clients, 0, seconds, warmup, true, false);
       }
     }
-    run(true, 64, 2_000, seconds, warmup, true);
-    run(false, 64, 5_000, seconds, warmup, true);
+    run(true, 64, 2_000, seconds, warmup, true, false);
+    run(false, 64, 5_000, seconds, warmup, true, false);
+    // The same through the Customer.io webhook-action receiver (bearer check, delivery-key memory,
+    // the event_id rule): the path a journey's webhook takes.
+    run(false, 64, 0, seconds, warmup, true, true);
+    run(true, 64, 2_000, seconds, warmup, true, true);
+    run(false, 64, 5_000, seconds, warmup, true, true);
   }
 
-  private static void run(boolean durable, int clients, int rate, int seconds, int warmup, boolean print)
-      throws Exception {
+  private static void run(boolean durable, int clients, int rate, int seconds, int warmup, boolean print,
+      boolean customerio) throws Exception {
     Path dir = durable ? Files.createTempDirectory("outlane-ingest-bench") : null;
     Outlane.Builder builder = Outlane.builder()
         .queueCapacity(100_000)
@@ -86,12 +94,16 @@ public final class IngestBench {
     Admission admission = new Admission();
     AtomicReference<Outlane> client = new AtomicReference<>();
     AccessLog none = entry -> {};
-    InboundServer server = InboundServer.start(new InetSocketAddress("127.0.0.1", 0), 64, 256, List.of(
-        ExchangeBridge.builder("/v1/events", admission.admit(new EventIntake(client::get, "bench")))
-            .accessLog(none).build()));
     client.set(builder.build());
+    String path = customerio ? "/customerio/webhook" : "/v1/events";
+    InboundHandler handler = customerio
+        ? CustomerIoWebhookReceiver.builder(client.get())
+            .auth(InboundAuth.builder().header("Authorization", "Bearer bench").build()).build()
+        : new EventIntake(client::get, "bench");
+    InboundServer server = InboundServer.start(new InetSocketAddress("127.0.0.1", 0), 64, 256, List.of(
+        ExchangeBridge.builder(path, admission.admit(handler)).accessLog(none).build()));
     admission.ready();
-    URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/events");
+    URI uri = URI.create("http://127.0.0.1:" + server.port() + path);
     try {
       Load load = new Load(uri, clients, rate);
       load.run(Duration.ofSeconds(warmup), false);
@@ -102,10 +114,10 @@ public final class IngestBench {
       if (!print) {
         return;
       }
-      System.out.printf(Locale.ROOT, "%-8s %-7d %7s %6d %9.0f %8.2f %8.2f %8.2f %8.2f %9.1f  load %s%n",
+      System.out.printf(Locale.ROOT, "%-8s %-7d %7s %6d %9.0f %8.2f %8.2f %8.2f %8.2f %9.1f  load %s%s%n",
           durable ? "durable" : "memory", clients, rate == 0 ? "max" : Integer.toString(rate), r.errors,
           r.count / r.seconds, r.percentile(0.50), r.percentile(0.99), r.percentile(0.999),
-          r.percentile(1.0), heap / 1048576.0, loadAverage());
+          r.percentile(1.0), heap / 1048576.0, loadAverage(), customerio ? "  (customerio receiver)" : "");
     } finally {
       admission.drain();
       client.get().close();
@@ -159,8 +171,10 @@ public final class IngestBench {
               break;
             }
             try {
+              long id = ids.incrementAndGet();
               int status = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer bench")
-                  .POST(HttpRequest.BodyPublishers.ofString(body(ids.incrementAndGet()))).build(),
+                  .header("x-cio-delivery-id", "bench-" + id)
+                  .POST(HttpRequest.BodyPublishers.ofString(body(id))).build(),
                   HttpResponse.BodyHandlers.discarding()).statusCode();
               if (status != 202) {
                 errors.incrementAndGet();
