@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       SyncAudienceCommand.class,
       DeadLettersCommand.class,
+      SuppressionsCommand.class,
     })
 public final class OutlaneCli implements Runnable {
   /**
@@ -61,7 +62,8 @@ public final class OutlaneCli implements Runnable {
       + "     accept (disk full), --timeout.%n"
       + "  sync-audience: 1 = invalid members (in a dry run too), an incomplete sync.%n"
       + "  dead-letters list: 1 = unreadable records; dead-letters replay: 1 =%n"
-      + "     records still failing or skipped, --timeout.%n";
+      + "     records still failing or skipped, --timeout.%n"
+      + "  suppressions lift: 1 = nothing to lift for that source and channel.%n";
 
   private final InputStream stdin;
 
