@@ -74,6 +74,22 @@ final class SuppressionsCommand implements Runnable {
       return customerId != null || identity.email != null || identity.phone != null;
     }
 
+    /**
+     * The person {@code add} and {@code lift} act on: a usage error if none was given; null after
+     * printing the problems.
+     */
+    @Nullable Identity requiredPerson(CommandSpec spec, String command) {
+      if (!personGiven()) {
+        throw new ParameterException(spec.commandLine(), "Give at least one of --customer-id, --email, --phone");
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      Identity person = person(err, command);
+      if (person == null) {
+        err.flush();
+      }
+      return person;
+    }
+
     /** The person, normalized; null after printing the problems (no PII in them). */
     @Nullable Identity person(PrintWriter err, String command) {
       IdentityNormalizer normalizer = identity.normalizer(err, command);
@@ -105,6 +121,13 @@ final class SuppressionsCommand implements Runnable {
         return null;
       }
     }
+  }
+
+  /** The {@code --channel} option {@code add} and {@code lift} share. */
+  static final class Channels {
+    @Option(names = "--channel", required = true, paramLabel = "sms,email|all",
+        converter = ChannelsConverter.class, description = "The channels: sms, email, events, ads, or all.")
+    Set<Channel> channels = EnumSet.noneOf(Channel.class);
   }
 
   /** {@code sms,email} or {@code all}. */
@@ -242,20 +265,14 @@ final class SuppressionsCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin Target target = new Target();
 
-    @Option(names = "--channel", required = true, paramLabel = "sms,email|all",
-        converter = ChannelsConverter.class, description = "The channels: sms, email, events, ads, or all.")
-    Set<Channel> channels = EnumSet.noneOf(Channel.class);
+    @Mixin Channels channels = new Channels();
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      if (!target.personGiven()) {
-        throw new ParameterException(spec.commandLine(), "Give at least one of --customer-id, --email, --phone");
-      }
-      Identity person = target.person(err, "suppressions add");
+      Identity person = target.requiredPerson(spec, "suppressions add");
       if (person == null) {
-        err.flush();
         return 2;
       }
       try (FileSuppressionStore store = target.open(err, "suppressions add")) {
@@ -263,9 +280,9 @@ final class SuppressionsCommand implements Runnable {
           err.flush();
           return 2;
         }
-        store.suppress(person, channels, SuppressionSource.OPERATOR);
+        store.suppress(person, channels.channels, SuppressionSource.OPERATOR);
       }
-      out.println("suppressed on " + channels(channels) + " by operator");
+      out.println("suppressed on " + channels(channels.channels) + " by operator");
       out.flush();
       return 0;
     }
@@ -282,9 +299,7 @@ final class SuppressionsCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin Target target = new Target();
 
-    @Option(names = "--channel", required = true, paramLabel = "sms,email|all",
-        converter = ChannelsConverter.class, description = "The channels: sms, email, events, ads, or all.")
-    Set<Channel> channels = EnumSet.noneOf(Channel.class);
+    @Mixin Channels channels = new Channels();
 
     @Option(names = "--source", paramLabel = "SOURCE", converter = SourceConverter.class,
         defaultValue = "operator",
@@ -296,12 +311,8 @@ final class SuppressionsCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      if (!target.personGiven()) {
-        throw new ParameterException(spec.commandLine(), "Give at least one of --customer-id, --email, --phone");
-      }
-      Identity person = target.person(err, "suppressions lift");
+      Identity person = target.requiredPerson(spec, "suppressions lift");
       if (person == null) {
-        err.flush();
         return 2;
       }
       Set<Channel> lifted;
@@ -310,10 +321,10 @@ final class SuppressionsCommand implements Runnable {
           err.flush();
           return 2;
         }
-        lifted = store.lift(person, channels, source);
+        lifted = store.lift(person, channels.channels, source);
       }
       if (lifted.isEmpty()) {
-        out.println("nothing lifted: no suppression by " + source.code() + " on " + channels(channels));
+        out.println("nothing lifted: no suppression by " + source.code() + " on " + channels(channels.channels));
         out.flush();
         return 1;
       }
