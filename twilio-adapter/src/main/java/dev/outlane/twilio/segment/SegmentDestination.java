@@ -55,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  *       (a JSON number with exactly the event's digits: {@code 129.90} is sent as {@code 129.90},
  *       never rounded through a double), {@code currency}, {@code order_id}, {@code skus} from
  *       commerce; then the event's properties (a property named like a commerce field is dropped:
- *       the validated commerce value wins); then {@code source} unless a property is called so.
+ *       the validated commerce value wins); then {@code source} and {@code schema_version} (the contract version the event was written
+ *       with), each unless a property is called so.
  *   <li>Email and phone are sent only if the route option {@code include_pii=true}: in {@code
  *       context.traits} of a {@code track}, in {@code traits} of an {@code identify}. By default no
  *       identifier but the customer id leaves.

@@ -230,6 +230,11 @@ final class SegmentEvents {
     if (!event.properties().containsKey("source")) {
       w.name("source").value(event.source());
     }
+    // The contract version the event was written with travels with it, so a downstream function
+    // can tell a 1.1 event from a 1.0 one (see the v1 compatibility policy).
+    if (!event.properties().containsKey("schema_version")) {
+      w.name("schema_version").value(event.schemaVersion());
+    }
     if (identifiersOf != null) {
       writeIdentifiers(w, identifiersOf);
     }

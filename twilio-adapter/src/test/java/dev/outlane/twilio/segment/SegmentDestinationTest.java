@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class SegmentDestinationTest {
   private static final String WRITE_KEY = "test-write-key";
   private static final String CART_PROPERTIES =
-      "{\"cart_value\":129.90,\"currency\":\"EUR\",\"skus\":[\"SKU-1\",\"SKU-2\"],\"first_name\":\"Ada\",\"source\":\"customerio\"}";
+      "{\"cart_value\":129.90,\"currency\":\"EUR\",\"skus\":[\"SKU-1\",\"SKU-2\"],\"first_name\":\"Ada\",\"source\":\"customerio\",\"schema_version\":\"1.0\"}";
 
   private final FakeSegmentServer segment = FakeSegmentServer.start(WRITE_KEY);
   private final SegmentDestination destination =
@@ -113,8 +113,15 @@ class SegmentDestinationTest {
         .contains(
             "{\"type\":\"identify\",\"messageId\":\"b\",\"userId\":\"cust-1\",\"timestamp\":\"2026-11-29T17:45:30Z\","
                 + "\"traits\":{\"cart_value\":129.90,\"currency\":\"EUR\",\"skus\":[\"SKU-1\",\"SKU-2\"],"
-                + "\"first_name\":\"Ada\",\"source\":\"customerio\",\"email\":\"ada@example.com\",\"phone\":\"+14155550123\"}}");
+                + "\"first_name\":\"Ada\",\"source\":\"customerio\",\"schema_version\":\"1.0\",\"email\":\"ada@example.com\",\"phone\":\"+14155550123\"}}");
     assertThat(segment.events()).extracting(e -> e.get("type")).containsExactly("identify", "identify");
+  }
+
+  @Test
+  void theSchemaVersionTheEventWasWrittenWithTravelsAsAProperty() {
+    destination.deliver(List.of(item("k", event("c").schemaVersion("1.3").build())));
+
+    assertThat(propertiesOf(segment.events().get(0))).containsEntry("schema_version", "1.3");
   }
 
   @Test
