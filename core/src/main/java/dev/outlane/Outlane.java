@@ -94,10 +94,13 @@ import org.jspecify.annotations.Nullable;
  * a request in flight to an idempotent destination at the crash may be sent again (the destination
  * dedupes it).
  *
- * <p>This file is over 500 lines because its {@link Builder} documents each of its 25 settings
- * where it is set, and {@link DestinationOptions} and {@link Builder} are public nested types that
- * cannot move without breaking callers. Opening the durable stores is {@code DurableStores}'s job;
- * the engine's settings travel as an {@code EngineConfig} built by name.
+ * <p>This file is over 700 lines and stays one concept, the client a user holds: about half is
+ * javadoc, because its {@link Builder} documents each of its 25 settings where it is set and each
+ * public call ({@code submit} with and without a wait, {@code optOut}, {@code lift}, flush, close,
+ * replay) states its thread, durability and exceptions; {@link DestinationOptions} and {@link
+ * Builder} are public nested types that cannot move without breaking callers. The logic lives
+ * elsewhere: opening the durable stores is {@code DurableStores}'s job, opt-outs are {@code
+ * OptOuts}', and the engine's settings travel as an {@code EngineConfig} built by name.
  */
 public final class Outlane implements AutoCloseable {
 

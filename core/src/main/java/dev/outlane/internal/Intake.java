@@ -67,19 +67,9 @@ final class Intake {
   Submission admit(RetentionEvent event, Duration maxWait, BooleanSupplier closing) {
     Identity identity = validate(event);
     if (maxWait.isZero() ? !reserve() : !capacityWait.await(this::reserve, maxWait, closing)) {
-      metrics.count("", "queue_full", "", 1);
-      log.debug("refused event_id={} customer_id={}: queue full", event.eventId(), event.customerId());
-      throw new QueueFullException(queueCapacity);
+      refuseFull("event_id=" + event.eventId() + " customer_id=" + event.customerId());
     }
-    long seq;
-    try {
-      seq = journal.append(event);
-    } catch (RuntimeException e) {
-      release();
-      throw new OutlaneException("journal append failed (" + e.getClass().getSimpleName()
-          + "); event " + event.eventId() + " was not accepted", e);
-    }
-    return new Submission(event, identity, seq, clock.instant(), false);
+    return journaled(event, identity, "event " + event.eventId() + " was not accepted");
   }
 
   /**
@@ -91,18 +81,28 @@ final class Intake {
    */
   Submission admitMarker(RetentionEvent marker, Identity identity) {
     if (!reserve()) {
-      metrics.count("", "queue_full", "", 1);
-      throw new QueueFullException(queueCapacity);
+      refuseFull("an opt-out's audience removes");
     }
+    return journaled(marker, identity, "the opt-out's audience removes were not queued");
+  }
+
+  private void refuseFull(String what) {
+    metrics.count("", "queue_full", "", 1);
+    log.debug("refused {}: queue full", what);
+    throw new QueueFullException(queueCapacity);
+  }
+
+  /** Journals a reserved {@code event}; a failed append releases the reservation. */
+  private Submission journaled(RetentionEvent event, Identity identity, String notAccepted) {
     long seq;
     try {
-      seq = journal.append(marker);
+      seq = journal.append(event);
     } catch (RuntimeException e) {
       release();
-      throw new OutlaneException("journal append failed (" + e.getClass().getSimpleName()
-          + "); the opt-out's audience removes were not queued", e);
+      throw new OutlaneException("journal append failed (" + e.getClass().getSimpleName() + "); "
+          + notAccepted, e);
     }
-    return new Submission(marker, identity, seq, clock.instant(), false);
+    return new Submission(event, identity, seq, clock.instant(), false);
   }
 
   /** Validates {@code event} under the client's identity rules. */
