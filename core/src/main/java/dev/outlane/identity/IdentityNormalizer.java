@@ -151,10 +151,29 @@ public final class IdentityNormalizer {
    * @throws ValidationException listing every problem
    */
   public Identity normalize(String customerId, @Nullable String email, @Nullable String phone) {
+    return normalize(customerId, email, phone, false);
+  }
+
+  /**
+   * Normalizes a person known by any subset of customer id, email and phone (a Twilio STOP knows
+   * only the phone). Without a customer id the identity's {@code customerId()} is empty, which the
+   * suppression stores read as "match by email or phone alone".
+   *
+   * @throws ValidationException listing every identifier that does not normalize
+   */
+  public Identity normalizeAnyOf(@Nullable String customerId, @Nullable String email,
+      @Nullable String phone) {
+    return customerId != null
+        ? normalize(customerId, email, phone, false)
+        : normalize("", email, phone, true);
+  }
+
+  private Identity normalize(String customerId, @Nullable String email, @Nullable String phone,
+      boolean noCustomerId) {
     // The problem list is only allocated on the failure path.
     @Nullable List<Problem> problems = null;
     String id = customerId.strip();
-    if (id.isEmpty()) {
+    if (id.isEmpty() && !noCustomerId) {
       problems = addProblem(problems, "$.customer_id", "must not be blank");
     }
     String normalizedEmail = null;

@@ -121,11 +121,6 @@ public final class OptOuts {
    */
   static Identity identityOf(IdentityNormalizer normalizer, @Nullable String customerId,
       @Nullable String email, @Nullable String phone) {
-    if (customerId != null) {
-      return normalizer.normalize(customerId, email, phone);
-    }
-    // normalize() insists on a customer id: borrow a placeholder and drop it again.
-    Identity n = normalizer.normalize(NO_CUSTOMER_ID, email, phone);
-    return new Identity("", n.email(), n.phoneE164());
+    return normalizer.normalizeAnyOf(customerId, email, phone);
   }
 }

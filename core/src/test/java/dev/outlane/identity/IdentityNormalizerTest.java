@@ -321,4 +321,15 @@ class IdentityNormalizerTest {
         .containsExactly("$.phone: ambiguous: its E.164 form reads back as a different number");
     assertThat(lenient.normalizePhone("+44 20 7946 0018")).isEqualTo("+442079460018");
   }
+
+  @Test
+  void aPersonKnownOnlyByPhoneOrEmailHasAnEmptyCustomerIdAndEveryProblemIsStillReported() {
+    assertThat(normalizer.normalizeAnyOf(null, null, "(415) 555-0123"))
+        .isEqualTo(new Identity("", null, "+14155550123"));
+    assertThat(normalizer.normalizeAnyOf(" c-1 ", "Ada@Example.com", null))
+        .isEqualTo(new Identity("c-1", "ada@example.com", null));
+    assertThatThrownBy(() -> normalizer.normalizeAnyOf(null, "not-an-email", "12"))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.problems())
+            .extracting(Problem::path).containsExactly("$.email", "$.phone"));
+  }
 }

@@ -97,10 +97,8 @@ final class SuppressionsCommand implements Runnable {
         return null;
       }
       try {
-        Identity n = normalizer.normalize(customerId == null ? "-" : customerId, identity.email,
-            identity.phone);
         // Without a customer id the person is matched by email or phone alone (the stores' rule).
-        return customerId == null ? new Identity("", n.email(), n.phoneE164()) : n;
+        return normalizer.normalizeAnyOf(customerId, identity.email, identity.phone);
       } catch (ValidationException e) {
         IdentityOptions.printProblems(err, command, e.problems());
         return null;
